@@ -1,0 +1,42 @@
+// `gocd-bc lab up | down | status`: prints what the lab did; the exit code is decided in main.ts.
+import { labDown, labStatus, labUp } from "../lab/lab.js";
+import { labPaths } from "../lab/topology.js";
+
+/** `lab up`: create or repair the lab, then say what happened to each host and where the inventory is. */
+export async function labUpCommand(opts: { hosts?: number }): Promise<number> {
+  const started = Date.now();
+  const outcomes = await labUp({ extra: opts.hosts });
+  for (const o of outcomes) {
+    const why = o.why ? ` (${o.why})` : "";
+    console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.action}${why}`);
+  }
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`lab up: ${outcomes.length} hosts answering in ${secs}s; inventory ${labPaths().inventory}`);
+  return 0;
+}
+
+/** `lab down`: remove everything the lab made. */
+export async function labDownCommand(): Promise<number> {
+  const { removedHosts } = await labDown();
+  console.log(`lab down: removed ${removedHosts} hosts, the bridge and ${labPaths().root}`);
+  return 0;
+}
+
+/** `lab status`: one line per host; exit 1 when the lab is absent or a host does not answer. */
+export async function labStatusCommand(opts: { json?: boolean }): Promise<number> {
+  const hosts = await labStatus();
+  if (!hosts) {
+    if (opts.json) console.log(JSON.stringify({ up: false, hosts: [] }));
+    else console.log("lab status: no lab (run `gocd-bc lab up`)");
+    return 1;
+  }
+  if (opts.json) {
+    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, ssh: h.answers, detail: h.detail }));
+    console.log(JSON.stringify({ up: true, hosts: rows }));
+  } else {
+    for (const h of hosts) {
+      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.answers ? "ssh ok" : `ssh FAILED: ${h.detail}`}`);
+    }
+  }
+  return hosts.every((h) => h.answers) ? 0 : 1;
+}

@@ -1,0 +1,78 @@
+// Boots, probes and stops one lab host: a namespace with sshd as its first process.
+import { spawn } from "node:child_process";
+import { mkdir, copyFile, open } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { ensureKeyPair, hostKeyFile } from "./keys.js";
+import { createHostNetwork, destroyNetns, netnsName, netnsPids, vethName } from "./network.js";
+import { run, succeeds } from "./exec.js";
+import type { LabHost } from "./topology.js";
+
+/** What the lab needs to know to boot a host: its folder, the boot script, the repo and the shared files. */
+export interface BootContext {
+  readonly hostDir: string;
+  readonly bootScript: string;
+  readonly aptRepo: string;
+  readonly hostsFile: string;
+  readonly clientPublicKey: string;
+}
+
+/** A host's condition as `up` and `status` see it. */
+export type HostState =
+  | { kind: "running" }
+  | { kind: "absent" }
+  | { kind: "broken"; why: string };
+
+/** Does something answer with an SSH banner on host:22 within `timeoutMs`? */
+export function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: ip, port: 22 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("data", (chunk) => done(chunk.toString("latin1").startsWith("SSH-")));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** Wait until sshd answers on the host, polling quickly (a host boots in well under a second). */
+export async function waitForSsh(ip: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await sshBanner(ip, 500)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+/** Probe a host: its namespace, its processes and its sshd. */
+export async function probeHost(host: LabHost): Promise<HostState> {
+  const ns = netnsName(host);
+  if (!(await succeeds("ip", ["netns", "pids", ns]))) return { kind: "absent" };
+  if ((await netnsPids(ns)).length === 0) return { kind: "broken", why: "no process in its namespace" };
+  if (!(await sshBanner(host.ip, 1000))) return { kind: "broken", why: "sshd does not answer" };
+  return { kind: "running" };
+}
+
+/** Remove whatever is left of a host: its processes (and with them its mounts), namespace and veth. */
+export async function destroyHost(host: LabHost): Promise<void> {
+  await destroyNetns(netnsName(host));
+  if (await succeeds("ip", ["link", "show", vethName(host)])) await run("ip", ["link", "del", vethName(host)]);
+}
+
+/** Create a host from nothing: network, keys, then the boot script detached in its own namespaces. */
+export async function bootHost(host: LabHost, ctx: BootContext): Promise<void> {
+  await mkdir(path.join(ctx.hostDir, "rw"), { recursive: true });
+  await mkdir(path.join(ctx.hostDir, "merged"), { recursive: true });
+  await ensureKeyPair(hostKeyFile(ctx.hostDir), `lab host key ${host.name}`);
+  await copyFile(ctx.clientPublicKey, path.join(ctx.hostDir, "authorized_keys"));
+  await createHostNetwork(host);
+  const log = await open(path.join(ctx.hostDir, "boot.log"), "w");
+  const args = ["netns", "exec", netnsName(host), "unshare", "--mount", "--ipc", "--pid", "--uts", "--fork",
+    "--propagation", "private", "sh", ctx.bootScript, ctx.hostDir, host.name, ctx.aptRepo, ctx.hostsFile];
+  const child = spawn("ip", args, { detached: true, stdio: ["ignore", log.fd, log.fd] });
+  child.unref();
+  await log.close();
+}

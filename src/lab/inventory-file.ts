@@ -1,0 +1,38 @@
+// Writes the lab's inventory in Ansible's YAML inventory format, with the groups the roles use.
+import YAML from "yaml";
+import { LAB_APT_MOUNT, LAB_NET, type LabHost } from "./topology.js";
+
+/** The groups every lab inventory has, even when empty, so roles can rely on them. */
+const ROLE_GROUPS = ["gocd_servers", "db_servers", "share", "agents"] as const;
+
+/** Render the inventory for these hosts; key and known_hosts paths point into the lab directory. */
+export function renderInventory(hosts: readonly LabHost[], paths: { privateKey: string; knownHosts: string }): string {
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const name of ROLE_GROUPS) groups.set(name, {});
+  for (const host of hosts) {
+    for (const group of host.groups) {
+      const members = groups.get(group) ?? {};
+      members[host.name] = { ansible_host: host.ip };
+      groups.set(group, members);
+    }
+  }
+  const children: Record<string, unknown> = {};
+  for (const [name, members] of groups) children[name] = { hosts: Object.keys(members).length ? members : null };
+  const doc = {
+    all: {
+      vars: {
+        ansible_user: "root",
+        ansible_ssh_private_key_file: paths.privateKey,
+        // Read by gocd-bc; ansible-playbook gets the same file through the common args below.
+        ansible_ssh_known_hosts_file: paths.knownHosts,
+        ansible_ssh_common_args: `-o UserKnownHostsFile=${paths.knownHosts} -o StrictHostKeyChecking=yes`,
+        ansible_python_interpreter: "/usr/bin/python3",
+        gocd_vip: LAB_NET.vip,
+        gocd_apt_source: `deb [trusted=yes] file:${LAB_APT_MOUNT} ./`,
+      },
+      children,
+    },
+  };
+  const header = "# The embedded lab's inventory, written by `gocd-bc lab up`. Regenerated on every `up`.\n";
+  return header + YAML.stringify(doc, { nullStr: "" });
+}
