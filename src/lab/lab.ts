@@ -2,13 +2,13 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { mapLimit, run, LabError } from "./exec.js";
+import { mapLimit, run, succeeds, LabError } from "./exec.js";
 import { bootHost, destroyHost, probeHost, waitForSsh, type BootContext } from "./host.js";
 import { ensureKeyPair, knownHostsLine, writeAtomic } from "./keys.js";
 import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } from "./network.js";
 import { renderInventory } from "./inventory-file.js";
 import { BOOT_SCRIPT } from "./boot-script.js";
-const buildStandinRepo = async (d: string) => { await mkdir(d, { recursive: true }); }; // TEMP
+import { buildStandinRepo } from "./standin-packages.js";
 import { preflight } from "./preflight.js";
 import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
 
@@ -93,7 +93,7 @@ export async function labDown(): Promise<{ removedHosts: number }> {
   await mapLimit(namespaces, BOOT_PARALLELISM, destroyNetns);
   for (const link of (await run("ip", ["-o", "link", "show"])).split("\n")) {
     const name = /^\d+: (gbcv\d+)[@:]/.exec(link)?.[1];
-    if (name) await run("ip", ["link", "del", name]);
+    if (name) await succeeds("ip", ["link", "del", name]); // may vanish by itself with its namespace
   }
   await removeBridge();
   const root = labPaths().root;

@@ -41,11 +41,20 @@ export async function listLabNetns(): Promise<string[]> {
     .filter((name) => name.startsWith(NETNS_PREFIX));
 }
 
+/**
+ * A fixed MAC per address: a rebuilt host answers with the MAC its neighbours already have in their ARP
+ * caches, instead of being unreachable until those entries go stale (about 30 s).
+ */
+export function macOf(host: LabHost): string {
+  const octet = Number(host.ip.split(".").pop());
+  return `02:42:c6:12:00:${octet.toString(16).padStart(2, "0")}`;
+}
+
 /** Create the host's namespace, its veth pair (eth0 inside) and addresses; a fresh namespace every time. */
 export async function createHostNetwork(host: LabHost): Promise<void> {
   const ns = netnsName(host);
   await run("ip", ["netns", "add", ns]);
-  await run("ip", ["link", "add", vethName(host), "type", "veth", "peer", "name", "eth0", "netns", ns]);
+  await run("ip", ["link", "add", vethName(host), "type", "veth", "peer", "name", "eth0", "address", macOf(host), "netns", ns]);
   await run("ip", ["link", "set", vethName(host), "master", LAB_NET.bridge, "up"]);
   await run("ip", ["-n", ns, "addr", "add", `${host.ip}/${LAB_NET.cidr}`, "dev", "eth0"]);
   await run("ip", ["-n", ns, "link", "set", "eth0", "up"]);

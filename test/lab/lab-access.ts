@@ -1,0 +1,53 @@
+// How lab tests reach lab hosts: OpenSSH's client with the lab's key and strict host-key checking, kept
+// independent of gocd-bc's own connection layer so these tests check the lab itself.
+import { execFile } from "node:child_process";
+import { CORE_HOSTS, labPaths, type LabHost } from "../../src/lab/topology.js";
+
+/** What a remote command printed and how it ended. */
+export interface Remote {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The core lab host with this name; a typo in a test fails loudly. */
+export function host(name: string): LabHost {
+  const found = CORE_HOSTS.find((h) => h.name === name);
+  if (!found) throw new Error(`no lab host ${name}`);
+  return found;
+}
+
+/** OpenSSH options that make the client verify host keys against the lab's known_hosts and never prompt. */
+export function sshOptions(knownHosts = labPaths().knownHosts): string[] {
+  return ["-i", labPaths().privateKey, "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "StrictHostKeyChecking=yes",
+    "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR"];
+}
+
+/** Run a shell command on a lab host as root; resolves with its exit code, never rejects on non-zero. */
+export function sh(target: LabHost | string, script: string, opts: { knownHosts?: string; timeoutMs?: number } = {}): Promise<Remote> {
+  const h = typeof target === "string" ? host(target) : target;
+  return new Promise((resolve) => {
+    execFile("ssh", [...sshOptions(opts.knownHosts), `root@${h.ip}`, script], { timeout: opts.timeoutMs ?? 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === "number" ? err.code : 255) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+  });
+}
+
+/** Like sh, but a non-zero exit fails the test with what the command printed. */
+export async function ok(target: LabHost | string, script: string, timeoutMs?: number): Promise<string> {
+  const r = await sh(target, script, { timeoutMs });
+  if (r.code !== 0) throw new Error(`on ${typeof target === "string" ? target : target.name}: \`${script}\` exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** Poll `probe` until it returns true or `timeoutMs` passes; returns whether it did. */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs: number, stepMs = 200): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

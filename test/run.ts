@@ -1,0 +1,53 @@
+// `npm test`: every test file in one node:test run, with the embedded lab brought up before the files that
+// need real hosts and taken down afterwards, even when tests fail. Without root on Linux the lab tests
+// cannot run, and the run says so and fails rather than passing on less than the whole suite.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { labDown, labUp } from "../src/lab/lab.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Every compiled *.test.js below `dir`, sorted so the lab's life-cycle test (zz-) runs last. */
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...testFiles(full));
+    else if (entry.endsWith(".test.js")) out.push(full);
+  }
+  return out;
+}
+
+function nodeTest(files: string[]): Promise<number> {
+  const args = ["--test", "--test-concurrency=1", ...(process.env.CI ? ["--test-reporter=spec"] : []), ...files];
+  return new Promise((resolve) => {
+    spawn(process.execPath, args, { stdio: "inherit" }).on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const onlyArgs = process.argv.slice(2);
+  const files = onlyArgs.length ? onlyArgs.map((f) => path.resolve(f)) : testFiles(here);
+  const needsLab = files.some((f) => f.includes(`${path.sep}lab${path.sep}`));
+  if (needsLab && (process.platform !== "linux" || process.getuid?.() !== 0)) {
+    console.error("npm test: the lab tests need Linux and root (network namespaces, mounts); run as root");
+    return 1;
+  }
+  if (!needsLab) return nodeTest(files);
+  const up = Date.now();
+  await labUp();
+  console.log(`lab up in ${((Date.now() - up) / 1000).toFixed(1)}s`);
+  try {
+    return await nodeTest(files);
+  } finally {
+    await labDown();
+    console.log("lab down");
+  }
+}
+
+main().then((code) => (process.exitCode = code), (err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,112 @@
+// Temp-dir installations of the stand-in server and agent: the files GoCD keeps in /etc/go, /var/lib and
+// /usr/share/*/wrapper-config, written under one directory, plus the env vars pointing the programs there.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { AGENT_MAIN, SERVER_MAIN, spawnNode } from "./procs.js";
+
+/** One server installation in a temp dir. */
+export interface ServerInstall {
+  readonly dir: string;
+  readonly port: number;
+  readonly configDir: string;
+  readonly logFile: string;
+  readonly artifactsDir: string;
+  readonly env: Record<string, string>;
+  readonly url: string;
+}
+
+/** cruise-config.xml in GoCD's current form; artifactsDir in the nested element, relative or absolute. */
+export function cruiseConfig(tokenGenerationKey: string, artifactsDir: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<cruise xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="cruise-config.xsd" schemaVersion="139">
+  <server agentAutoRegisterKey="k" webhookSecret="w" serverId="test-server" tokenGenerationKey="${tokenGenerationKey}">
+    <artifacts>
+      <artifactsDir>${artifactsDir}</artifactsDir>
+    </artifacts>
+  </server>
+</cruise>
+`;
+}
+
+/** Write a server installation: cruise-config.xml (relative artifactsDir), db.properties, wrapper properties. */
+export async function installServer(
+  dir: string,
+  opts: { port: number; dbPort: number; tokenGenerationKey: string; warmupMs: number; configDir?: string },
+): Promise<ServerInstall> {
+  const configDir = opts.configDir ?? path.join(dir, "etc-go");
+  const dataDir = path.join(dir, "var-lib-go-server");
+  const logDir = path.join(dir, "var-log-go-server");
+  const wrapperFile = path.join(dir, "wrapper-properties.conf");
+  await fs.mkdir(configDir, { recursive: true });
+  await fs.mkdir(dataDir, { recursive: true });
+  if (!opts.configDir) {
+    await fs.writeFile(path.join(configDir, "cruise-config.xml"), cruiseConfig(opts.tokenGenerationKey, "artifacts"));
+    await fs.writeFile(
+      path.join(configDir, "db.properties"),
+      `db.driver=org.postgresql.Driver\ndb.url=jdbc:postgresql://127.0.0.1:${opts.dbPort}/gocd\n` +
+        "db.user=gocd_database_user\ndb.password=not-a-real-secret\n",
+    );
+  }
+  await fs.writeFile(
+    wrapperFile,
+    `wrapper.java.additional.100=-Dgocd.standin.cache.warmup.ms=${opts.warmupMs}\n` +
+      `wrapper.java.additional.101=-Dcruise.server.port=${opts.port}\n` +
+      "wrapper.java.additional.102=-Dgocd.standin.listen.host=127.0.0.1\n",
+  );
+  return {
+    dir,
+    port: opts.port,
+    configDir,
+    logFile: path.join(logDir, "go-server.log"),
+    artifactsDir: path.join(dataDir, "artifacts"),
+    url: `http://127.0.0.1:${opts.port}/go`,
+    env: {
+      GO_CONFIG_DIR: configDir,
+      GO_SERVER_DATA_DIR: dataDir,
+      GO_SERVER_LOG_DIR: logDir,
+      GO_SERVER_WRAPPER_PROPERTIES: wrapperFile,
+    },
+  };
+}
+
+/** Start the server program on an installation. */
+export function startServer(install: ServerInstall): ChildProcess {
+  return spawnNode(SERVER_MAIN, install.env);
+}
+
+/** One agent installation in a temp dir. */
+export interface AgentInstall {
+  readonly configDir: string;
+  readonly logFile: string;
+  readonly statusUrl: string;
+  readonly env: Record<string, string>;
+}
+
+/** Write an agent installation whose wrapper properties point at `serverUrl`. */
+export async function installAgent(
+  dir: string,
+  opts: { serverUrl: string; statusPort: number; pingIntervalMs: number },
+): Promise<AgentInstall> {
+  const wrapperFile = path.join(dir, "agent-wrapper-properties.conf");
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(
+    wrapperFile,
+    `wrapper.app.parameter.100=-serverUrl\nwrapper.app.parameter.101=${opts.serverUrl}\n` +
+      `wrapper.java.additional.100=-Dgocd.standin.ping.interval.ms=${opts.pingIntervalMs}\n` +
+      `wrapper.java.additional.101=-Dgo.agent.status.api.bind.port=${opts.statusPort}\n`,
+  );
+  const dataDir = path.join(dir, "var-lib-go-agent");
+  const logDir = path.join(dir, "var-log-go-agent");
+  return {
+    configDir: path.join(dataDir, "config"),
+    logFile: path.join(logDir, "go-agent.log"),
+    statusUrl: `http://127.0.0.1:${opts.statusPort}/health/v1/isConnectedToServer`,
+    env: { GO_AGENT_DATA_DIR: dataDir, GO_AGENT_LOG_DIR: logDir, GO_AGENT_WRAPPER_PROPERTIES: wrapperFile },
+  };
+}
+
+/** Start the agent program on an installation. */
+export function startAgent(install: AgentInstall): ChildProcess {
+  return spawnNode(AGENT_MAIN, install.env);
+}

@@ -1,0 +1,139 @@
+// Commands as values: quoting, secret masking, become wrapping, and the pure stat/put scripts.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parse } from "shell-quote";
+import { becomeUser, chooseMethod, needsBecome, stripSudoPrompt, SUDO_PROMPT, wrapForBecome } from "../../src/connection/become.js";
+import { cmd, command, maskSecrets, MASK, quotedCommand, raw, rawCommand, secret } from "../../src/connection/command.js";
+import { modeText, ownerSpec, putFromStdinCommand, tempPathFor } from "../../src/connection/file-scripts.js";
+import { withRemoteTimeout } from "../../src/connection/shell-connection.js";
+import { parseStat, statCommand } from "../../src/connection/stat.js";
+
+// The argv a POSIX shell would see for a simple command (checks quoting without pinning its style).
+function words(shellText: string): string[] {
+  return parse(shellText).map((w) => {
+    assert.equal(typeof w, "string", `unexpected shell operator in ${shellText}`);
+    return w as string;
+  });
+}
+
+describe("cmd and command", () => {
+  it("quotes every interpolated value and keeps the literal text", () => {
+    const name = "go server; rm -rf /";
+    assert.equal(cmd`systemctl restart ${name}`.toShell(), "systemctl restart 'go server; rm -rf /'");
+    assert.deepEqual(words(cmd`echo ${"$HOME"} ${""} ${42} ${"it's"} ${"a\nb"}`.toShell()), ["echo", "$HOME", "", "42", "it's", "a\nb"]);
+  });
+
+  it("turns arrays into one quoted word per element", () => {
+    assert.equal(cmd`apt-get install -y ${["go-server", "a b"]}`.toShell(), "apt-get install -y go-server 'a b'");
+    assert.equal(command(["pg_ctlcluster", 15, "main", "start"]).toShell(), "pg_ctlcluster 15 main start");
+  });
+
+  it("inserts raw snippets verbatim and splices nested commands", () => {
+    assert.equal(cmd`ls ${raw("| wc -l")}`.toShell(), "ls | wc -l");
+    const inner = cmd`echo ${"x y"}`;
+    assert.equal(cmd`${inner} && ${rawCommand("true")}`.toShell(), "echo 'x y' && true");
+    assert.equal(cmd`sh -c ${quotedCommand(inner)}`.toShell(), `sh -c "echo 'x y'"`);
+  });
+
+  it("shows secrets masked everywhere but runs them for real", () => {
+    const pw = secret("s3cr3t 'x'");
+    const c = cmd`psql -c ${cmd`ALTER ROLE rep PASSWORD ${pw}`}`;
+    assert.ok(c.toShell().includes("s3cr3t"));
+    assert.equal(c.toDisplay(), `psql -c ALTER ROLE rep PASSWORD ${MASK}`);
+    assert.equal(String(c), c.toDisplay());
+    assert.equal(`${pw}`, MASK);
+    assert.equal(JSON.stringify({ pw }), `{"pw":"${MASK}"}`);
+    assert.deepEqual(c.secrets(), ["s3cr3t 'x'"]);
+  });
+
+  it("keeps secrets masked inside a quoted nested command", () => {
+    const c = cmd`sh -c ${quotedCommand(cmd`echo ${secret("hunter2")}`)}`;
+    assert.ok(!c.toDisplay().includes("hunter2"));
+    assert.deepEqual(c.secrets(), ["hunter2"]);
+  });
+
+  it("scrubs secrets from text", () => {
+    assert.equal(maskSecrets("pw=abc abc", ["abc", ""]), `pw=${MASK} ${MASK}`);
+  });
+});
+
+describe("become", () => {
+  const inner = cmd`psql -tAc ${"select 1"}`;
+
+  it("is a no-op when becoming the login user", () => {
+    assert.equal(needsBecome("root", { user: "root" }), false);
+    assert.equal(needsBecome("root", {}), false);
+    assert.equal(needsBecome("root", undefined), false);
+    assert.equal(needsBecome("root", { user: "postgres" }), true);
+    assert.equal(becomeUser({}), "root");
+  });
+
+  it("wraps with sudo -n without a password", () => {
+    const plan = wrapForBecome(inner, { user: "postgres" }, "sudo");
+    assert.deepEqual(words(plan.command.toShell()), ["sudo", "-H", "-S", "-n", "-u", "postgres", "--", "sh", "-c", "psql -tAc 'select 1'"]);
+    assert.equal(plan.stdinPrefix, undefined);
+  });
+
+  it("feeds a password on stdin behind a private prompt, never in the command", () => {
+    const plan = wrapForBecome(inner, { user: "go", password: secret("pw1") }, "sudo");
+    assert.ok(!plan.command.toShell().includes("pw1"));
+    assert.deepEqual(words(plan.command.toShell()).slice(0, 5), ["sudo", "-H", "-S", "-p", SUDO_PROMPT]);
+    assert.equal(plan.stdinPrefix, "pw1\n");
+    assert.equal(stripSudoPrompt(`${SUDO_PROMPT}oops\n`), "oops\n");
+  });
+
+  it("falls back to su only from root", () => {
+    assert.deepEqual(chooseMethod({ user: "postgres" }, "root", false), { ok: true, method: "su" });
+    assert.deepEqual(chooseMethod({ user: "postgres" }, "deploy", true), { ok: true, method: "sudo" });
+    const no = chooseMethod({ user: "postgres" }, "deploy", false);
+    assert.equal(no.ok, false);
+    assert.match(!no.ok ? no.error : "", /sudo is not installed and the login user is not root/);
+    assert.deepEqual(words(wrapForBecome(inner, { user: "postgres" }, "su").command.toShell()), ["su", "-s", "/bin/sh", "-c", "psql -tAc 'select 1'", "postgres"]);
+  });
+});
+
+describe("timeouts", () => {
+  it("wraps in coreutils timeout a second after the deadline", () => {
+    assert.equal(withRemoteTimeout(cmd`sleep 5`, 1500).toShell(), "timeout -s KILL 3 sh -c 'sleep 5'");
+  });
+});
+
+describe("file scripts", () => {
+  it("puts temp files next to their target", () => {
+    assert.equal(tempPathFor("/etc/go/cruise-config.xml", "abc"), "/etc/go/.cruise-config.xml.gocd-bc.abc");
+    assert.equal(ownerSpec({ owner: "go" }), "go");
+    assert.equal(ownerSpec({ owner: "go", group: "adm" }), "go:adm");
+    assert.equal(ownerSpec({ group: "adm" }), ":adm");
+    assert.equal(ownerSpec({}), undefined);
+    assert.equal(modeText(0o640), "0640");
+  });
+
+  it("builds a put script that sets mode and owner before the rename", () => {
+    const s = putFromStdinCommand("/etc/a b", { mode: 0o600, owner: "postgres" }).toShell();
+    assert.match(s, /mktemp '\/etc\/\.a b\.gocd-bc\.XXXXXX'/);
+    const order = ["cat >", "chmod 0600", "chown postgres", "mv -f"].map((w) => s.indexOf(w));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.ok(order.every((i) => i >= 0));
+  });
+});
+
+describe("parseStat", () => {
+  const exited = (exitCode: number, stdout: string, stderr = "") => ({ kind: "exited" as const, exitCode, stdout, stderr });
+
+  it("parses GNU stat output", () => {
+    assert.deepEqual(words(statCommand("/x y").toShell()), ["LC_ALL=C", "stat", "-c", "%f|%u|%g|%U|%G|%s|%Y", "--", "/x y"]);
+    assert.deepEqual(parseStat(exited(0, "81a0|101|0|postgres|root|7|1700000000\n")), {
+      ok: true,
+      stat: { type: "file", mode: 0o640, uid: 101, gid: 0, owner: "postgres", group: "root", size: 7, mtime: 1700000000 },
+    });
+    const dir = parseStat(exited(0, "43ed|0|0|root|root|4096|1\n"));
+    assert.equal(dir.ok && dir.stat?.type, "directory");
+    assert.equal(dir.ok && dir.stat?.mode, 0o1755);
+  });
+
+  it("reports absence as null and other failures as errors", () => {
+    assert.deepEqual(parseStat(exited(1, "", "stat: cannot statx '/nope': No such file or directory\n")), { ok: true, stat: null });
+    assert.equal(parseStat(exited(1, "", "stat: cannot statx '/r/x': Permission denied\n")).ok, false);
+    assert.equal(parseStat({ kind: "timeout", timeoutMs: 5, stdout: "", stderr: "" }).ok, false);
+  });
+});
