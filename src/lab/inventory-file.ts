@@ -34,5 +34,5 @@ export function renderInventory(hosts: readonly LabHost[], paths: { privateKey: 
     },
   };
   const header = "# The embedded lab's inventory, written by `gocd-bc lab up`. Regenerated on every `up`.\n";
-  return header + YAML.stringify(doc, { nullStr: "" });
+  return header + YAML.stringify(doc, { nullStr: "", lineWidth: 0 });
 }
