@@ -23,9 +23,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /** Orders diagnostics by file, then line, then column, so output reads top to bottom. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col,
-  );
+  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 
 /** The base of every error the runner raises on purpose; anything else is a bug. */

@@ -1,0 +1,96 @@
+// The engine's wrapper around every module call (STYLE lesson 3): validates the rendered arguments,
+// runs `plan` and (in a real run) `apply` under a timeout, turns a lost connection into `unreachable`,
+// and reports anything that breaks the module contract as a module bug rather than a task failure.
+import { isConnectionError, UnreachableError } from "../connection/errors.js";
+import { maskSecrets } from "../connection/command.js";
+import { checkValue } from "../schema/ajv.js";
+import { moduleSchema, canonicalArgs } from "../schema/module-registry.js";
+import { isApplyFailed, type ModuleContext, type ModuleData, type Plan, type TaskResult } from "../modules/contract.js";
+import { maskDeep } from "../modules/support/mask.js";
+import { moduleImpl } from "../modules/registry.js";
+
+/** How long one module call may take before the engine gives up on it. */
+export const DEFAULT_MODULE_TIMEOUT_MS = 10 * 60_000;
+
+class ModuleTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ModuleTimeout(`${what} did not finish within ${Math.round(ms / 1000)}s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A plan object that is not one of the four kinds is a bug in the module, not in the user's task. */
+function isPlan(value: unknown): value is Plan {
+  if (typeof value !== "object" || value === null) return false;
+  const p = value as { kind?: unknown; apply?: unknown; reason?: unknown; summary?: unknown; error?: unknown };
+  switch (p.kind) {
+    case "ok":
+    case "skip":
+      return typeof p.reason === "string";
+    case "change":
+      return typeof p.summary === "string" && typeof p.apply === "function";
+    case "fail":
+      return typeof p.error === "string";
+    default:
+      return false;
+  }
+}
+
+function failure(error: unknown, module: string, secrets: readonly string[]): TaskResult {
+  const mask = (s: string) => maskSecrets(s, secrets);
+  if (error instanceof UnreachableError) return { status: "unreachable", error: mask(error.message), data: {} };
+  if (isConnectionError(error) || error instanceof ModuleTimeout) return { status: "failed", error: mask(error.message), data: {} };
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { status: "failed", error: mask(`module ${module} raised an unexpected error (a bug in gocd-bc): ${detail}`), data: {} };
+}
+
+/** Run one module for one host: decide, and act unless `check`. Never throws; every outcome is a TaskResult. */
+export async function invokeModule(
+  module: string,
+  rawArgs: Record<string, unknown>,
+  ctx: ModuleContext,
+  opts: { timeoutMs?: number } = {},
+): Promise<TaskResult> {
+  const spec = moduleSchema(module);
+  const impl = spec && moduleImpl(spec.name);
+  if (!spec || !impl) return { status: "failed", error: `module ${module} is not implemented`, data: {} };
+  const args = canonicalArgs(spec, rawArgs);
+  const issues = checkValue(spec.schema, args, { noun: "argument" });
+  if (issues.length) {
+    const text = issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+    return { status: "failed", error: maskSecrets(`invalid arguments for ${spec.name}: ${text}`, ctx.secrets), data: {} };
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
+  try {
+    const plan: unknown = await withTimeout(impl.plan(ctx, args), timeoutMs, `${spec.name}`);
+    if (!isPlan(plan)) {
+      return { status: "failed", error: `module ${spec.name} broke the module contract (a bug in gocd-bc): plan returned ${JSON.stringify(plan)}`, data: {} };
+    }
+    // Secrets are masked here, once for every module, whatever the module itself remembered to mask.
+    return maskDeep(await settle(plan, ctx, spec.name, timeoutMs), ctx.secrets);
+  } catch (error) {
+    return failure(error, spec.name, ctx.secrets);
+  }
+}
+
+async function settle(plan: Plan, ctx: ModuleContext, name: string, timeoutMs: number): Promise<TaskResult> {
+  const data: ModuleData = plan.data ?? {};
+  switch (plan.kind) {
+    case "ok":
+      return { status: "ok", reason: plan.reason, data };
+    case "skip":
+      return { status: "skipped", reason: plan.reason, data };
+    case "fail":
+      return { status: "failed", error: maskSecrets(plan.error, ctx.secrets), data };
+    case "change": {
+      const diff = plan.diff ?? [];
+      if (ctx.check) return { status: "changed", summary: plan.summary, diff, data };
+      const applied = await withTimeout(plan.apply(), timeoutMs, `${name} (applying)`);
+      if (isApplyFailed(applied)) return { status: "failed", error: applied.error, data: { ...data, ...applied.data } };
+      return { status: "changed", summary: plan.summary, diff, data: { ...data, ...(applied ?? {}) } };
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// The one contract every module follows (STYLE lessons 1-5). A module *decides* in `plan`, which only
+// reads the host, and *acts* in the `apply` closure it returns. The engine calls `plan` in both check and
+// real runs and calls `apply` only in a real run: check mode is the same decision path, stopped before
+// the write, so it cannot diverge from what a real run would do.
+import type { Connection, BecomeSpec, RunResult } from "../connection/types.js";
+import type { Command } from "../connection/command.js";
+
+/** A before/after pair for `--diff`; `path` names the file or object the change is about. */
+export interface Change {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** Values a module returns for `register:` (e.g. stat's `stat`, command's `stdout`, `rc`). */
+export type ModuleData = Readonly<Record<string, unknown>>;
+
+/** What `plan` decided. `apply` must do exactly what `summary` and `diff` describe, nothing else. */
+export type Plan =
+  | { readonly kind: "ok"; readonly reason: string; readonly data?: ModuleData }
+  | {
+      readonly kind: "change";
+      readonly summary: string;
+      readonly diff?: readonly Change[];
+      /** Values known without acting, registered in check mode too. */
+      readonly data?: ModuleData;
+      /**
+       * Makes the change; returns data to register (merged over `data`), or `applyFailed(...)` when the
+       * change was attempted and failed (a command's non-zero exit, with its output). Never called in check mode.
+       */
+      readonly apply: () => Promise<ModuleData | ApplyFailed | void>;
+    }
+  | { readonly kind: "skip"; readonly reason: string; readonly data?: ModuleData }
+  | { readonly kind: "fail"; readonly error: string; readonly data?: ModuleData };
+
+const FAILED = Symbol("apply failed");
+
+/** What `apply` returns when the attempt failed but has data worth registering (rc, stdout, stderr). */
+export interface ApplyFailed {
+  readonly [FAILED]: true;
+  readonly error: string;
+  readonly data: ModuleData;
+}
+
+/** Build the failed outcome of an `apply`. */
+export function applyFailed(error: string, data: ModuleData = {}): ApplyFailed {
+  return { [FAILED]: true, error, data };
+}
+
+/** Tell a failed apply from registered data. */
+export function isApplyFailed(value: unknown): value is ApplyFailed {
+  return typeof value === "object" && value !== null && FAILED in value;
+}
+
+/** A task's outcome as the engine reports it: a discriminated union, handled with exhaustive switches. */
+export type TaskResult =
+  | { readonly status: "ok"; readonly reason: string; readonly data: ModuleData }
+  | { readonly status: "changed"; readonly summary: string; readonly diff: readonly Change[]; readonly data: ModuleData }
+  | { readonly status: "skipped"; readonly reason: string; readonly data: ModuleData }
+  | { readonly status: "failed"; readonly error: string; readonly data: ModuleData }
+  | { readonly status: "unreachable"; readonly error: string; readonly data: ModuleData };
+
+/** Everything a module may use: the host's connection, its variables, and lookups for role files. */
+export interface ModuleContext {
+  /** The inventory name of the host. */
+  readonly host: string;
+  readonly conn: Connection;
+  /** Become settings of the task (undefined: run as the login user). */
+  readonly become?: BecomeSpec;
+  /** True in check mode; modules need not read it (the engine withholds `apply`) except to say "would". */
+  readonly check: boolean;
+  /** The task's variables, already merged in precedence order (for debug, set_fact, assert). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Runs a command with the task's become settings. */
+  run(command: Command, opts?: { stdin?: string | Buffer; timeoutMs?: number }): Promise<RunResult>;
+  /** Finds a role/playbook file by relative name in `files/` or `templates/` search paths; absolute as is. */
+  findFile(kind: "files" | "templates", name: string): string;
+  /** Renders a template file (Handlebars) with the task's variables. */
+  renderTemplateFile(file: string): Promise<string>;
+  /** Secrets the task's output must never show (no_log values, vars marked secret). */
+  readonly secrets: readonly string[];
+  /** Writes a progress note (shown with -v). */
+  log(message: string): void;
+}
+
+/** A module: its name, its argument schema's registration name, and its decision function. */
+export interface ModuleDefinition<Args = Record<string, unknown>> {
+  readonly name: string;
+  /** Decide what to do for these (rendered, validated) arguments; must not change the host. */
+  plan(ctx: ModuleContext, args: Args): Promise<Plan>;
+}
+
+/** Helper for modules: a plan that changes something, with its diff. */
+export function change(summary: string, apply: () => Promise<ModuleData | ApplyFailed | void>, diff?: readonly Change[], data?: ModuleData): Plan {
+  return { kind: "change", summary, apply, diff, data };
+}
+
+/** Helper for modules: nothing to do, and why (tests assert the reason). */
+export function ok(reason: string, data?: ModuleData): Plan {
+  return { kind: "ok", reason, data };
+}
+
+/** Helper for modules: the task cannot be carried out. */
+export function fail(error: string, data?: ModuleData): Plan {
+  return { kind: "fail", error, data };
+}

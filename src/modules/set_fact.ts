@@ -1,0 +1,18 @@
+// `set_fact`: returns its arguments as `ansible_facts` for the engine to store as host variables; it
+// never changes the host. `cacheable` is accepted and ignored (there is no fact cache).
+import type { SetFactArgs } from "../schema/modules/set_fact.js";
+import { fail, ok } from "./contract.js";
+import { defineModule } from "./registry.js";
+
+/** The `set_fact` module. */
+export const setFactModule = defineModule<SetFactArgs>({
+  name: "set_fact",
+  async plan(_ctx, args) {
+    const facts = Object.fromEntries(Object.entries(args).filter(([k]) => k !== "cacheable"));
+    const names = Object.keys(facts);
+    if (names.length === 0) return fail("set_fact needs at least one variable to set");
+    const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+    if (bad.length) return fail(`not valid variable names: ${bad.join(", ")}`);
+    return ok(`set ${names.join(", ")}`, { ansible_facts: facts });
+  },
+});

@@ -1,0 +1,68 @@
+// What command and shell share: creates/removes guards, chdir and stdin, and the registered result
+// (rc, stdout, stderr, *_lines, cmd) with secrets masked.
+import path from "node:path";
+import { cmd, type Command } from "../../connection/command.js";
+import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Plan } from "../contract.js";
+import { maskDeep } from "./mask.js";
+
+/** The arguments both command and shell take besides the command itself. */
+export interface ExecArgs {
+  readonly chdir?: string;
+  readonly creates?: string;
+  readonly removes?: string;
+  readonly stdin?: string;
+  readonly stdin_add_newline?: boolean;
+  readonly strip_empty_ends?: boolean;
+}
+
+/** Why the command need not run (creates exists / removes absent), or undefined when it must. */
+async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undefined> {
+  const at = (p: string) => (args.chdir && !path.posix.isAbsolute(p) ? path.posix.join(args.chdir, p) : p);
+  if (args.creates !== undefined && (await ctx.conn.stat(at(args.creates), { become: ctx.become }))) {
+    return `skipped: ${args.creates} exists`;
+  }
+  if (args.removes !== undefined && !(await ctx.conn.stat(at(args.removes), { become: ctx.become }))) {
+    return `skipped: ${args.removes} does not exist`;
+  }
+  return undefined;
+}
+
+/**
+ * Plans running `command`: a command's outcome is its effect, so the decision is "run it" unless a
+ * creates/removes guard says otherwise. The apply runs it; a non-zero exit comes back as a failed apply
+ * that still registers rc/stdout/stderr.
+ */
+export async function planExec(ctx: ModuleContext, command: Command, shown: unknown, args: ExecArgs): Promise<Plan> {
+  const skip = await guard(ctx, args);
+  const display = maskDeep(shown, ctx.secrets);
+  if (skip) return ok(skip, { cmd: display, rc: 0, stdout: "", stderr: "", stdout_lines: [], stderr_lines: [] });
+  const full = args.chdir ? cmd`cd -- ${args.chdir} || exit 1
+${command}` : command;
+  const summary = `run ${typeof display === "string" ? display : JSON.stringify(display)}`;
+  return change(summary, async () => {
+    const result = await execute(ctx, full, display, args);
+    return result.error ? applyFailed(result.error, result.data) : result.data;
+  }, undefined, { cmd: display });
+}
+
+async function execute(ctx: ModuleContext, command: Command, display: unknown, args: ExecArgs): Promise<{ data: ModuleData; error?: string }> {
+  const stdin = args.stdin === undefined ? undefined : args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`;
+  const started = Date.now();
+  const r = await ctx.run(command, { stdin });
+  const strip = (s: string) => (args.strip_empty_ends === false ? s : s.replace(/\n+$/, ""));
+  const stdout = strip(r.stdout);
+  const stderr = strip(r.stderr);
+  const rc = r.kind === "exited" ? r.exitCode : -1;
+  const data = maskDeep(
+    { cmd: display, rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), delta: `${((Date.now() - started) / 1000).toFixed(3)}s` },
+    ctx.secrets,
+  );
+  if (r.kind === "timeout") return { data, error: `command timed out after ${r.timeoutMs} ms` };
+  if (rc !== 0) return { data, error: maskDeep(`non-zero return code ${rc}${stderr ? `: ${stderr}` : ""}`, ctx.secrets) };
+  return { data };
+}
+
+
+function lines(text: string): string[] {
+  return text === "" ? [] : text.split("\n");
+}

@@ -1,0 +1,45 @@
+// State shared while loading one playbook: problems found, where roles are searched, the chain of
+// files and roles being loaded (to catch cycles), and what the current play has collected so far.
+import type { DocPath } from "../schema/ajv.js";
+import { formatPath } from "../schema/ajv.js";
+import type { RoleContext, Task } from "./plan.js";
+import type { Problems } from "./problems.js";
+import type { YamlFile } from "./yaml-file.js";
+
+/** What the play being loaded has collected: its roles, its handlers, the roles already expanded. */
+export interface PlayCollector {
+  readonly roles: RoleContext[];
+  readonly handlers: Task[];
+  /** Role directory + parameters of each role expanded, to run each role once per play like Ansible. */
+  readonly expanded: Set<string>;
+}
+
+/** Loader state for one playbook. */
+export interface LoadContext {
+  readonly problems: Problems;
+  readonly playbookDir: string;
+  /** Directories searched for roles, in order. */
+  readonly roleSearch: readonly string[];
+  /** Files being imported, outermost first (import cycles). */
+  readonly fileStack: readonly string[];
+  /** Role directories being loaded, outermost first (dependency cycles). */
+  readonly roleStack: readonly string[];
+  readonly play: PlayCollector;
+}
+
+/** Where a list of tasks is being read: its file, its document path, and its role if any. */
+export interface TaskSource {
+  readonly file: YamlFile;
+  /** The path of the list in the file, e.g. `[0, 'tasks']`. */
+  readonly base: DocPath;
+  /** What the file's top level is called in messages: `plays`, `tasks`, `handlers`. */
+  readonly root: string;
+  readonly role?: RoleContext;
+  /** Directories that relative include/import paths resolve against, in order. */
+  readonly dirs: readonly string[];
+}
+
+/** The printable path of a node in a task source. */
+export function pathOf(src: TaskSource, sub: DocPath): string {
+  return formatPath([...src.base, ...sub], src.root);
+}

@@ -1,0 +1,27 @@
+// Arguments of `postgres_user`: a database role with password and attributes (community.postgresql.postgresql_user).
+import type { Infer } from "../infer.js";
+import type { ModuleSchemaSpec } from "../module-registry.js";
+import { int, pgConnection, str } from "./common.js";
+
+/** The argument schema of `postgres_user`. */
+export const postgresUserArgs = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: str,
+    password: str,
+    role_attr_flags: str,
+    state: { enum: ["present", "absent"] },
+    conn_limit: int,
+    ...pgConnection,
+  },
+} as const;
+/** Typed arguments of `postgres_user`. */
+export type PostgresUserArgs = Infer<typeof postgresUserArgs>;
+/** Registration of `postgres_user`. */
+export const postgresUserModule: ModuleSchemaSpec = {
+  name: "postgres_user",
+  schema: postgresUserArgs,
+  names: ["postgresql_user", "community.postgresql.postgresql_user"],
+};

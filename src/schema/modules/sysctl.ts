@@ -1,0 +1,28 @@
+// Arguments of `sysctl`: a kernel parameter set now and in a sysctl file.
+import type { Infer } from "../infer.js";
+import type { ModuleSchemaSpec } from "../module-registry.js";
+import { bool, str } from "./common.js";
+
+/** The argument schema of `sysctl`. */
+export const sysctlArgs = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: str,
+    value: { type: ["string", "integer", "number", "boolean"] },
+    state: { enum: ["present", "absent"] },
+    reload: bool,
+    sysctl_file: str,
+    sysctl_set: bool,
+    ignoreerrors: bool,
+  },
+} as const;
+/** Typed arguments of `sysctl`. */
+export type SysctlArgs = Infer<typeof sysctlArgs>;
+/** Registration of `sysctl`. */
+export const sysctlModule: ModuleSchemaSpec = {
+  name: "sysctl",
+  schema: sysctlArgs,
+  aliases: { key: "name", val: "value" },
+};

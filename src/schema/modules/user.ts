@@ -1,0 +1,30 @@
+// Arguments of `user`: a local user account.
+import type { Infer } from "../infer.js";
+import type { ModuleSchemaSpec } from "../module-registry.js";
+import { bool, int, str, strOrList } from "./common.js";
+
+/** The argument schema of `user`. */
+export const userArgs = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: str,
+    state: { enum: ["present", "absent"] },
+    uid: int,
+    group: str,
+    groups: strOrList,
+    append: bool,
+    home: str,
+    shell: str,
+    system: bool,
+    create_home: bool,
+    password: str,
+    comment: str,
+    remove: bool,
+  },
+} as const;
+/** Typed arguments of `user`. */
+export type UserArgs = Infer<typeof userArgs>;
+/** Registration of `user`. */
+export const userModule: ModuleSchemaSpec = { name: "user", schema: userArgs };
