@@ -1,11 +1,12 @@
 // `npm test`: every test file in one node:test run, with the embedded lab brought up before the files that
-// need real hosts and taken down afterwards, even when tests fail. Without root on Linux the lab tests
-// cannot run, and the run says so and fails rather than passing on less than the whole suite.
+// need real hosts and taken down afterwards, even when tests fail (a lab that was up before stays up).
+// Without root on Linux the lab tests cannot run: the run says so and fails rather than pass on less.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { labDown, labUp } from "../src/lab/lab.js";
+import { labPaths } from "../src/lab/topology.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,14 +37,18 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!needsLab) return nodeTest(files);
+  // A lab that was already running (a developer's) is left running; one this run made is taken down.
+  const wasUp = existsSync(path.join(labPaths().root, "ready"));
   const up = Date.now();
   await labUp();
   console.log(`lab up in ${((Date.now() - up) / 1000).toFixed(1)}s`);
   try {
     return await nodeTest(files);
   } finally {
-    await labDown();
-    console.log("lab down");
+    if (!wasUp) {
+      await labDown();
+      console.log("lab down");
+    }
   }
 }
 

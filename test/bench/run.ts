@@ -1,0 +1,108 @@
+// `npm run bench`: gocd-bc against ansible-playbook (Debian's ansible-core: pipelining and ControlPersist
+// on, no fact gathering) on the same lab hosts in the same run, both running test/bench/playbook.yml when it
+// changes nothing, beside the floor (one fresh SSH session per host, in parallel). Then gocd-bc over 50
+// hosts, to show how time grows. A benchmark, not a test: it prints numbers and asserts nothing.
+import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { labUp } from "../../src/lab/lab.js";
+import { renderInventory } from "../../src/lab/inventory-file.js";
+import { extraHosts, labPaths, type LabHost } from "../../src/lab/topology.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const playbook = path.join(root, "test/bench/playbook.yml");
+const cli = path.join(root, "dist/src/cli/main.js");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+/** Run a command to completion; resolve with its wall time in seconds, reject on a non-zero exit. */
+function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => {
+      const secs = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code === 0) resolve(secs);
+      else reject(new Error(`${path.basename(file)} ${args.join(" ")} exited ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+/** The median of `RUNS` timed runs after one untimed warm-up run (which applies the playbook). */
+async function median(run: () => Promise<number>): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await run());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+/** An inventory whose group `bench` holds exactly these hosts. */
+async function benchInventory(hosts: readonly LabHost[], name: string): Promise<string> {
+  const file = path.join(labPaths().root, name);
+  await writeFile(file, renderInventory(hosts, labPaths()));
+  return file;
+}
+
+/** The floor: one fresh OpenSSH session per host, all at once, each running one command. */
+function floor(hosts: readonly LabHost[]): () => Promise<number> {
+  const p = labPaths();
+  return async () => {
+    const started = process.hrtime.bigint();
+    await Promise.all(hosts.map((h) => timed("ssh", ["-i", p.privateKey, "-o", `UserKnownHostsFile=${p.knownHosts}`,
+      "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no", `root@${h.ip}`, "true"])));
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+}
+
+const gocdBc = (inventory: string) => () => timed(process.execPath, [cli, "run", playbook, "-i", inventory]);
+
+function ansible(inventory: string, forks: number): () => Promise<number> {
+  const env = {
+    ...process.env,
+    ANSIBLE_PIPELINING: "True",
+    ANSIBLE_SSH_ARGS: "-o ControlMaster=auto -o ControlPersist=60s",
+    ANSIBLE_HOST_KEY_CHECKING: "True",
+    ANSIBLE_GATHERING: "explicit",
+    ANSIBLE_FORKS: String(forks),
+    ANSIBLE_NOCOLOR: "1",
+    ANSIBLE_RETRY_FILES_ENABLED: "False",
+  };
+  return () => timed("ansible-playbook", ["-i", inventory, playbook], env);
+}
+
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  console.log("bringing the lab up with 50 bench hosts...");
+  await labUp({ extra: 50 });
+  const all = extraHosts(50);
+  const ten = all.slice(0, 10);
+  const inv10 = await benchInventory(ten, "bench-10.yml");
+  const inv50 = await benchInventory(all, "bench-50.yml");
+  console.log(`playbook: ${path.relative(root, playbook)} (10 tasks, no change); median of ${RUNS} runs after a warm-up\n`);
+  const floor10 = await median(floor(ten));
+  const ours10 = await median(gocdBc(inv10));
+  const theirs10 = await median(ansible(inv10, 10));
+  const ours50 = await median(gocdBc(inv50));
+  const floor50 = await median(floor(all));
+  const rows: [string, string, string, string][] = [
+    ["10 hosts", fmt(ours10), fmt(theirs10), fmt(floor10)],
+    ["50 hosts", fmt(ours50), "not run", fmt(floor50)],
+  ];
+  console.log("| hosts | gocd-bc | ansible-playbook | floor (1 ssh session per host) |");
+  console.log("|---|---|---|---|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log("");
+  console.log(`ansible-playbook / gocd-bc at 10 hosts: ${(theirs10 / ours10).toFixed(1)}x (goal: at least 20x)`);
+  console.log(`gocd-bc / floor at 10 hosts: ${(ours10 / floor10).toFixed(2)}x (goal: within 3x)`);
+  console.log(`gocd-bc from 10 to 50 hosts: ${(ours50 / ours10).toFixed(2)}x the time for 5x the hosts`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
