@@ -129,7 +129,8 @@ async function finishControl(tree: string): Promise<string> {
 /** Stage one package (sources plus bundled npm packages) and build its .deb into repoDir; returns its path. */
 async function buildPackage(name: string, srcDir: string, workDir: string, repoDir: string, root: string) {
   const tree = path.join(workDir, name);
-  await fs.cp(path.join(srcDir, name), tree, { recursive: true });
+  // dereference: a package shares a source file with the other through a symlink; the .deb gets a copy.
+  await fs.cp(path.join(srcDir, name), tree, { recursive: true, dereference: true });
   const libDir = path.join(tree, "usr", "share", name, "lib");
   for (const dir of dependencyTree(STANDIN_PACKAGES[name] ?? [], root)) {
     const dest = path.join(libDir, path.relative(root, dir));
