@@ -62,7 +62,16 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
       `'${opts.limit}' matches no host in the inventory`,
     );
   }
-  const plan: Plan = { playbook, playbookDir, roleSearch: ctx.roleSearch, plays, inventory, extraVars, limit: opts.limit, playHosts };
+  const plan: Plan = {
+    playbook,
+    playbookDir,
+    roleSearch: ctx.roleSearch,
+    plays,
+    inventory,
+    extraVars,
+    limit: opts.limit,
+    playHosts,
+  };
   checkPlan(plan, problems, { checkVariables: problems.count === 0 });
   if (problems.count > 0) return { ok: false, diagnostics: problems.errors, warnings: problems.warnings };
   return { ok: true, plan, warnings: problems.warnings };

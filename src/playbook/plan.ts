@@ -170,6 +170,8 @@ export interface Play {
   readonly diff?: boolean | string;
   readonly noLog?: boolean | string;
   readonly ignoreErrors?: boolean | string;
+  readonly ignoreUnreachable?: boolean;
+  readonly runOnce?: boolean | string;
   readonly environment?: Vars | string;
   readonly remoteUser?: string;
   readonly connection?: "ssh" | "local";

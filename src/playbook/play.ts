@@ -69,6 +69,8 @@ export function parsePlay(
     diff: p.diff,
     noLog: p.no_log,
     ignoreErrors: p.ignore_errors,
+    ignoreUnreachable: p.ignore_unreachable,
+    runOnce: p.run_once,
     environment: p.environment as Vars | string | undefined,
     remoteUser: p.remote_user,
     connection: p.connection,

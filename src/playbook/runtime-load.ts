@@ -32,19 +32,37 @@ export function loadIncludedTasks(plan: Plan, node: IncludeTasksTask, file: stri
   const abs = candidates.find(isFile);
   if (!abs) {
     const where = candidates.map(displayPath).join(", ");
-    return { ok: false, diagnostics: [{ ...node.loc, path: node.path, message: `include_tasks file '${file}' not found; looked in: ${where}` }] };
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          ...node.loc,
+          path: node.path,
+          message: `include_tasks file '${file}' not found; looked in: ${where}`,
+        },
+      ],
+    };
   }
   const tasks = loadTaskFile(abs, undefined, context(plan, problems), { role: node.role });
-  return tasks && problems.count === 0 ? { ok: true, value: tasks } : { ok: false, diagnostics: problems.errors };
+  return tasks && problems.count === 0
+    ? { ok: true, value: tasks }
+    : { ok: false, diagnostics: problems.errors };
 }
 
 /** Loads the role of an include_role once its name is rendered (`name` is the rendered name). */
 export function loadIncludedRole(plan: Plan, node: IncludeRoleTask, name: string): RuntimeLoad<LoadedRole> {
   const problems = new Problems();
-  const file: YamlFile = { file: node.loc.file, abs: path.resolve(node.loc.file), value: null, locate: () => node.loc };
+  const file: YamlFile = {
+    file: node.loc.file,
+    abs: path.resolve(node.loc.file),
+    value: null,
+    locate: () => node.loc,
+  };
   const ref = { src: { file, base: [], root: node.path, dirs: [] }, at: [] };
   const loaded = loadRole({ ...node.target, name }, node.params, ref, context(plan, problems), {
     allowDuplicates: true,
   });
-  return loaded && problems.count === 0 ? { ok: true, value: loaded } : { ok: false, diagnostics: problems.errors };
+  return loaded && problems.count === 0
+    ? { ok: true, value: loaded }
+    : { ok: false, diagnostics: problems.errors };
 }

@@ -158,13 +158,19 @@ export const roleEntrySchema = {
   },
 } as const;
 
+/** The shared keywords a play takes: all but `delegate_to`, which Ansible only has on tasks and blocks. */
+function playCommonKeywords(): Omit<typeof commonKeywords, "delegate_to"> {
+  const { delegate_to: _taskOnly, ...rest } = commonKeywords;
+  return rest;
+}
+
 /** A play's keywords; the task lists' items are checked one by one. */
 export const playSchema = {
   type: "object",
   additionalProperties: false,
   required: ["hosts"],
   properties: {
-    ...commonKeywords,
+    ...playCommonKeywords(),
     hosts: strOrList,
     vars_files: { type: "array", items: { type: ["string", "array"], items: str } },
     roles: { type: ["array", "null"], items: roleEntrySchema },

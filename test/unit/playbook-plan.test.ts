@@ -156,7 +156,8 @@ test("task locations let the engine point at an argument at run time", () => {
 test("computed includes are loaded at run time with the same checks", () => {
   const plan = planOf(
     loadTree({
-      "site.yml": "- hosts: all\n  vars: {which: a, r: x}\n  tasks:\n    - include_tasks: '{{ which }}.yml'\n    - include_role: {name: '{{ r }}'}\n      vars: {p: 1}\n",
+      "site.yml":
+        "- hosts: all\n  vars: {which: a, r: x}\n  tasks:\n    - include_tasks: '{{ which }}.yml'\n    - include_role: {name: '{{ r }}'}\n      vars: {p: 1}\n",
       "a.yml": "- debug: {msg: a}\n",
       "roles/x/tasks/main.yml": "- debug: {msg: x}\n",
     }),
@@ -167,7 +168,9 @@ test("computed includes are loaded at run time with the same checks", () => {
   assert.ok(tasks.ok);
   assert.deepEqual(names(tasks.value), ["debug"]);
   const missing = loadIncludedTasks(plan, inc, "b.yml");
-  assert.ok(!missing.ok && /include_tasks file 'b\.yml' not found/.test(missing.diagnostics[0]?.message ?? ""));
+  assert.ok(
+    !missing.ok && /include_tasks file 'b\.yml' not found/.test(missing.diagnostics[0]?.message ?? ""),
+  );
   const loaded = loadIncludedRole(plan, role, "x");
   assert.ok(loaded.ok);
   assert.deepEqual(loaded.value.context.params, { p: 1 });

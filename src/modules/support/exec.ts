@@ -1,7 +1,10 @@
-// What command and shell share: creates/removes guards, chdir and stdin, and the registered result
-// (rc, stdout, stderr, *_lines, cmd) with secrets masked.
+// Running commands from modules. For command and shell: creates/removes guards, chdir and stdin, and the
+// registered result (rc, stdout, stderr, *_lines, cmd). For the others: probes whose exit code is an
+// answer, and commands that must succeed, whose failure becomes a RemoteOperationError carrying the
+// command's own words (so the task fails, not gocd-bc).
 import path from "node:path";
 import { cmd, type Command } from "../../connection/command.js";
+import { RemoteOperationError, type RunExited, type RunOptions } from "../../connection/index.js";
 import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Plan } from "../contract.js";
 import { maskDeep } from "./mask.js";
 
@@ -65,4 +68,35 @@ async function execute(ctx: ModuleContext, command: Command, display: unknown, a
 
 function lines(text: string): string[] {
   return text === "" ? [] : text.split("\n");
+}
+
+/** Runs `command` with the task's become settings; a timeout throws, any exit code is returned. */
+export async function probe(ctx: ModuleContext, command: Command, opts: Pick<RunOptions, "stdin" | "timeoutMs" | "become"> = {}): Promise<RunExited> {
+  const result =
+    opts.become !== undefined ? await ctx.conn.run(command, opts) : await ctx.run(command, opts);
+  if (result.kind === "timeout") {
+    throw new RemoteOperationError(ctx.host, "run", `\`${command.toDisplay()}\` timed out after ${result.timeoutMs} ms`);
+  }
+  return result;
+}
+
+/** Runs `command` and returns its stdout; a non-zero exit throws with the command and what it printed. */
+export async function runOrThrow(ctx: ModuleContext, command: Command, opts: Pick<RunOptions, "stdin" | "timeoutMs" | "become"> = {}): Promise<string> {
+  const r = await probe(ctx, command, opts);
+  if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", failureText(command, r));
+  return r.stdout;
+}
+
+/** "`cmd` exited N: stderr" for messages (the display form of the command: secrets masked). */
+export function failureText(command: Command, r: RunExited): string {
+  const said = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-5).join("\n");
+  return `\`${command.toDisplay()}\` exited ${r.exitCode}${said ? `: ${said}` : ""}`;
+}
+
+/** A before/after text block of "key: value" lines, for the diffs of modules that manage objects. */
+export function describeState(fields: Readonly<Record<string, unknown>>): string {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(",") : String(v)}\n`)
+    .join("");
 }
