@@ -25,6 +25,7 @@ async function labMounts(): Promise<string[]> {
 }
 
 test("a second `up` leaves every running host alone", async () => {
+  await labUp({ extra: 0 });
   const outcomes = await labUp();
   assert.deepEqual(outcomes.map((o) => o.action), CORE_HOSTS.map(() => "kept"));
 });
