@@ -3,6 +3,16 @@
 import { Command, InvalidArgumentError } from "commander";
 import { labDownCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
 import { exitCodeOf } from "./exit-codes.js";
+import { runCommand } from "./run.js";
+import { validateCommand } from "./validate.js";
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function increase(_: string, previous = 0): number {
+  return previous + 1;
+}
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -13,6 +23,27 @@ function wholeNumber(value: string): number {
 /** Build the program; each action resolves to an exit code. */
 function program(setExit: (code: number) => void): Command {
   const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError();
+  cli.command("run").description("run a playbook on the hosts of an inventory")
+    .argument("<playbook>", "the playbook file")
+    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
+    .option("-l, --limit <pattern>", "only these hosts or groups")
+    .option("-t, --tags <tags>", "only tasks with these tags (comma separated, repeatable)", collect)
+    .option("--skip-tags <tags>", "skip tasks with these tags (comma separated, repeatable)", collect)
+    .option("-C, --check", "show what would change without changing anything")
+    .option("-D, --diff", "show the differences of changed files")
+    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
+    .option("-f, --forks <n>", "hosts worked on at once (default 50)", wholeNumber)
+    .option("--json", "JSON Lines events instead of the tree or plain lines")
+    .option("-v, --verbose", "more output (repeat for more)", increase)
+    .option("--force-handlers", "run notified handlers even on hosts that failed")
+    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
+    .action(async (playbook: string, opts) => setExit(await runCommand(playbook, opts)));
+  cli.command("validate").description("check a playbook and its inventory without touching any host")
+    .argument("<playbook>", "the playbook file")
+    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
+    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect, [])
+    .option("-l, --limit <pattern>", "only these hosts or groups")
+    .action(async (playbook: string, opts) => setExit(await validateCommand(playbook, opts)));
   const lab = cli.command("lab").description("the embedded lab: real hosts in namespaces on this machine (Linux, root)");
   lab.command("up").description("create the lab, or repair it; a running lab is left alone")
     .option("--hosts <n>", "extra plain hosts for benchmarks (bench001...)", wholeNumber)

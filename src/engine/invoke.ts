@@ -52,7 +52,7 @@ export async function invokeModule(
   module: string,
   rawArgs: Record<string, unknown>,
   ctx: ModuleContext,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; /** false: leave masking to the caller (the executor registers real values and masks events). */ mask?: boolean } = {},
 ): Promise<TaskResult> {
   const spec = moduleSchema(module);
   const impl = spec && moduleImpl(spec.name);
@@ -69,8 +69,10 @@ export async function invokeModule(
     if (!isPlan(plan)) {
       return { status: "failed", error: `module ${spec.name} broke the module contract (a bug in gocd-bc): plan returned ${JSON.stringify(plan)}`, data: {} };
     }
-    // Secrets are masked here, once for every module, whatever the module itself remembered to mask.
-    return maskDeep(await settle(plan, ctx, spec.name, timeoutMs), ctx.secrets);
+    // Secrets are masked here, once for every module, whatever the module itself remembered to mask;
+    // the executor passes mask: false because it must register real values and masks every event instead.
+    const result = await settle(plan, ctx, spec.name, timeoutMs);
+    return opts.mask === false ? result : maskDeep(result, ctx.secrets);
   } catch (error) {
     return failure(error, spec.name, ctx.secrets);
   }

@@ -1,4 +1,5 @@
 // Imports every module implementation so each registers itself; the engine imports this once.
+import "./apt.js";
 import "./assert.js";
 import "./blockinfile.js";
 import "./command.js";
@@ -6,10 +7,21 @@ import "./copy.js";
 import "./debug.js";
 import "./fail.js";
 import "./file.js";
+import "./group.js";
 import "./lineinfile.js";
+import "./mount.js";
+import "./package.js";
 import "./pause.js";
+import "./postgres_facts.js";
+import "./postgres_query.js";
+import "./postgres_setting.js";
+import "./postgres_slot.js";
+import "./postgres_user.js";
+import "./service.js";
 import "./set_fact.js";
 import "./shell.js";
 import "./stat.js";
+import "./sysctl.js";
 import "./template.js";
+import "./user.js";
 import "./wait_for.js";

@@ -56,12 +56,11 @@ async function execute(ctx: ModuleContext, command: Command, display: unknown, a
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   const rc = r.kind === "exited" ? r.exitCode : -1;
-  const data = maskDeep(
-    { cmd: display, rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), delta: `${((Date.now() - started) / 1000).toFixed(3)}s` },
-    ctx.secrets,
-  );
+  // Registered as produced: a later task may need a value that is also a secret (the engine masks
+  // every event it emits, so nothing shown carries it).
+  const data = { cmd: display, rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), delta: `${((Date.now() - started) / 1000).toFixed(3)}s` };
   if (r.kind === "timeout") return { data, error: `command timed out after ${r.timeoutMs} ms` };
-  if (rc !== 0) return { data, error: maskDeep(`non-zero return code ${rc}${stderr ? `: ${stderr}` : ""}`, ctx.secrets) };
+  if (rc !== 0) return { data, error: `non-zero return code ${rc}${stderr ? `: ${stderr}` : ""}` };
   return { data };
 }
 

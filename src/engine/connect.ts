@@ -1,0 +1,102 @@
+// From a host's variables to what a module runs with: the connection spec (ansible_host, port, user,
+// key, known_hosts), become settings, and the ModuleContext with role-aware file lookup and templates.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { cmd, quotedCommand, secret, type Command } from "../connection/command.js";
+import type { HostSpec } from "../connection/pool.js";
+import type { BecomeSpec, Connection } from "../connection/types.js";
+import { CONNECTION_VARS, connectionOf } from "../inventory/connection.js";
+import type { ModuleContext } from "../modules/contract.js";
+import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
+import type { Task } from "../playbook/plan.js";
+import type { Vars } from "../playbook/vars-file.js";
+import { renderText, renderValue } from "../template/engine.js";
+
+const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
+
+/** How to reach `name`, from its variables (connection variables rendered first; they may be templates). */
+export function hostSpecOf(name: string, vars: Vars, opts: { trustOnFirstUse?: boolean }): HostSpec {
+  const keys = [...Object.values(CONNECTION_VARS).flat(), "ansible_ssh_timeout", "ansible_timeout"];
+  const picked: Vars = {};
+  for (const k of keys) if (vars[k] !== undefined) picked[k] = renderValue(vars[k], vars, { loc: { file: "<inventory>", line: 1, col: 1 }, path: k });
+  const info = connectionOf(name, picked);
+  if (info.connection === "local") return { kind: "local", name };
+  const timeout = Number(picked.ansible_ssh_timeout ?? picked.ansible_timeout ?? NaN);
+  return {
+    kind: "ssh",
+    target: {
+      name,
+      host: info.host,
+      port: info.port,
+      user: info.user,
+      privateKeyFile: info.privateKeyFile,
+      password: info.password === undefined ? undefined : secret(info.password),
+      knownHostsFile: info.knownHostsFile,
+      trustOnFirstUse: opts.trustOnFirstUse,
+      connectTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : undefined,
+    },
+  };
+}
+
+/** The spec for a delegate_to target that is not in the inventory: only the controller itself. */
+export function delegateSpecOf(name: string): HostSpec | undefined {
+  return LOCAL_NAMES.has(name) ? { kind: "local", name } : undefined;
+}
+
+/** Become settings from the task's inherited keywords and the host's ansible_become_* variables. */
+export function becomeOf(
+  keywords: { become?: unknown; becomeUser?: string; becomeMethod?: string },
+  vars: Vars,
+  truthy: (v: unknown) => boolean,
+): BecomeSpec | undefined {
+  const on = keywords.become ?? vars.ansible_become;
+  if (on === undefined || !truthy(on)) return undefined;
+  const user = keywords.becomeUser ?? (vars.ansible_become_user as string | undefined);
+  const method = keywords.becomeMethod ?? (vars.ansible_become_method as string | undefined);
+  const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
+  return {
+    user: user === undefined ? undefined : String(user),
+    method: method === "sudo" || method === "su" ? method : "auto",
+    password: password === undefined ? undefined : secret(String(password)),
+  };
+}
+
+/** Wraps a command so it runs with extra environment variables (the `environment` keyword). */
+export function withEnvironment(command: Command, env: Vars | undefined): Command {
+  if (!env || Object.keys(env).length === 0) return command;
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return cmd`env ${assignments} sh -c ${quotedCommand(command)}`;
+}
+
+/** What a ModuleContext is built from. */
+export interface ContextParts {
+  readonly host: string;
+  readonly conn: Connection;
+  readonly task: Task;
+  readonly vars: Vars;
+  readonly check: boolean;
+  readonly become?: BecomeSpec;
+  readonly environment?: Vars;
+  readonly secrets: readonly string[];
+  readonly playbookDir: string;
+  readonly log: (message: string) => void;
+}
+
+/** The ModuleContext of one task on one host. */
+export function moduleContext(p: ContextParts): ModuleContext {
+  const baseDirs = [path.dirname(p.task.loc.file), p.playbookDir];
+  return {
+    host: p.host,
+    conn: p.conn,
+    become: p.become,
+    check: p.check,
+    vars: p.vars,
+    secrets: p.secrets,
+    run: (command, o) => p.conn.run(withEnvironment(command, p.environment), { ...o, become: p.become }),
+    findFile: (kind, name) =>
+      resolveTaskFile(kind, name, p.task.role, baseDirs) ?? fileCandidates(kind, name, p.task.role, baseDirs)[0] ?? name,
+    renderTemplateFile: async (file) =>
+      renderText(await readFile(file, "utf8"), p.vars, { loc: { file, line: 1, col: 1 }, task: p.task.name, wholeFile: true }),
+    log: p.log,
+  };
+}

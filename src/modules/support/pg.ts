@@ -1,0 +1,191 @@
+// How the Postgres modules reach the server, in one place. Two ways, chosen from the arguments:
+// - `login_password` given, or `login_unix_socket` given: the `pg` client over the SSH connection's
+//   forwarded stream (TCP to login_host:port, default 127.0.0.1:5432, or the unix socket), so the
+//   host needs nothing but sshd. Over the socket, peer auth sees the SSH login user: map it in pg_ident.
+// - neither: Debian's default local superuser access, `psql` run as the `postgres` OS user (become via
+//   sudo or su) with peer auth. SQL travels on stdin, never on a command line; parameters are inlined as
+//   escaped literals and row-returning statements come back as JSON, so both ways return the same shapes.
+import pg from "pg";
+import { cmd, maskSecrets, pgClientOver, RemoteOperationError, secret, type RunExited } from "../../connection/index.js";
+import type { ModuleContext } from "../contract.js";
+
+/** The connection arguments every Postgres module takes (Ansible's names). */
+export interface PgLoginArgs {
+  readonly db?: string;
+  readonly login_db?: string;
+  readonly login_user?: string;
+  readonly login_password?: string;
+  readonly login_host?: string;
+  readonly login_unix_socket?: string;
+  readonly port?: number;
+}
+
+/** A statement's outcome: rows (JSON-friendly values), affected/returned count, and the command tag. */
+export interface SqlResult {
+  readonly rows: Record<string, unknown>[];
+  readonly rowCount: number;
+  readonly command: string;
+  readonly statusMessage: string;
+}
+
+/** An open session; `via` names the access path for messages. */
+export interface SqlSession {
+  readonly via: string;
+  /** Runs one statement; `readOnly` wraps it in a READ ONLY transaction that is rolled back. */
+  query(text: string, params?: readonly unknown[], opts?: { readOnly?: boolean }): Promise<SqlResult>;
+  close(): Promise<void>;
+}
+
+/** The statement's leading keyword, upper-cased (comments and parentheses skipped). */
+export function leadingKeyword(sql: string): string {
+  const stripped = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/^[\s(]+/, "");
+  return (/^[A-Za-z]+/.exec(stripped)?.[0] ?? "").toUpperCase();
+}
+
+/** A command tag as psql prints it: `INSERT 0 n`, `UPDATE n`, `SELECT n`, or the bare command. */
+export function statusMessage(command: string, rowCount: number): string {
+  if (command === "INSERT") return `INSERT 0 ${rowCount}`;
+  return ["SELECT", "UPDATE", "DELETE", "MERGE", "MOVE", "FETCH", "COPY"].includes(command) ? `${command} ${rowCount}` : command;
+}
+
+/** Open a session as the arguments say, run `work`, always close it; errors become task failures. */
+export async function withPg<T>(ctx: ModuleContext, args: PgLoginArgs, work: (s: SqlSession) => Promise<T>): Promise<T> {
+  const session = args.login_password !== undefined || args.login_unix_socket !== undefined ? await openClient(ctx, args) : psqlSession(ctx, args);
+  try {
+    return await work(session);
+  } catch (e) {
+    throw asTaskError(ctx, args, session.via, e);
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+function asTaskError(ctx: ModuleContext, args: PgLoginArgs, via: string, e: unknown): unknown {
+  if (e instanceof RemoteOperationError) return e;
+  if (e instanceof Error && (e instanceof pg.DatabaseError || /^(Connection|connect|password|timeout)/i.test(e.message))) {
+    return new RemoteOperationError(ctx.host, "run", maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []));
+  }
+  return e;
+}
+
+function socketFile(dirOrFile: string, port: number): string {
+  return /\.s\.PGSQL\.\d+$/.test(dirOrFile) ? dirOrFile : `${dirOrFile.replace(/\/$/, "")}/.s.PGSQL.${port}`;
+}
+
+async function openClient(ctx: ModuleContext, args: PgLoginArgs): Promise<SqlSession> {
+  const user = args.login_user ?? "postgres";
+  const port = args.port ?? 5432;
+  const where = args.login_unix_socket !== undefined ? { socketPath: socketFile(args.login_unix_socket, port) } : { host: args.login_host ?? "127.0.0.1", port };
+  const via = `pg over ssh to ${"socketPath" in where ? where.socketPath : `${where.host}:${where.port}`} as ${user}`;
+  let client: pg.Client;
+  try {
+    client = await pgClientOver(ctx.conn, { ...where, user, database: args.login_db ?? args.db ?? "postgres", ...(args.login_password !== undefined ? { password: secret(args.login_password) } : {}) });
+  } catch (e) {
+    throw asTaskError(ctx, args, via, e);
+  }
+  return {
+    via,
+    async query(text, params = [], opts = {}) {
+      if (opts.readOnly) await client.query("BEGIN READ ONLY");
+      try {
+        const r = await client.query(text, params as unknown[]);
+        const command = r.command ?? leadingKeyword(text);
+        const rowCount = r.rowCount ?? r.rows.length;
+        return { rows: r.rows.map(jsonFriendly), rowCount, command, statusMessage: statusMessage(command, rowCount) };
+      } finally {
+        if (opts.readOnly) await client.query("ROLLBACK");
+      }
+    },
+    close: () => client.end(),
+  };
+}
+
+function jsonFriendly(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString("hex")}` : v;
+  return out;
+}
+
+/** A JS value as an SQL literal (null, booleans, numbers, strings, arrays as ARRAY[...]; objects as JSON text). */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (Array.isArray(value)) return value.length ? `ARRAY[${value.map(sqlLiteral).join(", ")}]` : "'{}'";
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (typeof value === "number" || typeof value === "bigint") return pg.escapeLiteral(String(value));
+  return pg.escapeLiteral(typeof value === "string" ? value : JSON.stringify(value));
+}
+
+/** `$n` placeholders replaced by literals, outside quoted strings and identifiers. */
+export function inlineParams(sql: string, params: readonly unknown[]): string {
+  if (!params.length) return sql;
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (m, n: string | undefined) => {
+    if (n === undefined) return m;
+    const i = Number(n) - 1;
+    if (i < 0 || i >= params.length) throw new RemoteOperationError("", "run", `query uses $${n} but only ${params.length} arguments were given`);
+    return sqlLiteral(params[i]);
+  });
+}
+
+const BEGIN = "__gocd_bc_begin__";
+const END = "__gocd_bc_end__";
+
+/** The statement rewritten so psql prints its rows as one JSON array, or undefined when it returns none. */
+export function jsonWrapped(body: string): string | undefined {
+  const kw = leadingKeyword(body);
+  const show = /^\s*SHOW\s+([A-Za-z_][\w.]*)\s*$/i.exec(body);
+  if (show) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pg.escapeLiteral(show[1] as string)}) AS ${pg.escapeIdentifier((show[1] as string).toLowerCase())}) q`;
+  if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw)) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}) q`;
+  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(body)) return `WITH q AS (${body}) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
+  return undefined;
+}
+
+/** The psql script for one statement, between markers; psql prints JSON rows or the command tag. */
+export function psqlScript(sql: string, readOnly: boolean): { script: string; json: boolean } {
+  const body = sql.trim().replace(/;\s*$/, "");
+  const wrapped = jsonWrapped(body);
+  const lines = ["\\set ON_ERROR_STOP on", "\\set QUIET on", "\\pset format unaligned", "\\pset tuples_only on", "\\pset pager off"];
+  if (readOnly) lines.push("BEGIN READ ONLY;");
+  lines.push(`\\echo ${BEGIN}`, "\\set QUIET off", `${wrapped ?? body};`, "\\set QUIET on", `\\echo ${END} :ROW_COUNT`);
+  if (readOnly) lines.push("ROLLBACK;");
+  return { script: `${lines.join("\n")}\n`, json: wrapped !== undefined };
+}
+
+/** Reads psql's output for psqlScript(): JSON rows, or a command tag with psql's ROW_COUNT. */
+export function parsePsqlOutput(stdout: string, json: boolean, sql: string): SqlResult {
+  const start = stdout.indexOf(`${BEGIN}\n`);
+  const endMatch = new RegExp(`${END} (\\d+)`).exec(stdout);
+  if (start < 0 || !endMatch) throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
+  const between = stdout.slice(start + BEGIN.length + 1, endMatch.index).trim();
+  if (json) {
+    const rows = JSON.parse(between || "[]") as Record<string, unknown>[];
+    const command = leadingKeyword(sql) === "SHOW" ? "SHOW" : ["WITH", "VALUES", "TABLE"].includes(leadingKeyword(sql)) ? "SELECT" : leadingKeyword(sql);
+    return { rows, rowCount: rows.length, command, statusMessage: statusMessage(command, rows.length) };
+  }
+  const tag = between.split("\n").pop() ?? "";
+  const command = /^[A-Z]+/.exec(tag)?.[0] ?? leadingKeyword(sql);
+  const rowCount = Number(endMatch[1]);
+  return { rows: [], rowCount, command, statusMessage: statusMessage(command, rowCount) };
+}
+
+function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
+  const user = args.login_user ?? "postgres";
+  const conn: string[] = ["-X", "-d", args.login_db ?? args.db ?? "postgres", "-U", user];
+  if (args.port !== undefined) conn.push("-p", String(args.port));
+  if (args.login_host !== undefined) conn.push("-h", args.login_host);
+  const via = `psql as OS user postgres${args.port !== undefined ? ` on port ${args.port}` : ""}`;
+  return {
+    via,
+    async query(text, params = [], opts = {}) {
+      const { script, json } = psqlScript(inlineParams(text, params), opts.readOnly === true);
+      const r = await ctx.conn.run(cmd`psql ${conn} -f -`, { stdin: script, become: { user: "postgres", method: ctx.become?.method ?? "auto" }, timeoutMs: 120_000 });
+      if (r.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): timed out`);
+      if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${psqlError(r)}`);
+      return parsePsqlOutput(r.stdout, json, text);
+    },
+    close: async () => undefined,
+  };
+}
+
+function psqlError(r: RunExited): string {
+  return (r.stderr.trim() || r.stdout.trim()).replace(/^psql:<stdin>:\d+: /gm, "") || `psql exited ${r.exitCode}`;
+}
