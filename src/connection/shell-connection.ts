@@ -18,6 +18,8 @@ const PROBE_TIMEOUT_MS = 30_000;
 /** Base class of the ssh and local connections: everything above "run this text with this stdin". */
 export abstract class ShellConnection implements Connection {
   private sudoProbe: Promise<boolean> | undefined;
+  /** True where `cat` in an open shell is cheaper than the transport's own file read (ssh: no SFTP session to open). */
+  protected readonly readsThroughShell: boolean = false;
 
   constructor(
     readonly host: string,
@@ -56,7 +58,7 @@ export abstract class ShellConnection implements Connection {
 
   /** Reads a file; null when it does not exist. */
   async get(remotePath: string, opts: { readonly become?: BecomeSpec } = {}): Promise<Buffer | null> {
-    if (!needsBecome(this.user, opts.become)) return this.getDirect(remotePath);
+    if (!needsBecome(this.user, opts.become) && !this.readsThroughShell) return this.getDirect(remotePath);
     const r = await this.execAs(catCommand(remotePath), { become: opts.become });
     if (r.kind === "exited" && r.exitCode === 0) return r.stdout;
     if (r.kind === "exited" && saysAbsent(r.stderr.toString("utf8"))) return null;

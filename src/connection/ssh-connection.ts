@@ -1,5 +1,6 @@
-// A Connection over one persistent ssh2 client: exec channels (capped by MaxSessions), one lazily
-// opened SFTP session for atomic writes and reads, and forwarded streams for clients such as pg.
+// A Connection over one persistent ssh2 client: commands through a few long-lived shells (exec channels
+// only for commands that need stdin), one lazily opened SFTP session for atomic writes and reads, and
+// forwarded streams for clients such as pg. Channels are capped by the server's MaxSessions.
 import { randomBytes } from "node:crypto";
 import { constants as osConstants } from "node:os";
 import type { Duplex } from "node:stream";
@@ -7,17 +8,24 @@ import type { Client, ClientChannel, SFTPWrapper, Stats } from "ssh2";
 import { cmd } from "./command.js";
 import { RemoteOperationError, UnreachableError } from "./errors.js";
 import { ownerSpec, tempPathFor } from "./file-scripts.js";
+import { PersistentShell } from "./persistent-shell.js";
 import { Semaphore } from "./semaphore.js";
 import { ShellConnection, type RawResult } from "./shell-connection.js";
 import type { PutOptions } from "./types.js";
 
 const SFTP_NO_SUCH_FILE = 2;
+/** Long-lived shells per connection: a host runs one task at a time, so a few cover every module. */
+const SHELLS = 3;
 
 /** A live ssh connection to one host; built by `connectSsh`. */
 export class SshConnection extends ShellConnection {
   private alive = true;
   private sftpSession: Promise<SFTPWrapper> | undefined;
   private readonly sessions: Semaphore;
+  private readonly shellSlots = new Semaphore(SHELLS);
+  private idleShells: PersistentShell[] = [];
+  // A run that changes nothing then never opens an SFTP session (each session costs sshd 100-200 ms).
+  protected override readonly readsThroughShell = true;
 
   constructor(
     host: string,
@@ -27,8 +35,8 @@ export class SshConnection extends ShellConnection {
     maxSessions = 10,
   ) {
     super(host, user);
-    // One session is kept for SFTP; the rest are for commands.
-    this.sessions = new Semaphore(Math.max(1, maxSessions - 1));
+    // One session is kept for SFTP and some for the shells; the rest are for commands with stdin.
+    this.sessions = new Semaphore(Math.max(1, maxSessions - 1 - SHELLS));
     const dead = () => {
       this.alive = false;
     };
@@ -47,7 +55,25 @@ export class SshConnection extends ShellConnection {
   }
 
   protected exec(shellText: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
+    if (stdin === undefined) return this.shellSlots.use(() => this.inShell(shellText, timeoutMs));
     return this.sessions.use(async () => collect(await this.openExec(shellText), stdin, timeoutMs, () => (this.alive ? undefined : this.dropped("the command"))));
+  }
+
+  /** Runs a command in an idle long-lived shell (opening one if needed), and keeps the shell for the next. */
+  private async inShell(shellText: string, timeoutMs: number | undefined): Promise<RawResult> {
+    let shell = this.idleShells.pop();
+    while (shell && !shell.isOpen()) shell = this.idleShells.pop();
+    shell ??= new PersistentShell(await this.openExec('exec "${SHELL:-/bin/sh}"'));
+    const result = await shell.run(shellText, timeoutMs);
+    if (result) {
+      if (shell.isOpen()) this.idleShells.push(shell);
+      return result;
+    }
+    // The shell closed under the command: the connection died (its close event comes just after), or the
+    // command killed its own shell, which counts like a process killed by a signal.
+    await new Promise((r) => setImmediate(r));
+    if (!this.alive) throw this.dropped("a command");
+    return { kind: "exited", exitCode: 255, stdout: Buffer.alloc(0), stderr: Buffer.from("the remote shell closed during the command\n") };
   }
 
   private openExec(shellText: string): Promise<ClientChannel> {

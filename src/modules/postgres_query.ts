@@ -5,6 +5,7 @@
 // executes it (Ansible runs and rolls back, which cannot undo pg_promote()); such a statement reports
 // changed even when it touches no rows, since knowing that would mean running it.
 // Arguments: positional_args fill %s (or $1..$n), named_args fill %(name)s, as psycopg does.
+import { maskSecrets } from "../connection/index.js";
 import type { PostgresQueryArgs } from "../schema/modules/postgres_query.js";
 import { change, fail, ok, type Plan } from "./contract.js";
 import { defineModule } from "./registry.js";
@@ -63,6 +64,6 @@ export const postgresQueryImpl = defineModule<PostgresQueryArgs>({
     return change(`run ${kw} statement on ${args.db ?? args.login_db ?? "postgres"}`, async () => {
       const r = await withPg(ctx, args, (s) => s.query(bound.text, bound.params));
       return resultData(args.query, r);
-    }, [{ path: "query", before: "", after: `${args.query.trim()}\n` }], { query: args.query });
+    }, [{ path: "query", before: "", after: `${maskSecrets(args.query.trim(), ctx.secrets)}\n` }], { query: args.query });
   },
 });
