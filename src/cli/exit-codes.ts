@@ -1,5 +1,7 @@
 // Sorts errors at the CLI boundary: known ones print their message and map to an exit code;
 // anything else is a bug and prints its stack.
+import { CommanderError } from "commander";
+import { GocdError } from "../errors.js";
 import { LabError } from "../lab/exec.js";
 
 /** Exit codes, following ansible-playbook where they overlap. */
@@ -7,6 +9,14 @@ export const EXIT = { ok: 0, error: 1, hostsFailed: 2, unreachableOrParse: 4, op
 
 /** Print the error for a person and return the exit code it maps to. */
 export function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message (and the help where asked for).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.options;
+  }
+  if (err instanceof GocdError) {
+    console.error(`error: ${err.message}`);
+    return err.exitCode;
+  }
   if (err instanceof LabError) {
     console.error(`error: ${err.message}`);
     return EXIT.error;

@@ -22,7 +22,7 @@ function wholeNumber(value: string): number {
 
 /** Build the program; each action resolves to an exit code. */
 function program(setExit: (code: number) => void): Command {
-  const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError();
+  const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError().exitOverride();
   cli.command("run").description("run a playbook on the hosts of an inventory")
     .argument("<playbook>", "the playbook file")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
@@ -57,6 +57,10 @@ function program(setExit: (code: number) => void): Command {
 }
 
 async function main(): Promise<void> {
+  // `gocd-bc ... --json | head` closes our stdout early: that ends the output, it is not a crash.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
   let code = 0;
   try {
     await program((c) => (code = c)).parseAsync(process.argv);
