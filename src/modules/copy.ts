@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { CopyArgs } from "../schema/modules/copy.js";
-import { fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { fail, ok, type ModuleContext } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { planFile, readCurrent } from "./support/write-file.js";
 

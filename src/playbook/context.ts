@@ -1,7 +1,8 @@
 // State shared while loading one playbook: problems found, where roles are searched, the chain of
 // files and roles being loaded (to catch cycles), and what the current play has collected so far.
+import path from "node:path";
 import type { DocPath } from "../schema/ajv.js";
-import { formatPath } from "../schema/ajv.js";
+import { checkValue, formatPath } from "../schema/ajv.js";
 import type { RoleContext, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -42,4 +43,20 @@ export interface TaskSource {
 /** The printable path of a node in a task source. */
 export function pathOf(src: TaskSource, sub: DocPath): string {
   return formatPath([...src.base, ...sub], src.root);
+}
+
+/** Checks a node's keywords against `schema`, reporting every issue at the node; true when it is valid. */
+export function keywordsValid(schema: object, value: unknown, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): boolean {
+  const before = ctx.problems.count;
+  ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(schema, value, { noun }));
+  return ctx.problems.count === before;
+}
+
+/** Reports `abs` as a cycle (with the chain of files) if it is already being loaded; true when it was. */
+export function reportedCycle(abs: string, from: { src: TaskSource; at: DocPath } | undefined, ctx: LoadContext, what: string): boolean {
+  if (!ctx.fileStack.includes(abs)) return false;
+  const chain = [...ctx.fileStack.slice(ctx.fileStack.indexOf(abs)), abs].map((f) => path.relative(ctx.playbookDir, f) || f);
+  const fromLoc = from ? from.src.file.locate([...from.src.base, ...from.at]) : undefined;
+  ctx.problems.error(fromLoc ?? { file: abs, line: 1, col: 1 }, from ? pathOf(from.src, from.at) : "", `cyclic ${what}: ${chain.join(" -> ")}`);
+  return true;
 }

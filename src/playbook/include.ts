@@ -2,9 +2,9 @@
 // the imported tasks, carrying the import's keywords); includes stay nodes, preloaded when their file
 // or role name is static, so a missing file is reported before anything runs.
 import path from "node:path";
-import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
+import { isTemplated, type DocPath } from "../schema/ajv.js";
 import { includeRoleSchema, includeTasksSchema } from "../schema/playbook.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keywordsValid, pathOf, reportedCycle, type LoadContext, type TaskSource } from "./context.js";
 import { baseOf, loopOf } from "./keywords.js";
 import { fileCandidates, isFile } from "./lookup.js";
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, RoleTarget, Task } from "./plan.js";
@@ -22,18 +22,8 @@ export function loadTaskFile(
   ctx: LoadContext,
   opts: { root?: string; role?: TaskSource["role"]; what?: string } = {},
 ): Task[] | undefined {
+  if (reportedCycle(abs, from, ctx, "import")) return undefined;
   const fromLoc = from ? from.src.file.locate([...from.src.base, ...from.at]) : undefined;
-  if (ctx.fileStack.includes(abs)) {
-    const chain = [...ctx.fileStack.slice(ctx.fileStack.indexOf(abs)), abs].map(
-      (f) => path.relative(ctx.playbookDir, f) || f,
-    );
-    ctx.problems.error(
-      fromLoc ?? { file: abs, line: 1, col: 1 },
-      from ? pathOf(from.src, from.at) : "",
-      `cyclic import: ${chain.join(" -> ")}`,
-    );
-    return undefined;
-  }
   const read = readYamlFile(abs, fromLoc, opts.what ?? "tasks file");
   if (!read.ok) {
     ctx.problems.addAll(read.diagnostics);
@@ -62,14 +52,7 @@ export function parseIncludeTasks(
   at: DocPath,
   ctx: LoadContext,
 ): Task | undefined {
-  const before = ctx.problems.count;
-  ctx.problems.addIssues(
-    src.file,
-    [...src.base, ...at],
-    src.root,
-    checkValue(includeTasksSchema, raw, { noun: "keyword" }),
-  );
-  if (ctx.problems.count > before) return undefined;
+  if (!keywordsValid(includeTasksSchema, raw, src, at, ctx)) return undefined;
   const isImport = "import_tasks" in raw;
   const key = isImport ? "import_tasks" : "include_tasks";
   const file = fileOf(raw[key]);
@@ -130,14 +113,7 @@ export function parseIncludeTasks(
 
 /** import_role (expanded into a block) or include_role (a node, preloaded when the name is static). */
 export function parseIncludeRole(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): Task | undefined {
-  const before = ctx.problems.count;
-  ctx.problems.addIssues(
-    src.file,
-    [...src.base, ...at],
-    src.root,
-    checkValue(includeRoleSchema, raw, { noun: "keyword" }),
-  );
-  if (ctx.problems.count > before) return undefined;
+  if (!keywordsValid(includeRoleSchema, raw, src, at, ctx)) return undefined;
   const isImport = "import_role" in raw;
   const key = isImport ? "import_role" : "include_role";
   const ref = raw[key] as Raw;

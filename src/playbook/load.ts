@@ -9,7 +9,7 @@ import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
 import { importPlaybookSchema } from "../schema/playbook.js";
 import { renderString } from "../template/engine.js";
 import { checkPlan } from "./check.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { pathOf, reportedCycle, type LoadContext, type TaskSource } from "./context.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { condList, stringList } from "./keywords.js";
 import { roleSearchPath } from "./lookup.js";
@@ -84,18 +84,8 @@ export function loadPlaybookFile(
   extras: PlayExtras,
   from?: { src: TaskSource; at: DocPath },
 ): Play[] {
+  if (reportedCycle(abs, from, ctx, "import_playbook")) return [];
   const fromLoc = from ? from.src.file.locate([...from.src.base, ...from.at]) : undefined;
-  if (ctx.fileStack.includes(abs)) {
-    const chain = [...ctx.fileStack.slice(ctx.fileStack.indexOf(abs)), abs].map(
-      (f) => path.relative(ctx.playbookDir, f) || f,
-    );
-    ctx.problems.error(
-      fromLoc ?? { file: abs, line: 1, col: 1 },
-      from ? pathOf(from.src, from.at) : "",
-      `cyclic import_playbook: ${chain.join(" -> ")}`,
-    );
-    return [];
-  }
   const read = readYamlFile(abs, fromLoc, "playbook");
   if (!read.ok) {
     ctx.problems.addAll(read.diagnostics);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
 import { roleEntrySchema, roleMetaSchema } from "../schema/playbook.js";
 import { didYouMean } from "../schema/suggest.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { loadTaskFile } from "./include.js";
 import { baseOf } from "./keywords.js";
 import { findRole, knownRoles, roleFile } from "./lookup.js";
@@ -142,14 +142,7 @@ export function expandRoleEntry(
   at: DocPath,
   ctx: LoadContext,
 ): BlockTask | null | undefined {
-  const before = ctx.problems.count;
-  ctx.problems.addIssues(
-    src.file,
-    [...src.base, ...at],
-    src.root,
-    checkValue(roleEntrySchema, raw, { noun: "keyword" }),
-  );
-  if (ctx.problems.count > before) return undefined;
+  if (!keywordsValid(roleEntrySchema, raw, src, at, ctx)) return undefined;
   const entry: Raw = typeof raw === "string" ? { role: raw } : (raw as Raw);
   const name = entry.role ?? entry.name;
   if (typeof name !== "string" || name === "") {

@@ -1,8 +1,8 @@
 // Reads a list of tasks: each item is a module task, a block (with rescue/always), or an import or
 // include of tasks or a role. Problems are collected; unusable items are left out of the plan.
-import { checkValue, describeValue, type DocPath } from "../schema/ajv.js";
+import { describeValue, type DocPath } from "../schema/ajv.js";
 import { blockSchema } from "../schema/playbook.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { parseIncludeRole, parseIncludeTasks } from "./include.js";
 import { baseOf, stringList } from "./keywords.js";
 import { parseModuleTask } from "./module-task.js";
@@ -66,14 +66,7 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
 }
 
 function parseBlock(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
-  const before = ctx.problems.count;
-  ctx.problems.addIssues(
-    src.file,
-    [...src.base, ...at],
-    src.root,
-    checkValue(blockSchema, raw, { noun: "block keyword" }),
-  );
-  if (ctx.problems.count > before) return undefined;
+  if (!keywordsValid(blockSchema, raw, src, at, ctx, "block keyword")) return undefined;
   return {
     ...baseOf(raw, src, at),
     kind: "block",
