@@ -1,10 +1,13 @@
 // Privilege escalation as pure command rewriting: sudo (with or without password) or su from root.
 // Transports (ssh, local) call these and feed `stdinPrefix` before the caller's stdin.
-import { cmd, quotedCommand, type Command } from "./command.js";
+import { cmd, quotedCommand, raw, type Command } from "./command.js";
 import type { BecomeSpec } from "./types.js";
 
-/** The private sudo prompt; stripped from stderr so the password exchange never shows. */
-export const SUDO_PROMPT = "[gocd-bc-sudo-password]";
+/**
+ * The private sudo prompt, which is also the name of the environment variable holding the password on the
+ * host (see wrapForBecome); stripped from stderr should it ever show there.
+ */
+export const SUDO_PROMPT = "GOCD_BC_SUDO_PASSWORD";
 
 /** A command rewritten to run as another user, plus what to write on stdin before the caller's input. */
 export interface BecomePlan {
@@ -53,8 +56,15 @@ export function wrapForBecome(inner: Command, b: BecomeSpec, method: "sudo" | "s
   if (b.password === undefined) {
     return { command: cmd`sudo -H -S -n -u ${user} -- sh -c ${script}` };
   }
+  // The password travels as the first line of stdin (never on a command line). The remote shell reads that
+  // line into a variable, and sudo gets it from its askpass helper -- printenv, which prints the variable
+  // named by the prompt -- only when it really asks. `sudo -S` read it from stdin instead, which left the
+  // line on the command's stdin whenever sudo did not ask (NOPASSWD, root, cached credentials): it showed
+  // in output and was written into files by put. On a wrong password it also read the caller's stdin as
+  // further attempts. sudo's env_reset keeps the variable away from the command.
+  const v = raw(SUDO_PROMPT);
   return {
-    command: cmd`sudo -H -S -p ${SUDO_PROMPT} -u ${user} -- sh -c ${script}`,
+    command: cmd`IFS= read -r ${v} && export ${v} && SUDO_ASKPASS=$(command -v printenv) sudo -H -A -p ${SUDO_PROMPT} -u ${user} -- sh -c ${script}`,
     stdinPrefix: `${b.password.value}\n`,
   };
 }

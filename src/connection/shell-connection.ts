@@ -41,7 +41,8 @@ export abstract class ShellConnection implements Connection {
   /** Runs a command; secrets it carries are scrubbed from its output. */
   async run(command: Command, opts: RunOptions = {}): Promise<RunResult> {
     const r = await this.execAs(command, opts);
-    const secrets = command.secrets();
+    // The become password too: a command run as root could still print it (e.g. sudoers without env_reset).
+    const secrets = [...command.secrets(), ...(opts.become?.password ? [opts.become.password.value] : [])];
     const text = (b: Buffer) => maskSecrets(b.toString("utf8"), secrets);
     return r.kind === "exited"
       ? { kind: "exited", exitCode: r.exitCode, ...(r.signal ? { signal: r.signal } : {}), stdout: text(r.stdout), stderr: text(r.stderr) }

@@ -111,16 +111,17 @@ describe("ssh connection on the lab", { skip: SKIP }, () => {
     }
   });
 
-  it("becomes postgres for commands and files (su from root: the lab has no sudo)", async () => {
-    const r = await conn.run(command(["id", "-un"]), { become: { user: "postgres" } });
+  for (const method of ["sudo", "su"] as const) it(`becomes postgres for commands and files with ${method}`, async () => {
+    const become = { user: "postgres", method };
+    const r = await conn.run(command(["id", "-un"]), { become });
     assert.equal(r.kind === "exited" && r.stdout.trim(), "postgres");
     const file = `/var/lib/postgresql/gbc-become-${process.pid}`;
     try {
-      await conn.put(file, "as postgres\n", { mode: 0o600, become: { user: "postgres" } });
+      await conn.put(file, "as postgres\n", { mode: 0o600, become });
       assert.equal(await ok(primary, `stat -c '%a %U' ${file}; ls -a /var/lib/postgresql | grep -c gocd-bc || true`), "600 postgres\n0\n");
-      assert.equal((await conn.get(file, { become: { user: "postgres" } }))?.toString(), "as postgres\n");
-      assert.equal(await conn.get(`${file}.absent`, { become: { user: "postgres" } }), null);
-      assert.equal((await conn.stat(file, { become: { user: "postgres" } }))?.owner, "postgres");
+      assert.equal((await conn.get(file, { become }))?.toString(), "as postgres\n");
+      assert.equal(await conn.get(`${file}.absent`, { become }), null);
+      assert.equal((await conn.stat(file, { become }))?.owner, "postgres");
     } finally {
       await ok(primary, `rm -f ${file}`);
     }

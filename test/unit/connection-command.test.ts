@@ -74,10 +74,12 @@ describe("become", () => {
     assert.equal(plan.stdinPrefix, undefined);
   });
 
-  it("feeds a password on stdin behind a private prompt, never in the command", () => {
+  it("feeds a password on stdin to sudo's askpass, never in the command nor to the command's stdin", () => {
     const plan = wrapForBecome(inner, { user: "go", password: secret("pw1") }, "sudo");
-    assert.ok(!plan.command.toShell().includes("pw1"));
-    assert.deepEqual(words(plan.command.toShell()).slice(0, 5), ["sudo", "-H", "-S", "-p", SUDO_PROMPT]);
+    const text = plan.command.toShell();
+    assert.ok(!text.includes("pw1"));
+    assert.ok(text.startsWith(`IFS= read -r ${SUDO_PROMPT} && export ${SUDO_PROMPT} && SUDO_ASKPASS=$(command -v printenv) `), text);
+    assert.deepEqual(words(text.slice(text.indexOf(" sudo ") + 1)).slice(0, 7), ["sudo", "-H", "-A", "-p", SUDO_PROMPT, "-u", "go"]);
     assert.equal(plan.stdinPrefix, "pw1\n");
     assert.equal(stripSudoPrompt(`${SUDO_PROMPT}oops\n`), "oops\n");
   });
