@@ -1,0 +1,98 @@
+// Which side is active, decided from what the hosts say (DESIGN.md section 4), never assumed from the
+// inventory: after a switchover the inventory's "primary" may be the standby. The inventory's initial
+// roles are used only where nothing has been provisioned yet. Two writable databases or two running
+// GoCD servers are a split brain: a person resolves that, the tool never guesses.
+
+/** What one database host says about itself. */
+export type DbFact =
+  | { readonly host: string; readonly kind: "unreachable"; readonly why: string }
+  | { readonly host: string; readonly kind: "stopped" }
+  | { readonly host: string; readonly kind: "running"; readonly inRecovery: boolean; readonly systemId: string };
+
+/** What one GoCD server says about itself. */
+export type GocdFact =
+  | { readonly host: string; readonly kind: "unreachable"; readonly why: string }
+  | { readonly host: string; readonly kind: "reachable"; readonly running: boolean; readonly holdsVip: boolean; readonly marker?: "active" | "standby" };
+
+/** The pair as the inventory names it, with the initial roles for hosts provisioned for the first time. */
+export interface PairNames {
+  readonly db: readonly [primary: string, standby: string];
+  readonly gocd: readonly [primary: string, standby: string];
+}
+
+/** Who is who now. */
+export interface Roles {
+  readonly dbPrimary: string;
+  readonly dbStandby: string;
+  readonly gocdActive: string;
+  readonly gocdStandby: string;
+}
+
+/** The decision: roles read from the hosts (each with how it was known), or why there are none. */
+export type Topology =
+  | { readonly kind: "decided"; readonly roles: Roles; readonly evidence: readonly string[] }
+  | { readonly kind: "split-brain"; readonly reasons: readonly string[] }
+  | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
+
+function other(pair: readonly [string, string], one: string): string {
+  return pair[0] === one ? pair[1] : pair[0];
+}
+
+type Side = { primary: string; evidence: string } | { error: "split-brain" | "undecidable"; reason: string };
+
+function decideDb(facts: readonly DbFact[], pair: readonly [string, string]): Side {
+  const lost = facts.filter((f): f is Extract<DbFact, { kind: "unreachable" }> => f.kind === "unreachable");
+  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `database host ${f.host} is unreachable: ${f.why}`).join("; ") };
+  const writable = facts.filter((f) => f.kind === "running" && !f.inRecovery).map((f) => f.host);
+  if (writable.length > 1) return { error: "split-brain", reason: `two writable databases: ${writable.join(" and ")} are both out of recovery` };
+  if (writable.length === 1) return { primary: writable[0] as string, evidence: `${writable[0]} is the writable database` };
+  const standbys = facts.filter((f) => f.kind === "running" && f.inRecovery).map((f) => f.host);
+  if (standbys.length === facts.length) {
+    return { error: "undecidable", reason: `every database is a standby (${standbys.join(", ")}): no primary to follow; promote one (switchover) first` };
+  }
+  if (standbys.length) {
+    return { error: "undecidable", reason: `${standbys.join(", ")} is a standby but no primary database is running; start the primary, or promote the standby with a switchover` };
+  }
+  return { primary: pair[0], evidence: `no database is running: ${pair[0]} becomes the primary, as the inventory names it` };
+}
+
+function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string]): Side {
+  const lost = facts.filter((f): f is Extract<GocdFact, { kind: "unreachable" }> => f.kind === "unreachable");
+  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `GoCD server ${f.host} is unreachable: ${f.why}`).join("; ") };
+  const seen = facts.filter((f): f is Extract<GocdFact, { kind: "reachable" }> => f.kind === "reachable");
+  const running = seen.filter((f) => f.running).map((f) => f.host);
+  if (running.length > 1) return { error: "split-brain", reason: `two GoCD servers are running: ${running.join(" and ")}` };
+  if (running.length === 1) return { primary: running[0] as string, evidence: `${running[0]} runs GoCD` };
+  const marked = seen.filter((f) => f.marker === "active").map((f) => f.host);
+  if (marked.length > 1) return { error: "split-brain", reason: `both GoCD servers are marked active: ${marked.join(" and ")}` };
+  if (marked.length === 1) return { primary: marked[0] as string, evidence: `no GoCD server runs; ${marked[0]} was the active one (its marker says so)` };
+  return { primary: pair[0], evidence: `no GoCD server runs or was marked active: ${pair[0]} becomes the active one, as the inventory names it` };
+}
+
+/** Decide the roles from the facts; pure, so every rule is tested with facts in and a decision out. */
+export function decideTopology(db: readonly DbFact[], gocd: readonly GocdFact[], names: PairNames): Topology {
+  const d = decideDb(db, names.db);
+  const g = decideGocd(gocd, names.gocd);
+  const errors = [d, g].filter((s): s is Extract<Side, { error: string }> => "error" in s);
+  if (errors.some((e) => e.error === "split-brain")) {
+    return { kind: "split-brain", reasons: errors.filter((e) => e.error === "split-brain").map((e) => e.reason) };
+  }
+  if (errors.length) return { kind: "undecidable", reasons: errors.map((e) => e.reason) };
+  const dbPrimary = (d as { primary: string }).primary;
+  const gocdActive = (g as { primary: string }).primary;
+  return {
+    kind: "decided",
+    roles: { dbPrimary, dbStandby: other(names.db, dbPrimary), gocdActive, gocdStandby: other(names.gocd, gocdActive) },
+    evidence: [(d as { evidence: string }).evidence, (g as { evidence: string }).evidence],
+  };
+}
+
+/** The roles as the variables the roles and playbooks read (passed as extra vars, which always win). */
+export function rolesAsVars(roles: Roles): Record<string, string> {
+  return {
+    db_primary_host: roles.dbPrimary,
+    db_standby_host: roles.dbStandby,
+    gocd_active_server: roles.gocdActive,
+    gocd_standby_server: roles.gocdStandby,
+  };
+}
