@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { labDownCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
 import { exitCodeOf } from "./exit-codes.js";
+import { driftCommand, provisionCommand } from "./provision.js";
 import { runCommand } from "./run.js";
 import { validateCommand } from "./validate.js";
 
@@ -20,24 +21,35 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-/** Build the program; each action resolves to an exit code. */
-function program(setExit: (code: number) => void): Command {
-  const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError().exitOverride();
-  cli.command("run").description("run a playbook on the hosts of an inventory")
-    .argument("<playbook>", "the playbook file")
+/** The options every command that runs playbooks takes. */
+function withRunOptions(command: Command): Command {
+  return command
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-l, --limit <pattern>", "only these hosts or groups")
-    .option("-t, --tags <tags>", "only tasks with these tags (comma separated, repeatable)", collect)
-    .option("--skip-tags <tags>", "skip tasks with these tags (comma separated, repeatable)", collect)
-    .option("-C, --check", "show what would change without changing anything")
-    .option("-D, --diff", "show the differences of changed files")
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
     .option("-f, --forks <n>", "hosts worked on at once (default 50)", wholeNumber)
     .option("--json", "JSON Lines events instead of the tree or plain lines")
     .option("-v, --verbose", "more output (repeat for more)", increase)
+    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)");
+}
+
+/** Build the program; each action resolves to an exit code. */
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError().exitOverride();
+  withRunOptions(cli.command("run").description("run a playbook on the hosts of an inventory")
+    .argument("<playbook>", "the playbook file"))
+    .option("-t, --tags <tags>", "only tasks with these tags (comma separated, repeatable)", collect)
+    .option("--skip-tags <tags>", "skip tasks with these tags (comma separated, repeatable)", collect)
+    .option("-C, --check", "show what would change without changing anything")
+    .option("-D, --diff", "show the differences of changed files")
     .option("--force-handlers", "run notified handlers even on hosts that failed")
-    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
     .action(async (playbook: string, opts) => setExit(await runCommand(playbook, opts)));
+  withRunOptions(cli.command("provision").description("read which side is active from the hosts, then bring the pair to the full standby setup"))
+    .option("-C, --check", "show what would change without changing anything")
+    .option("-D, --diff", "show the differences of changed files")
+    .action(async (opts) => setExit(await provisionCommand(opts)));
+  withRunOptions(cli.command("drift").description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"))
+    .action(async (opts) => setExit(await driftCommand(opts)));
   cli.command("validate").description("check a playbook and its inventory without touching any host")
     .argument("<playbook>", "the playbook file")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)

@@ -5,13 +5,13 @@
 
 /** What one database host says about itself. */
 export type DbFact =
-  | { readonly host: string; readonly kind: "unreachable"; readonly why: string }
+  | { readonly host: string; readonly kind: "unknown"; readonly why: string }
   | { readonly host: string; readonly kind: "stopped" }
   | { readonly host: string; readonly kind: "running"; readonly inRecovery: boolean; readonly systemId: string };
 
 /** What one GoCD server says about itself. */
 export type GocdFact =
-  | { readonly host: string; readonly kind: "unreachable"; readonly why: string }
+  | { readonly host: string; readonly kind: "unknown"; readonly why: string }
   | { readonly host: string; readonly kind: "reachable"; readonly running: boolean; readonly holdsVip: boolean; readonly marker?: "active" | "standby" };
 
 /** The pair as the inventory names it, with the initial roles for hosts provisioned for the first time. */
@@ -41,8 +41,8 @@ function other(pair: readonly [string, string], one: string): string {
 type Side = { primary: string; evidence: string } | { error: "split-brain" | "undecidable"; reason: string };
 
 function decideDb(facts: readonly DbFact[], pair: readonly [string, string]): Side {
-  const lost = facts.filter((f): f is Extract<DbFact, { kind: "unreachable" }> => f.kind === "unreachable");
-  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `database host ${f.host} is unreachable: ${f.why}`).join("; ") };
+  const lost = facts.filter((f): f is Extract<DbFact, { kind: "unknown" }> => f.kind === "unknown");
+  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `database host ${f.host} cannot be read: ${f.why}`).join("; ") };
   const writable = facts.filter((f) => f.kind === "running" && !f.inRecovery).map((f) => f.host);
   if (writable.length > 1) return { error: "split-brain", reason: `two writable databases: ${writable.join(" and ")} are both out of recovery` };
   if (writable.length === 1) return { primary: writable[0] as string, evidence: `${writable[0]} is the writable database` };
@@ -57,8 +57,8 @@ function decideDb(facts: readonly DbFact[], pair: readonly [string, string]): Si
 }
 
 function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string]): Side {
-  const lost = facts.filter((f): f is Extract<GocdFact, { kind: "unreachable" }> => f.kind === "unreachable");
-  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `GoCD server ${f.host} is unreachable: ${f.why}`).join("; ") };
+  const lost = facts.filter((f): f is Extract<GocdFact, { kind: "unknown" }> => f.kind === "unknown");
+  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `GoCD server ${f.host} cannot be read: ${f.why}`).join("; ") };
   const seen = facts.filter((f): f is Extract<GocdFact, { kind: "reachable" }> => f.kind === "reachable");
   const running = seen.filter((f) => f.running).map((f) => f.host);
   if (running.length > 1) return { error: "split-brain", reason: `two GoCD servers are running: ${running.join(" and ")}` };

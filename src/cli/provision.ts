@@ -1,0 +1,75 @@
+// `gocd-bc provision` and `gocd-bc drift`: read which side is active from the hosts, refuse on a split
+// brain, then run playbooks/provision.yml with those roles (provision) or the same in check+diff mode,
+// reporting what drifted (drift). The roles read from the hosts are passed last as extra vars, so they
+// win over the inventory and over `-e`: the tool never "corrects" a switched-over pair back.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatDiagnostic } from "../errors.js";
+import { decideTopology, rolesAsVars, type Topology } from "../topology/decide.js";
+import { readFacts } from "../topology/facts.js";
+import { createReporter } from "../report/index.js";
+import type { Reporter, RunEvent } from "../report/events.js";
+import { runCommand, type RunCommandOptions } from "./run.js";
+
+/** The playbook both commands run. */
+export const PROVISION_PLAYBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../playbooks/provision.yml");
+
+/** `drift` found something to correct (ansible-playbook leaves 3 unused). */
+export const DRIFT_FOUND = 3;
+/** The topology could not be read, or is a split brain: nothing was run. */
+export const TOPOLOGY_REFUSED = 1;
+
+type Io = { err: (line: string) => void };
+const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Reads the facts and decides; prints the evidence (or the refusal) on stderr. */
+async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | undefined> {
+  const facts = await readFacts(opts.inventory, opts.extraVars ?? [], { trustOnFirstUse: opts.trustOnFirstUse });
+  if (!facts.ok) {
+    for (const d of facts.diagnostics) io.err(formatDiagnostic(d));
+    return undefined;
+  }
+  const t = decideTopology(facts.db, facts.gocd, facts.names);
+  if (t.kind === "decided") for (const line of t.evidence) io.err(`topology: ${line}`);
+  else {
+    io.err(t.kind === "split-brain" ? "SPLIT BRAIN: refusing to change anything; a person must decide which side is right:" : "cannot tell which side is active; nothing was changed:");
+    for (const r of t.reasons) io.err(`  - ${r}`);
+  }
+  return t;
+}
+
+/** Runs provision.yml with the roles read from the hosts; `check` makes it a drift report. */
+async function provisionWith(opts: RunCommandOptions, io: Io, reporter?: Reporter): Promise<number> {
+  const t = await topology(opts, io);
+  if (!t) return 4;
+  if (t.kind !== "decided") return TOPOLOGY_REFUSED;
+  const extraVars = [...(opts.extraVars ?? []), JSON.stringify(rolesAsVars(t.roles))];
+  return runCommand(PROVISION_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });
+}
+
+/** `gocd-bc provision -i INVENTORY`: bring the pair to the full standby setup. */
+export function provisionCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
+  return provisionWith(opts, io);
+}
+
+/** Counts what a run reports as changed, passing every event on to the real reporter. */
+class DriftCounter implements Reporter {
+  changed = 0;
+  constructor(private readonly inner: Reporter) {}
+  emit(e: RunEvent): void {
+    if (e.type === "host_result" && e.result.status === "changed") this.changed++;
+    this.inner.emit(e);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** `gocd-bc drift -i INVENTORY`: provision in check+diff mode; exit 3 when anything drifted. */
+export async function driftCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
+  const counter = new DriftCounter(createReporter(opts.json ? "json" : "auto", { diff: true, verbosity: opts.verbose ?? 0 }));
+  const code = await provisionWith({ ...opts, check: true, diff: true }, io, counter);
+  if (code !== 0) return code;
+  io.err(counter.changed ? `drift: ${counter.changed} item(s) differ from the playbook (shown above); nothing was changed` : "drift: none");
+  return counter.changed ? DRIFT_FOUND : 0;
+}
