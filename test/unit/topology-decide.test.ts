@@ -46,8 +46,8 @@ test("a standby without a running primary is not guessed at", () => {
   assert.match(t.kind === "undecidable" ? t.reasons.join(" ") : "", /db-b is a standby but no primary database is running/);
 });
 
-test("an unreachable host leaves the topology undecided, naming the host", () => {
-  const t = decideTopology([{ host: "db-a", kind: "unreachable", why: "connect timeout" }, stopped("db-b")], idleServers, names);
+test("a host that cannot be read leaves the topology undecided, naming the host", () => {
+  const t = decideTopology([{ host: "db-a", kind: "unknown", why: "unreachable: connect timeout" }, stopped("db-b")], idleServers, names);
   assert.equal(t.kind, "undecidable");
-  assert.match(t.kind === "undecidable" ? t.reasons.join(" ") : "", /db-a is unreachable: connect timeout/);
+  assert.match(t.kind === "undecidable" ? t.reasons.join(" ") : "", /db-a cannot be read: unreachable: connect timeout/);
 });
