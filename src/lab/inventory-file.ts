@@ -12,7 +12,7 @@ export function renderInventory(hosts: readonly LabHost[], paths: { privateKey: 
   for (const host of hosts) {
     for (const group of host.groups) {
       const members = groups.get(group) ?? {};
-      members[host.name] = { ansible_host: host.ip };
+      members[host.name] = { ansible_host: host.ip, ...host.vars };
       groups.set(group, members);
     }
   }
@@ -29,6 +29,21 @@ export function renderInventory(hosts: readonly LabHost[], paths: { privateKey: 
         ansible_python_interpreter: "/usr/bin/python3",
         gocd_vip: LAB_NET.vip,
         gocd_apt_source: `deb [trusted=yes] file:${LAB_APT_MOUNT} ./`,
+        // The database pair (playbooks/database.yml) and its lab-only secrets.
+        db_primary_host: "db-primary",
+        db_standby_host: "db-standby",
+        // The GoCD pair's initial roles (provision reads the current ones from the hosts).
+        gocd_active_server: "gocd-primary",
+        gocd_standby_server: "gocd-standby",
+        postgres_replication_password: "lab-only-replication-7d3f",
+        gocd_db_password: "lab-only-gocd-db-51c8",
+        gocd_vip_cidr: LAB_NET.cidr,
+        // The lab's kernel has no NFS: the artifact share is sshfs from the share host.
+        artifact_share_type: "sshfs",
+        artifact_share_host: "share",
+        artifact_share_export: "/srv/gocd-artifacts",
+        artifact_share_mount: "/var/lib/go-server/artifacts-share",
+        keepalived_interface: "eth0",
       },
       children,
     },

@@ -7,6 +7,8 @@ export interface LabHost {
   readonly name: string;
   readonly ip: string;
   readonly groups: readonly string[];
+  /** Host variables written into the inventory beside the address. */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 /** The lab's network: a bridge with no uplink in 198.18.0.0/24, a range reserved for benchmarking. */
@@ -21,8 +23,8 @@ export const LAB_NET = {
 
 /** The hosts of DESIGN.md section 5, in a fixed order. */
 export const CORE_HOSTS: readonly LabHost[] = [
-  { name: "gocd-primary", ip: "198.18.0.11", groups: ["gocd_servers"] },
-  { name: "gocd-standby", ip: "198.18.0.12", groups: ["gocd_servers"] },
+  { name: "gocd-primary", ip: "198.18.0.11", groups: ["gocd_servers"], vars: { gocd_db_host: "db-primary" } },
+  { name: "gocd-standby", ip: "198.18.0.12", groups: ["gocd_servers"], vars: { gocd_db_host: "db-standby" } },
   { name: "db-primary", ip: "198.18.0.21", groups: ["db_servers"] },
   { name: "db-standby", ip: "198.18.0.22", groups: ["db_servers"] },
   { name: "share", ip: "198.18.0.31", groups: ["share"] },
