@@ -5,6 +5,7 @@ import { labDownCommand, labStatusCommand, labUpCommand } from "./lab-command.js
 import { exitCodeOf } from "./exit-codes.js";
 import { driftCommand, provisionCommand } from "./provision.js";
 import { runCommand } from "./run.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -50,6 +51,12 @@ function program(setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await provisionCommand(opts)));
   withRunOptions(cli.command("drift").description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"))
     .action(async (opts) => setExit(await driftCommand(opts)));
+  cli.command("status").description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")
+    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
+    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
+    .option("--json", "the same as one JSON object")
+    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
+    .action(async (opts) => setExit(await statusCommand(opts)));
   cli.command("validate").description("check a playbook and its inventory without touching any host")
     .argument("<playbook>", "the playbook file")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)

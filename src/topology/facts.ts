@@ -46,13 +46,19 @@ export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | 
   return { host, kind: "running", inRecovery: pg.in_recovery === true, systemId: str(pg.system_identifier) };
 }
 
+/** The `name=value` lines a GoCD server's `server state` task printed. */
+export function serverFields(results: ReadonlyMap<string, TaskResult> | undefined): ReadonlyMap<string, string> {
+  const stdout = str(results?.get("server state")?.data.stdout);
+  return new Map(stdout.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+}
+
 /** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=` lines). */
 export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): GocdFact {
   const state = results?.get("server state");
   if (!state || state.status === "unreachable" || state.status === "failed") {
     return { host, kind: "unknown", why: state && (state.status === "unreachable" || state.status === "failed") ? state.error : "no result" };
   }
-  const fields = new Map(str(state.data.stdout).split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+  const fields = serverFields(results);
   const marker = fields.get("marker");
   return {
     host,
@@ -73,7 +79,7 @@ class Collect implements Reporter {
 
 /** What reading the facts gave: the facts and the pair's names, or why the inventory cannot be used. */
 export type FactsResult =
-  | { readonly ok: true; readonly db: DbFact[]; readonly gocd: GocdFact[]; readonly names: PairNames }
+  | { readonly ok: true; readonly db: DbFact[]; readonly gocd: GocdFact[]; readonly names: PairNames; readonly results: HostResults }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /** Runs the facts playbook against the inventory and returns every host's fact. */
@@ -86,7 +92,8 @@ export async function readFacts(inventories: readonly string[], extraVars: reado
   const [dbHosts = [], gocdHosts = []] = loaded.plan.playHosts;
   const names = pairNames(loaded.plan.inventory, dbHosts, gocdHosts);
   if (!names.ok) return { ok: false, diagnostics: names.diagnostics };
-  return { ok: true, db: dbHosts.map((h) => dbFact(h, results.get(h))), gocd: gocdHosts.map((h) => gocdFact(h, results.get(h))), names: names.names };
+  const db = dbHosts.map((h) => dbFact(h, results.get(h)));
+  return { ok: true, db, gocd: gocdHosts.map((h) => gocdFact(h, results.get(h))), names: names.names, results };
 }
 
 /**

@@ -1,0 +1,57 @@
+// The status screen from facts: who is active, the VIP, replication lag, the share, the config sync,
+// the agents, and the problems an operator must look at.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatStatus, pairStatus } from "../../src/topology/status.js";
+import type { Topology } from "../../src/topology/decide.js";
+import type { TaskResult } from "../../src/modules/contract.js";
+
+const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reason: "", data });
+const topology: Topology = {
+  kind: "decided",
+  roles: { dbPrimary: "db-a", dbStandby: "db-b", gocdActive: "go-a", gocdStandby: "go-b" },
+  evidence: [],
+};
+const agents = JSON.stringify({ _embedded: { agents: [{ uuid: "u1", hostname: "agent1", agent_state: "Idle" }] } });
+
+function results(standbySync: string, standbyRunning = "no") {
+  return new Map([
+    ["go-a", new Map([["server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${agents}` })]])],
+    ["go-b", new Map([["server state", ok({ stdout: `running=${standbyRunning}\nvip=no\nmarker=standby\nshare=mounted\nsync=${standbySync}\nagents=` })]])],
+    ["db-a", new Map([
+      ["cluster state", ok({ stdout: "15 main 5432 online postgres" })],
+      ["database facts", ok({ postgres: { in_recovery: false, replication: [{ client_addr: "198.18.0.22", state: "streaming", lag_bytes: 0, replay_lag_seconds: 0.2 }] } })],
+    ])],
+    ["db-b", new Map([
+      ["cluster state", ok({ stdout: "15 main 5432 online,recovery postgres" })],
+      ["database facts", ok({ postgres: { in_recovery: true, replication: [] } })],
+    ])],
+  ]);
+}
+
+test("a healthy pair: one screen, no problems", () => {
+  const s = pairStatus(results("last_ok=2026-11-26T15:00:00Z;last_change=2026-11-26T14:00:00Z;source=go-a;"), topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  assert.deepEqual(s.problems, []);
+  const text = formatStatus(s);
+  assert.match(text, /active\s+go-a\s+running, holds the VIP, share mounted/);
+  assert.match(text, /standby\s+go-b\s+stopped, share mounted, config synced 2026-11-26T15:00:00Z \(last change 2026-11-26T14:00:00Z\)/);
+  assert.match(text, /primary\s+db-a\s+to 198\.18\.0\.22: streaming, lag 0 B, 0\.2 s/);
+  assert.match(text, /standby\s+db-b/);
+  assert.match(text, /agents connected: 1 \(agent1 Idle\)/);
+  assert.match(text, /healthy$/);
+});
+
+test("a running standby server and an unsynced config are problems", () => {
+  const s = pairStatus(results("", "yes"), topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  assert.deepEqual(s.problems, [
+    "the standby GoCD server go-b is running (it must stay stopped while its database is a replica)",
+    "the config of go-b has never been synced",
+  ]);
+});
+
+test("a split brain is the only thing status reports", () => {
+  const split: Topology = { kind: "split-brain", reasons: ["two writable databases: db-a and db-b are both out of recovery"] };
+  const s = pairStatus(results(""), split, ["go-a", "go-b"], ["db-a", "db-b"]);
+  assert.deepEqual(s.problems, ["two writable databases: db-a and db-b are both out of recovery"]);
+  assert.equal(s.servers[0]?.role, "unknown");
+});
