@@ -177,7 +177,8 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
     via,
     async query(text, params = [], opts = {}) {
       const { script, json } = psqlScript(inlineParams(text, params), opts.readOnly === true);
-      const r = await ctx.conn.run(cmd`psql ${conn} -f -`, { stdin: script, become: { user: "postgres", method: ctx.become?.method ?? "auto" }, timeoutMs: 120_000 });
+      // From /: psql run as postgres from root's home would first warn "could not change directory".
+      const r = await ctx.conn.run(cmd`cd / && psql ${conn} -f -`, { stdin: script, become: { user: "postgres", method: ctx.become?.method ?? "auto" }, timeoutMs: 120_000 });
       if (r.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): timed out`);
       if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${psqlError(r)}`);
       return parsePsqlOutput(r.stdout, json, text);
