@@ -5,6 +5,7 @@ import { hostVarLayers, mergeVars, type VarLayers } from "../inventory/precedenc
 import { magicVars } from "../inventory/magic.js";
 import type { Play, Task, TaskBase } from "../playbook/plan.js";
 import { planVarLayers } from "../playbook/vars-layers.js";
+import { markTemplatedVars } from "../template/engine.js";
 import type { Vars } from "../playbook/vars-file.js";
 import type { HostState, PlayContext, RunContext } from "./types.js";
 
@@ -79,7 +80,9 @@ export function taskVars(
       batch: pc.batch,
       playName: pc.play.name,
       playbookDir: run.plan.playbookDir,
-      checkMode: effectiveCheck(pc, task, parents),
+      // As Ansible (load_options_vars): the run's --check, not the task's check_mode, so a task with
+      // `check_mode: false` can still ask whether the run is a check (e.g. to pass a --dry-run flag).
+      checkMode: run.opts.check,
       diffMode: run.opts.diff,
     }),
     hostvars,
@@ -92,17 +95,24 @@ export function taskVars(
     ...(task.role ? { role_name: task.role.name, role_path: task.role.path } : {}),
   };
   const roleDefaults = plan.roleDefaults === undefined ? [] : Array.isArray(plan.roleDefaults) ? plan.roleDefaults : [plan.roleDefaults as Vars];
-  return mergeVars({
+  const facts = st?.facts ?? {};
+  const setFacts = st?.setFacts ?? {};
+  const merged = mergeVars({
     ...inventoryLayers(run, host),
     ...plan,
     roleDefaults: [playKeywordVars(pc.play), ...roleDefaults],
-    facts: st?.facts ?? {},
-    setFacts: st?.setFacts ?? {},
+    facts,
+    setFacts,
     includeVars: st?.includeVars ?? {},
     includeParams: extra ?? {},
     extraVars: run.plan.extraVars,
     magic,
   });
+  // Variables written as templates are rendered when used; results (register, set_fact, facts) and
+  // magic variables are data.
+  const data = new Set(Object.keys(magic));
+  for (const layer of [facts, setFacts]) for (const [k, v] of Object.entries(layer)) if (merged[k] === v) data.add(k);
+  return markTemplatedVars(merged, data);
 }
 
 /** The nearest value of a keyword: the task's own, then its blocks' (innermost first), then the play's. */

@@ -85,8 +85,10 @@ async function packageWork(ctx: ModuleContext, specs: string[], state: NonNullab
 
 function aptCommands(args: AptArgs, work: PackageWork, update: boolean): Command[] {
   const env = cmd`DEBIAN_FRONTEND=noninteractive`;
-  const out: Command[] = update ? [cmd`${env} apt-get update -q`] : [];
-  const opts: string[] = ["-y", "-q", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"];
+  // Wait for dpkg's lock (another apt run, unattended-upgrades) as Ansible's apt does (lock_timeout 60).
+  const lock = ["-o", "DPkg::Lock::Timeout=60"];
+  const out: Command[] = update ? [cmd`${env} apt-get update -q ${lock}`] : [];
+  const opts: string[] = ["-y", "-q", ...lock, "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"];
   if (args.install_recommends !== undefined) opts.push(args.install_recommends ? "--install-recommends" : "--no-install-recommends");
   if (args.default_release) opts.push("-t", args.default_release);
   if (work.install.length) out.push(cmd`${env} apt-get install ${opts} -- ${work.install}`);

@@ -45,7 +45,12 @@ for (const [name, fn] of Object.entries(HELPERS)) {
 hb.registerHelper("__get", function (this: unknown, original: string, ...rest: unknown[]) {
   const options = rest.pop() as HelperOptions;
   const at = { line: Number(options.hash.line), col: Number(options.hash.col) };
-  return lookupPath(this, rest as string[], original, at);
+  const parts = rest as string[];
+  const head = parts[0];
+  if (head !== undefined && isLazy(this, head)) {
+    return lookupPath({ [head]: resolveLazy(this as TemplateVars, head) }, parts, original, at);
+  }
+  return lookupPath(this, parts, original, at);
 });
 hb.registerHelper("__out", (value: unknown, options: HelperOptions) => {
   const expr = String(options.hash.expr);
@@ -115,25 +120,88 @@ function fail(err: unknown, ctx: RenderContext, source = ""): never {
   throw new TemplateError([{ ...loc, path: ctx.path ?? "", message: `${message}${where}` }]);
 }
 
+/** Renders a string, throwing the raw error (renderString adds where it happened). */
+function renderRaw(source: string, vars: TemplateVars, wholeFile: boolean): unknown {
+  const parsed = parseTemplate(source);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const sole = soleMustache(parsed.ast);
+  if (sole && !wholeFile) {
+    const box: { value?: unknown } = {};
+    compile(`native:${source}`, () => nativeProgram(mustacheValue(sole), sole))(vars, box);
+    return box.value;
+  }
+  return compile(`text:${source}`, () => rewriteProgram(parsed.ast, new Set(), printExpr, mustacheValue))(vars, {});
+}
+
 /** Renders a string. `{{ expr }}` alone returns the expression's value (any type); otherwise a string. */
 export function renderString(source: string, vars: TemplateVars, ctx: RenderContext): unknown {
   if (!source.includes("{{") && !source.includes("{%")) return source;
   try {
-    const parsed = parseTemplate(source);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const sole = soleMustache(parsed.ast);
-    if (sole && !ctx.wholeFile) {
-      const box: { value?: unknown } = {};
-      compile(`native:${source}`, () => nativeProgram(mustacheValue(sole), sole))(vars, box);
-      return box.value;
-    }
-    return compile(`text:${source}`, () => rewriteProgram(parsed.ast, new Set(), printExpr, mustacheValue))(
-      vars,
-      {},
-    );
+    return renderRaw(source, vars, ctx.wholeFile === true);
   } catch (err) {
     return fail(err, ctx, source);
   }
+}
+
+/**
+ * Variables whose values are themselves templates (a role default `url: "http://{{ vip }}/"`), by name,
+ * with the value as written. The engine attaches this to a task's variables; a template that uses one
+ * of them gets it rendered with the same variables when it is used (Ansible's lazy templating), so it
+ * may refer to variables of any precedence, and an undefined variable inside it only matters if it is
+ * used. Results (register, set_fact, facts) are never in it: their text is data, not a template.
+ */
+export const TEMPLATED_VARS: unique symbol = Symbol("gocd-bc.templatedVars");
+
+/** Marks the variables of `vars` whose values contain templates, except the names in `data`. */
+export function markTemplatedVars(vars: TemplateVars, data: ReadonlySet<string> = new Set()): TemplateVars {
+  const lazy = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(vars)) if (!data.has(name) && hasTemplate(value)) lazy.set(name, value);
+  if (lazy.size) Object.defineProperty(vars, TEMPLATED_VARS, { value: lazy, enumerable: true, configurable: true });
+  return vars;
+}
+
+function hasTemplate(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("{{");
+  if (depth > 8 || value === null || typeof value !== "object") return false;
+  return Object.values(value).some((v) => hasTemplate(v, depth + 1));
+}
+
+function isLazy(vars: unknown, name: string): boolean {
+  const lazy = (vars as { [TEMPLATED_VARS]?: Map<string, unknown> } | null | undefined)?.[TEMPLATED_VARS];
+  return lazy !== undefined && lazy.has(name) && lazy.get(name) === (vars as TemplateVars)[name];
+}
+
+/** Rendered values per variables object, and the names being rendered (to report a cycle). */
+const lazyCache = new WeakMap<object, Map<string, unknown>>();
+const rendering: string[] = [];
+
+function resolveLazy(vars: TemplateVars, name: string): unknown {
+  let cache = lazyCache.get(vars);
+  if (cache?.has(name)) return cache.get(name);
+  if (rendering.includes(name)) {
+    throw new Error(`variable '${name}' refers to itself: ${[...rendering.slice(rendering.indexOf(name)), name].join(" -> ")}`);
+  }
+  rendering.push(name);
+  let value: unknown;
+  try {
+    value = renderDeep(vars[name], vars);
+  } finally {
+    rendering.pop();
+  }
+  if (!cache) lazyCache.set(vars, (cache = new Map()));
+  cache.set(name, value);
+  return value;
+}
+
+function renderDeep(value: unknown, vars: TemplateVars): unknown {
+  if (typeof value === "string") return value.includes("{{") ? renderRaw(value, vars, false) : value;
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = renderDeep(v, vars);
+    return out;
+  }
+  return value;
 }
 
 /** Renders a template file's text; always a string. */

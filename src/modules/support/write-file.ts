@@ -29,13 +29,17 @@ export interface CurrentFile {
   readonly content: Buffer | null;
 }
 
-/** Reads dest's stat and content; fails when dest is a directory or its directory is missing. */
+/** Reads dest's stat and content; fails when dest is a directory or (except in check mode) its directory is missing. */
 export async function readCurrent(ctx: ModuleContext, dest: string): Promise<CurrentFile | { error: string }> {
   const stat = await ctx.conn.stat(dest, { become: ctx.become });
   if (stat?.type === "directory") return { error: `${dest} is a directory` };
   if (!stat) {
     const dir = await ctx.conn.stat(path.posix.dirname(dest), { become: ctx.become });
-    if (!dir || dir.type !== "directory") return { error: `destination directory ${path.posix.dirname(dest)} does not exist` };
+    // In check mode an earlier task may only have pretended to create the directory: report the file as
+    // to be created (as Ansible's check mode does); a real run still fails when the directory is missing.
+    if (!dir || dir.type !== "directory") {
+      return ctx.check ? { stat: null, content: null } : { error: `destination directory ${path.posix.dirname(dest)} does not exist` };
+    }
     return { stat: null, content: null };
   }
   return { stat, content: await ctx.conn.get(dest, { become: ctx.become }) };
