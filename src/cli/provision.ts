@@ -52,12 +52,17 @@ export function provisionCommand(opts: RunCommandOptions, io: Io = stderr): Prom
   return provisionWith(opts, io);
 }
 
-/** Counts what a run reports as changed, passing every event on to the real reporter. */
+/** Collects what a run reports as changed (handlers aside: they follow from a drifted item), passing every
+ * event on to the real reporter. */
 class DriftCounter implements Reporter {
-  changed = 0;
+  readonly drifted: string[] = [];
+  private inHandler = false;
   constructor(private readonly inner: Reporter) {}
   emit(e: RunEvent): void {
-    if (e.type === "host_result" && e.result.status === "changed") this.changed++;
+    if (e.type === "task_start") this.inHandler = e.handler;
+    if (e.type === "host_result" && e.result.status === "changed" && !this.inHandler) {
+      this.drifted.push(`${e.host}: ${e.task}: ${e.result.summary}`);
+    }
     this.inner.emit(e);
   }
   close(): Promise<void> {
@@ -70,6 +75,11 @@ export async function driftCommand(opts: RunCommandOptions, io: Io = stderr): Pr
   const counter = new DriftCounter(createReporter(opts.json ? "json" : "auto", { diff: true, verbosity: opts.verbose ?? 0 }));
   const code = await provisionWith({ ...opts, check: true, diff: true }, io, counter);
   if (code !== 0) return code;
-  io.err(counter.changed ? `drift: ${counter.changed} item(s) differ from the playbook (shown above); nothing was changed` : "drift: none");
-  return counter.changed ? DRIFT_FOUND : 0;
+  if (counter.drifted.length === 0) {
+    io.err("drift: none");
+    return 0;
+  }
+  io.err(`drift: ${counter.drifted.length} item(s) differ from the playbook (diffs above); nothing was changed:`);
+  for (const line of counter.drifted) io.err(`  ${line}`);
+  return DRIFT_FOUND;
 }

@@ -98,7 +98,7 @@ export function formatStatus(s: PairStatus): string {
   const lines = ["GoCD servers"];
   for (const v of s.servers) {
     const facts = [v.running ? "running" : "stopped", v.holdsVip ? "holds the VIP" : "", v.shareMounted ? "share mounted" : "share NOT mounted"];
-    if (v.role === "standby") facts.push(v.sync.last_ok ? `config synced ${v.sync.last_ok} (last change ${v.sync.last_change ?? "never"})` : "config never synced");
+    if (v.role === "standby") facts.push(v.sync.last_ok ? `config synced ${v.sync.last_ok} (last change ${v.sync.last_change || "never"})` : "config never synced");
     lines.push(`  ${v.role.padEnd(8)} ${v.host.padEnd(16)} ${facts.filter(Boolean).join(", ")}`);
   }
   lines.push("databases");
