@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { cmd, command, secret } from "../../src/connection/command.js";
 import { RemoteOperationError, UnreachableError } from "../../src/connection/errors.js";
 import { connectSsh } from "../../src/connection/ssh-connect.js";

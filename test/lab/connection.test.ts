@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { cmd, command, secret } from "../../src/connection/command.js";
 import { UnreachableError } from "../../src/connection/errors.js";
 import { pgClientOver } from "../../src/connection/pg-over.js";

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { labPaths } from "../../src/lab/topology.js";
 import { CaptureReporter, resultsOf, runFixture, writeInventory } from "./engine-harness.js";
 import { eventually, host, ok as remote, sh } from "./lab-access.js";

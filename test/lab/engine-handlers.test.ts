@@ -3,6 +3,7 @@
 // reported as pending, never silently lost.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import type { RunEvent } from "../../src/report/events.js";
 import { baseDir, resultsOf, runFixture, writeInventory } from "./engine-harness.js";
 import { ok as remote, sh } from "./lab-access.js";

@@ -2,6 +2,7 @@
 // writes nothing, the task keywords, delegation, run_once and secrets, asserted as a user would see them.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { NO_LOG_TEXT } from "../../src/engine/results.js";
 import type { RunEvent } from "../../src/report/events.js";
 import { baseDir, changedCount, resultsOf, runFixture, statusOf, writeInventory } from "./engine-harness.js";

@@ -1,6 +1,7 @@
 // The GoCD stand-in goes through the production path (apt source + apt-get install) in a lab host and
 // behaves like GoCD towards its database: it refuses to start on a read-only replica and serves on a primary.
 import { test } from "node:test";
+import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import { LAB_APT_MOUNT } from "../../src/lab/topology.js";
 import { eventually, host, ok, sh } from "./lab-access.js";

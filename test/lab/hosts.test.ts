@@ -1,6 +1,7 @@
 // The lab's hosts are real, separate machines as far as a user can tell: SSH with checked host keys,
 // their own hostname, their own filesystem, their own processes.
 import { test } from "node:test";
+import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -3,6 +3,7 @@
 // observes ports, paths and URLs from the target itself.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import type { TaskResult } from "../../src/modules/contract.js";
 import { ok as remote, sh } from "./lab-access.js";
 import { closeLabConnections, runModule, type RunModuleOptions } from "./module-harness.js";

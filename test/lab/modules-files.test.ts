@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import type { TaskResult } from "../../src/modules/contract.js";
 import { ok as remote, sh } from "./lab-access.js";
 import { closeLabConnections, runModule, type RunModuleOptions } from "./module-harness.js";

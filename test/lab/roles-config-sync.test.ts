@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { runPlan } from "../../src/engine/run.js";
 import type { RunOutcome } from "../../src/engine/types.js";
 import { labPaths } from "../../src/lab/topology.js";

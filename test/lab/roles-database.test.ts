@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { runPlan } from "../../src/engine/run.js";
 import type { RunOutcome } from "../../src/engine/types.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";

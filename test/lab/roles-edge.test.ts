@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
 import { runPlan } from "../../src/engine/run.js";
 import type { RunOutcome } from "../../src/engine/types.js";
 import { LAB_NET, labPaths } from "../../src/lab/topology.js";

@@ -1,6 +1,7 @@
 // The real programs the roles will drive work across lab hosts: PostgreSQL over the network,
 // keepalived moving the VIP, an sshfs mount from the share host.
 import { test } from "node:test";
+import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import { LAB_NET } from "../../src/lab/topology.js";
 import { eventually, host, ok, sh } from "./lab-access.js";
