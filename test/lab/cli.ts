@@ -1,0 +1,80 @@
+// gocd-bc's command line as an operator runs it, for the end-to-end lab tests: spawn the built CLI, keep
+// what it printed, read its `--json` events.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { labPaths } from "../../src/lab/topology.js";
+
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
+
+/** One CLI run: its arguments, exit code, output and duration. */
+export interface Cli {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** One JSON event. */
+export type Json = Record<string, unknown>;
+
+/** Every CLI run of the test process, for checks over all output (secrets). */
+export const outputs: Cli[] = [];
+
+/** Runs `gocd-bc ARGS...` to completion. */
+export function cli(args: string[], timeoutMs = 300_000): Promise<Cli> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const r = { args, code: code ?? -1, stdout, stderr, ms: Date.now() - started };
+      outputs.push(r);
+      resolve(r);
+    });
+  });
+}
+
+/** `-i` with the lab's inventory. */
+export const labInventory = (): string[] => ["-i", labPaths().inventory];
+
+/** The JSON Lines events of a `--json` run. */
+export function events(r: Cli): Json[] {
+  return r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => {
+    try {
+      return JSON.parse(l) as Json;
+    } catch {
+      throw new Error(`not a JSON line in \`gocd-bc ${r.args.join(" ")}\`: ${l}`);
+    }
+  });
+}
+
+/** What a run printed, to make an assertion message useful. */
+export const told = (r: Cli) => `\`gocd-bc ${r.args.join(" ")}\` exited ${r.code}\n--- stderr:\n${r.stderr.slice(-3000)}\n--- stdout (end):\n${r.stdout.slice(-3000)}`;
+
+/** The recap's per-host counters. */
+export function recap(r: Cli): Record<string, Record<string, number>> {
+  const last = events(r).filter((e) => e.type === "recap").pop();
+  assert.ok(last, `no recap in ${told(r)}`);
+  return last.hosts as Record<string, Record<string, number>>;
+}
+
+/** "host | task: message" of every failed (not ignored) result. */
+export const failed = (r: Cli) => events(r).filter((e) => e.type === "host_result" && e.status === "failed" && e.ignored !== true).map((e) => `${String(e.host)} | ${String(e.task)}: ${String(e.message)}`);
+
+/** `provision --json` on the lab: succeeds, nothing fails. */
+export async function provisionOk(...more: string[]): Promise<Cli> {
+  const r = await cli(["provision", ...labInventory(), "--json", ...more]);
+  assert.equal(r.code, 0, told(r));
+  assert.deepEqual(failed(r), []);
+  for (const [h, s] of Object.entries(recap(r))) assert.equal(s.failed, 0, `${h} failed in the recap`);
+  return r;
+}
