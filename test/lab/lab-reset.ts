@@ -7,13 +7,14 @@ import { ok, sh } from "./lab-access.js";
 
 const GOCD = ["gocd-primary", "gocd-standby"] as const;
 const DBS = ["db-primary", "db-standby"] as const;
-const MOUNT = "/var/lib/go-server/artifacts-share";
-const EXPORT = "/srv/gocd-artifacts";
-const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
-const KEEPALIVED_PROC = "^/usr/sbin/keepalived( |$)";
-const PG_DATA = "/var/lib/postgresql/15/main";
-const PG_CONF = "/etc/postgresql/15/main";
-const SYNC_INIT = "/etc/init.d/gocd-bc-config-sync";
+/** Where the roles put things in the lab (their defaults with the lab inventory). */
+export const MOUNT = "/var/lib/go-server/artifacts-share";
+export const EXPORT = "/srv/gocd-artifacts";
+export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
+export const KEEPALIVED_PROC = "^/usr/sbin/keepalived( |$)";
+export const PG_DATA = "/var/lib/postgresql/15/main";
+export const PG_CONF = "/etc/postgresql/15/main";
+export const SYNC_INIT = "/etc/init.d/gocd-bc-config-sync";
 const VIP = LAB_NET.vip;
 
 const keepalivedRuns = async (h: string) => (await sh(h, `pgrep -f '${KEEPALIVED_PROC}' >/dev/null`)).code === 0;

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import "./fresh-lab.js";
 import { LAB_APT_MOUNT, LAB_NET, labPaths } from "../../src/lab/topology.js";
 import { eventually, ok, sh } from "./lab-access.js";
-import { provisionOk, recap } from "./cli.js";
+import { cli, labInventory, provisionOk, recap, told } from "./cli.js";
 
 const inventory = () => readFileSync(labPaths().inventory, "utf8");
 const gocdDbPassword = () => /^\s*gocd_db_password:\s*(\S+)\s*$/m.exec(inventory())?.[1] ?? "";
@@ -85,5 +85,22 @@ describe("provisioning an existing GoCD", { concurrency: false }, () => {
     assert.match(pings, /ping ok/);
     assert.doesNotMatch(pings, /ping failed/, "the agent lost GoCD during the provision run");
     assert.equal((await sh("gocd-standby", "/etc/init.d/go-server status")).code, 3, "the standby GoCD server runs");
+  });
+
+  it("two writable databases are a split brain: provision, drift and status refuse and change nothing", async () => {
+    await ok("db-standby", `cd / && su postgres -c "psql -Atc 'SELECT pg_promote()'"`);
+    assert.ok(await eventually(async () => (await psql("db-standby", "SELECT pg_is_in_recovery()")).trim() === "f", 10_000));
+    const before = await ok("db-standby", "md5sum /etc/postgresql/15/main/postgresql.conf /var/lib/postgresql/15/main/postgresql.auto.conf");
+    for (const command of ["provision", "drift"]) {
+      const r = await cli([command, ...labInventory()]);
+      assert.equal(r.code, 1, told(r));
+      assert.match(r.stderr, /SPLIT BRAIN/);
+      assert.match(r.stderr, /two writable databases: db-primary and db-standby/);
+      assert.doesNotMatch(r.stdout, /PLAY \[/, `${command} ran a play despite the split brain`);
+    }
+    const status = await cli(["status", ...labInventory(), "--json"]);
+    assert.equal(status.code, 1);
+    assert.match((JSON.parse(status.stdout) as { problems: string[] }).problems.join(" "), /two writable databases/);
+    assert.equal(await ok("db-standby", "md5sum /etc/postgresql/15/main/postgresql.conf /var/lib/postgresql/15/main/postgresql.auto.conf"), before);
   });
 });

@@ -13,16 +13,9 @@ import "./fresh-lab.js";
 import { LAB_NET, labPaths } from "../../src/lab/topology.js";
 import { cli, events, labInventory, outputs, provisionOk, recap, told, type Cli } from "./cli.js";
 import { eventually, ok, sh } from "./lab-access.js";
-import { resetToBare } from "./lab-reset.js";
+import { EXPORT, KEEPALIVED_CONF, KEEPALIVED_PROC, MOUNT, PG_CONF, PG_DATA, resetToBare, SYNC_INIT } from "./lab-reset.js";
 
 const INVENTORY = labPaths().inventory;
-const MOUNT = "/var/lib/go-server/artifacts-share";
-const EXPORT = "/srv/gocd-artifacts";
-const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
-const KEEPALIVED_PROC = "^/usr/sbin/keepalived( |$)";
-const PG_DATA = "/var/lib/postgresql/15/main";
-const PG_CONF = "/etc/postgresql/15/main";
-const SYNC_INIT = "/etc/init.d/gocd-bc-config-sync";
 const CRUISE = "/etc/go/cruise-config.xml";
 const VIP = LAB_NET.vip;
 
