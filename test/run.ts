@@ -45,10 +45,8 @@ async function main(): Promise<number> {
   try {
     return await nodeTest(files);
   } finally {
-    if (!wasUp) {
-      await labDown();
-      console.log("lab down");
-    }
+    // Quietly: the test runner's summary stays the last thing printed.
+    if (!wasUp) await labDown();
   }
 }
 
