@@ -6,7 +6,7 @@ import type { TaskResult } from "../modules/contract.js";
 import { renderValue } from "../template/engine.js";
 import { serialBatches } from "./batches.js";
 import { hostSpecOf } from "./connect.js";
-import { gatherFacts } from "./facts.js";
+import { gatherFacts } from "../modules/support/facts.js";
 import { flushHandlers, reportPending } from "./handlers.js";
 import { countVerdict } from "./results.js";
 import { mapLimit } from "./task.js";

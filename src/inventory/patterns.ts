@@ -48,7 +48,8 @@ export function splitPattern(pattern: string): string[] {
     .filter((t) => t !== "");
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A shell-style glob (`*`, `?`, `[...]`) as an anchored regular expression; also used by `setup`'s filter. */
+export function globToRegExp(glob: string): RegExp {
   const body = glob
     .replace(/[.+^${}()|\\]/g, "\\$&")
     .replace(/\*/g, ".*")

@@ -22,6 +22,8 @@ import "./set_fact.js";
 import "./shell.js";
 import "./stat.js";
 import "./sysctl.js";
+import "./ping.js";
+import "./setup.js";
 import "./template.js";
 import "./user.js";
 import "./wait_for.js";

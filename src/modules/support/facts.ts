@@ -1,9 +1,9 @@
-// `gather_facts`: a few basic facts read with one command (a command plus a pure parser, STYLE lesson 6):
-// the host's name, kernel, architecture and distribution. It is also where an unreachable host is
-// found at the start of a play, as in Ansible's "Gathering Facts".
-import { rawCommand } from "../connection/command.js";
-import type { Connection } from "../connection/types.js";
-import type { Vars } from "../playbook/vars-file.js";
+// Basic host facts read with one command (a command plus a pure parser, STYLE lesson 6): the host's name,
+// kernel, architecture and distribution. Used by `gather_facts` at a play's start and by the `setup` module.
+// At a play's start it is also where an unreachable host is found, as in Ansible's "Gathering Facts".
+import { rawCommand } from "../../connection/command.js";
+import type { Connection } from "../../connection/types.js";
+import type { Vars } from "../../playbook/vars-file.js";
 
 /** The command that prints what `parseFacts` reads. */
 export const FACTS_COMMAND = rawCommand("uname -s; uname -n; uname -r; uname -m; cat /etc/os-release 2>/dev/null || true");
