@@ -65,13 +65,18 @@ export interface RunFixture extends Partial<Omit<RunOptions, "reporter">> {
   readonly reporter?: CaptureReporter;
 }
 
-/** Loads a fixture playbook (failing the test on validation errors) and runs it. */
-export async function runFixture(playbook: string, o: RunFixture): Promise<Ran> {
-  const loaded = loadPlan({ playbook: path.join(PLAYBOOKS, playbook), inventories: [o.inventory], extraVars: o.extraVars, limit: o.limit });
-  if (!loaded.ok) throw new Error(`fixture ${playbook} is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
+/** Loads a playbook (failing the test on validation errors) and runs it with a capture reporter. */
+export async function runPlaybook(playbook: string, o: RunFixture): Promise<Ran> {
+  const loaded = loadPlan({ playbook, inventories: [o.inventory], extraVars: o.extraVars, limit: o.limit });
+  if (!loaded.ok) throw new Error(`${path.basename(playbook)} is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
   const reporter = o.reporter ?? new CaptureReporter();
   const outcome = await runPlan(loaded.plan, { check: false, diff: false, ...o, reporter });
   return { events: reporter.events, outcome };
+}
+
+/** Runs a fixture playbook of test/fixtures/playbooks. */
+export function runFixture(playbook: string, o: RunFixture): Promise<Ran> {
+  return runPlaybook(path.join(PLAYBOOKS, playbook), o);
 }
 
 type HostResult = Extract<RunEvent, { type: "host_result" }>;

@@ -13,12 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
-import { runPlan } from "../../src/engine/run.js";
-import type { RunOutcome } from "../../src/engine/types.js";
 import { labPaths } from "../../src/lab/topology.js";
-import { loadPlan } from "../../src/playbook/load.js";
 import type { RunEvent } from "../../src/report/events.js";
-import { CaptureReporter, changedCount } from "./engine-harness.js";
+import { changedCount, runPlaybook, type Ran } from "./engine-harness.js";
 import { eventually, host, ok, sh } from "./lab-access.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -41,10 +38,6 @@ const STATUS = "/var/lib/gocd-bc/config-sync.status";
 const PULL = "/usr/local/lib/gocd-bc/config-pull";
 const INIT = "/etc/init.d/gocd-bc-config-sync";
 
-interface Ran {
-  readonly events: RunEvent[];
-  readonly outcome: RunOutcome;
-}
 type HostResult = Extract<RunEvent, { type: "host_result" }>;
 const results = (events: readonly RunEvent[]) => events.filter((e): e is HostResult => e.type === "host_result");
 const failures = (events: readonly RunEvent[]) => JSON.stringify(results(events).filter((e) => e.result.status === "failed" && !e.ignored));
@@ -75,12 +68,8 @@ function writeOwnInventory(): void {
   writeFileSync(inventory, JSON.stringify(inv, null, 2));
 }
 
-async function runSync(o: { check?: boolean; diff?: boolean } = {}): Promise<Ran> {
-  const loaded = loadPlan({ playbook: PLAYBOOK, inventories: [inventory] });
-  if (!loaded.ok) throw new Error(`config-sync.yml is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
-  const reporter = new CaptureReporter();
-  const outcome = await runPlan(loaded.plan, { check: o.check ?? false, diff: o.diff ?? false, reporter });
-  return { events: reporter.events, outcome };
+function runSync(o: { check?: boolean; diff?: boolean } = {}): Promise<Ran> {
+  return runPlaybook(PLAYBOOK, { inventory, check: o.check ?? false, diff: o.diff ?? false });
 }
 
 /** "sha256 mode owner group path" of every file of the sync set on a host (absent ones as "absent path"). */

@@ -10,12 +10,11 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { runPlan } from "../../src/engine/run.js";
-import type { RunOutcome } from "../../src/engine/types.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";
 import { CORE_HOSTS, labPaths } from "../../src/lab/topology.js";
 import { loadPlan } from "../../src/playbook/load.js";
 import type { RunEvent } from "../../src/report/events.js";
-import { CaptureReporter } from "./engine-harness.js";
+import { CaptureReporter, runPlaybook, type Ran } from "./engine-harness.js";
 import { ok as remote, sh } from "./lab-access.js";
 
 const PRIMARY = "db-primary";
@@ -38,18 +37,11 @@ function labInventory(): { file: string; secrets: string[] } {
 const inv = labInventory();
 const allEvents: RunEvent[] = [];
 
-interface Ran {
-  events: RunEvent[];
-  outcome: RunOutcome;
-}
 
 async function play(opts: { check?: boolean; extraVars?: string[] } = {}): Promise<Ran> {
-  const loaded = loadPlan({ playbook: PLAYBOOK, inventories: [inv.file], extraVars: opts.extraVars ?? [], limit: `${PRIMARY},${STANDBY}` });
-  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n"));
-  const reporter = new CaptureReporter();
-  const outcome = await runPlan(loaded.plan, { check: opts.check === true, diff: true, reporter });
-  allEvents.push(...reporter.events);
-  return { events: reporter.events, outcome };
+  const ran = await runPlaybook(PLAYBOOK, { inventory: inv.file, extraVars: opts.extraVars ?? [], limit: `${PRIMARY},${STANDBY}`, check: opts.check === true, diff: true });
+  allEvents.push(...ran.events);
+  return ran;
 }
 
 type HostResult = Extract<RunEvent, { type: "host_result" }>;

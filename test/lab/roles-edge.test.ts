@@ -7,12 +7,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
-import { runPlan } from "../../src/engine/run.js";
-import type { RunOutcome } from "../../src/engine/types.js";
 import { LAB_NET, labPaths } from "../../src/lab/topology.js";
-import { loadPlan } from "../../src/playbook/load.js";
 import type { RunEvent } from "../../src/report/events.js";
-import { CaptureReporter, changedCount, resultsOf } from "./engine-harness.js";
+import { changedCount, resultsOf, runPlaybook, type Ran } from "./engine-harness.js";
 import { eventually, ok, sh } from "./lab-access.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -23,18 +20,9 @@ const EXPORT = "/srv/gocd-artifacts";
 const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 const RESPONDER_PID = "/run/gbc-edge-health-responder.pid";
 
-interface Ran {
-  readonly events: RunEvent[];
-  readonly outcome: RunOutcome;
-}
-
 /** Runs playbooks/edge.yml against the lab's own inventory, on the four hosts this test uses. */
-async function runEdge(o: { check?: boolean; diff?: boolean; extraVars?: string[]; limit?: string } = {}): Promise<Ran> {
-  const loaded = loadPlan({ playbook: PLAYBOOK, inventories: [labPaths().inventory], extraVars: o.extraVars, limit: o.limit ?? "gocd_servers:agents" });
-  if (!loaded.ok) throw new Error(`edge.yml is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
-  const reporter = new CaptureReporter();
-  const outcome = await runPlan(loaded.plan, { check: o.check ?? false, diff: o.diff ?? false, reporter });
-  return { events: reporter.events, outcome };
+function runEdge(o: { check?: boolean; diff?: boolean; extraVars?: string[]; limit?: string } = {}): Promise<Ran> {
+  return runPlaybook(PLAYBOOK, { inventory: labPaths().inventory, extraVars: o.extraVars, limit: o.limit ?? "gocd_servers:agents", check: o.check ?? false, diff: o.diff ?? false });
 }
 
 type HostResult = Extract<RunEvent, { type: "host_result" }>;
