@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { quote } from "shell-quote";
 import "./fresh-lab.js";
 import { labPaths } from "../../src/lab/topology.js";
 import type { RunEvent } from "../../src/report/events.js";
@@ -96,7 +97,7 @@ async function cleanup(): Promise<void> {
     "rm -rf /etc/go /var/lib/go-server /usr/share/go-server /var/log/go-server",
     `rm -f ${APT_LIST}`,
     "sed -i '/ gocd-bc-config-sync@/d' /root/.ssh/authorized_keys",
-    "rm -rf /usr/local/lib/gocd-bc/config-export /usr/local/lib/gocd-bc/config-pull /usr/local/lib/gocd-bc/config-loop /etc/gocd-bc /var/lib/gocd-bc /var/log/gocd-bc-config-sync.log",
+    "rm -rf /root/gbc-planted /usr/local/lib/gocd-bc/config-export /usr/local/lib/gocd-bc/config-pull /usr/local/lib/gocd-bc/config-install /usr/local/lib/gocd-bc/config-loop /etc/gocd-bc /var/lib/gocd-bc /var/log/gocd-bc-config-sync.log",
     "rmdir /usr/local/lib/gocd-bc 2>/dev/null",
     "true",
   ].join("; "), { timeoutMs: 120_000 })));
@@ -228,6 +229,60 @@ describe("gocd_config_sync: standby's GoCD configuration kept identical to the a
       await sh(STANDBY, "kill $(cat /run/go-server.pid) 2>/dev/null; rm -f /run/go-server.pid");
     }
     assert.ok(await eventually(inSync, 10_000), "the loop did not resume once go-server stopped");
+  });
+
+  // The standby's go user owns /etc/go and the plugin directories: what it plants there must never turn
+  // the pull (root) into a write elsewhere. Each plant below made the earlier pull write outside the set.
+  it("go on the standby cannot make the pull write outside the sync set", async () => {
+    const asGo = (script: string) => ok(STANDBY, `setpriv --reuid=go --regid=go --init-groups -- sh -c ${quote([script])}`);
+    await ok(STANDBY, `${INIT} stop && rm -rf /root/gbc-planted && mkdir -p /root/gbc-planted/dir /root/gbc-planted/up/external`);
+    try {
+      // A linked subdirectory, and a link at every name the temporary file of a pull could have had.
+      await asGo(`ln -s /root/gbc-planted/dir ${PLUGINS}/sub`);
+      await asGo(`perl -e 'symlink("/root/gbc-planted/tmp-$_", "/etc/go/.cruise-config.xml.gocd-bc-sync.$_") for 1..40000'`);
+      // On the active: that subdirectory for real, a setuid plugin owned by root, a new configuration.
+      await ok(ACTIVE, [
+        `mkdir -p ${PLUGINS}/sub && chown go:go ${PLUGINS}/sub && echo evil > ${PLUGINS}/sub/evil.jar && chown go:go ${PLUGINS}/sub/evil.jar`,
+        `cp /bin/true ${PLUGINS}/suid.jar && chmod 4755 ${PLUGINS}/suid.jar`,
+        "sed -i 's|</cruise>|<!-- planted-links -->\\n</cruise>|' /etc/go/cruise-config.xml",
+      ].join(" && "));
+      const pulled = await sh(STANDBY, `${PULL} --from ${VIP}`);
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.equal((await ok(STANDBY, "find /root/gbc-planted -mindepth 1 -not -type d | head")).trim(), "", "the pull wrote through a planted link");
+      assert.equal((await ok(STANDBY, `stat -c %F ${PLUGINS}/sub /etc/go/cruise-config.xml`)).trim(), "directory\nregular file");
+      assert.equal((await ok(STANDBY, `cat ${PLUGINS}/sub/evil.jar`)).trim(), "evil");
+      assert.match(pulled.stdout, /changed: installed \/etc\/go\/cruise-config\.xml/);
+      assert.match(await ok(STANDBY, "cat /etc/go/cruise-config.xml"), /planted-links/);
+      // The setuid bit stays behind; content, owner and the other bits come along; nothing differs after.
+      assert.equal((await ok(STANDBY, `stat -c '%a %U' ${PLUGINS}/suid.jar`)).trim(), "755 root");
+      assert.match(pulled.stdout, /installed \/var\/lib\/go-server\/plugins\/external\/suid\.jar \(without its setuid\/setgid bits\)/);
+      const again = await sh(STANDBY, `${PULL} --from ${VIP}`);
+      assert.match(again.stdout, /^in sync: /, again.stdout + again.stderr);
+
+      // An operator's own layout (root's link, in a directory only root can write) is followed.
+      await ok(STANDBY, "mv /var/lib/go-server /srv/gbc-go-server && ln -s /srv/gbc-go-server /var/lib/go-server");
+      await ok(ACTIVE, `echo moved > ${PLUGINS}/moved.jar`);
+      const followed = await sh(STANDBY, `${PULL} --from ${VIP}`);
+      assert.equal(followed.code, 0, followed.stderr);
+      assert.equal((await ok(STANDBY, "cat /srv/gbc-go-server/plugins/external/moved.jar")).trim(), "moved");
+      await ok(STANDBY, "rm /var/lib/go-server && mv /srv/gbc-go-server /var/lib/go-server");
+
+      // A directory above the sync set swapped for go's own link: refused, nothing written there.
+      await asGo("mv /var/lib/go-server/plugins /var/lib/go-server/plugins.real && ln -s /root/gbc-planted/up /var/lib/go-server/plugins");
+      await ok(ACTIVE, `echo new > ${PLUGINS}/new.jar`);
+      const refused = await sh(STANDBY, `${PULL} --from ${VIP}`);
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.match(refused.stderr, /^error: \/var\/lib\/go-server\/plugins is a symbolic link that root did not make/m);
+      assert.equal((await ok(STANDBY, "find /root/gbc-planted -mindepth 1 -not -type d | head")).trim(), "", "the pull wrote through a linked parent");
+      assert.match(await ok(STANDBY, `cat ${STATUS}`), /^last_error=.*symbolic link that root did not make/m);
+    } finally {
+      await ok(STANDBY, "if [ -L /var/lib/go-server ]; then rm /var/lib/go-server && mv /srv/gbc-go-server /var/lib/go-server; fi; " +
+        "if [ -L /var/lib/go-server/plugins ]; then rm /var/lib/go-server/plugins && mv /var/lib/go-server/plugins.real /var/lib/go-server/plugins; fi; " +
+        "find /etc/go -maxdepth 1 -name '.cruise-config.xml.gocd-bc-sync.*' -type l -delete; rm -rf /root/gbc-planted");
+      await ok(ACTIVE, `rm -rf ${PLUGINS}/sub ${PLUGINS}/suid.jar ${PLUGINS}/new.jar ${PLUGINS}/moved.jar`);
+      await ok(STANDBY, `${INIT} start`);
+    }
+    assert.ok(await eventually(inSync, 10_000), "the loop did not bring the standby back in sync");
   });
 
   it("the status file records the last pull", async () => {
