@@ -41,7 +41,7 @@ export function renderInventory(hosts: readonly LabHost[], paths: { privateKey: 
         // The lab's kernel has no NFS: the artifact share is sshfs from the share host.
         artifact_share_type: "sshfs",
         artifact_share_host: "share",
-        artifact_share_export: "/srv/gocd-artifacts",
+        artifact_share_export: "/srv/gocd-share/artifacts",
         artifact_share_mount: "/var/lib/go-server/artifacts-share",
         keepalived_interface: "eth0",
       },

@@ -9,7 +9,7 @@ const GOCD = ["gocd-primary", "gocd-standby"] as const;
 const DBS = ["db-primary", "db-standby"] as const;
 /** Where the roles put things in the lab (their defaults with the lab inventory). */
 export const MOUNT = "/var/lib/go-server/artifacts-share";
-export const EXPORT = "/srv/gocd-artifacts";
+export const EXPORT = "/srv/gocd-share/artifacts";
 export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 export const KEEPALIVED_PROC = "^/usr/sbin/keepalived( |$)";
 export const PG_DATA = "/var/lib/postgresql/15/main";

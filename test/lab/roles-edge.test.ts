@@ -16,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const PLAYBOOK = path.join(root, "playbooks/edge.yml");
 const SERVERS = ["gocd-primary", "gocd-standby"] as const;
 const MOUNT = "/var/lib/go-server/artifacts-share";
-const EXPORT = "/srv/gocd-artifacts";
+const EXPORT = "/srv/gocd-share/artifacts";
 const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 const RESPONDER_PID = "/run/gbc-edge-health-responder.pid";
 
@@ -60,6 +60,12 @@ async function cleanup(): Promise<void> {
       "true",
     ].join("; "));
   }));
+  await sh("share", [
+    "rm -f /etc/ssh/sshd_config.d/gocd-bc-artifact-share.conf && /etc/init.d/ssh reload >/dev/null",
+    "getent passwd gocd-share >/dev/null && userdel gocd-share",
+    `rm -rf /etc/ssh/gocd-bc-authorized-keys ${EXPORT}`,
+    "true",
+  ].join("; "));
   await sh("agent1", "/etc/init.d/go-agent stop >/dev/null 2>&1; true");
 }
 
@@ -94,13 +100,43 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
       assert.equal((await ok("share", `cat ${EXPORT}/${name}`)).trim(), `artifact-${process.pid}`);
       for (const h of SERVERS) {
         const fstab = await ok(h, `grep ' ${MOUNT} ' /etc/fstab`);
-        assert.match(fstab, /^root@share:\/srv\/gocd-artifacts \S+ fuse\.sshfs _netdev,allow_other,default_permissions,uid=\d+,gid=\d+,IdentityFile=\S+,UserKnownHostsFile=\S+,StrictHostKeyChecking=yes,reconnect,/);
+        assert.match(fstab, /^gocd-share@share:\/artifacts \S+ fuse\.sshfs _netdev,allow_other,default_permissions,uid=\d+,gid=\d+,IdentityFile=\S+,UserKnownHostsFile=\S+,StrictHostKeyChecking=yes,reconnect,/);
       }
       // Anyone but go is kept out by the share's mode (default_permissions).
       assert.notEqual((await sh("gocd-standby", `su -s /bin/sh -c 'touch ${MOUNT}/nobody' nobody`)).code, 0, "nobody could write to the share");
     } finally {
       await sh("share", `rm -rf ${EXPORT}/pipelines`);
     }
+  });
+
+  it("the share key is an SFTP login confined to the export, as an unprivileged user", async () => {
+    const key = "/root/.ssh/gocd_artifact_share_ed25519";
+    const login = `ssh -i ${key} -o UserKnownHostsFile=/root/.ssh/gocd_artifact_share_known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes`;
+    // No command, no shell, whatever the user name asked for.
+    for (const user of ["gocd-share", "root"]) {
+      const r = await sh("gocd-standby", `${login} ${user}@share 'id; touch /tmp/gbc-share-shell' </dev/null`);
+      assert.doesNotMatch(r.stdout, /uid=/, `the share key ran a command as ${user}`);
+    }
+    assert.equal((await sh("share", "test -e /tmp/gbc-share-shell")).code, 1, "the share key ran a command on the share host");
+    // SFTP sees the chroot (the export and nothing else), cannot read the host's files nor leave the chroot.
+    const sftp = (batch: string) => sh("gocd-standby", `printf '%s\\n' ${batch} | sftp -b - -i ${key} -o UserKnownHostsFile=/root/.ssh/gocd_artifact_share_known_hosts -o StrictHostKeyChecking=yes gocd-share@share`);
+    const listing = await sftp(`'ls -1 /'`);
+    assert.equal(listing.code, 0, listing.stderr);
+    assert.deepEqual(listing.stdout.split("\n").filter((l) => l && !l.startsWith("sftp>")).map((l) => l.trim()), ["/artifacts"]);
+    assert.notEqual((await sftp(`'get /etc/passwd /tmp/gbc-passwd' 'get ../../etc/passwd /tmp/gbc-passwd'`)).code, 0);
+    assert.equal((await sh("gocd-standby", "test -e /tmp/gbc-passwd")).code, 1, "the share key read a file outside the export");
+    const forward = await sh("gocd-standby", `${login} -N -L 127.0.0.1:18154:127.0.0.1:22 -o ExitOnForwardFailure=yes gocd-share@share & p=$!; sleep 1; (exec 3<>/dev/tcp/127.0.0.1/18154 && head -c 4 <&3) 2>/dev/null; kill $p 2>/dev/null; true`);
+    assert.doesNotMatch(forward.stdout, /SSH-/, "the share key could forward a port");
+    // What GoCD writes belongs, on the share host, to the share user, who owns nothing else there.
+    await ok("gocd-primary", `su -s /bin/sh -c 'echo x > ${MOUNT}/gbc-owner-probe' go`);
+    try {
+      assert.equal((await ok("share", `stat -c %U ${EXPORT}/gbc-owner-probe`)).trim(), "gocd-share");
+    } finally {
+      await sh("share", `rm -f ${EXPORT}/gbc-owner-probe`);
+    }
+    assert.equal((await ok("share", "getent passwd gocd-share | cut -d: -f3,7")).trim().split(":")[1], "/usr/sbin/nologin");
+    assert.equal((await ok("share", `find / -xdev -user gocd-share -not -path '${EXPORT}*' 2>/dev/null | head`)).trim(), "");
+    assert.doesNotMatch(await ok("share", "cat /root/.ssh/authorized_keys 2>/dev/null; true"), /gocd-bc artifact share/, "a share key is still authorised for root");
   });
 
   it("the agent points at the VIP, and a server URL that is not the VIP is refused", async () => {
@@ -157,7 +193,7 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     assert.equal(checked.outcome.exitCode, 2);
     const failed = results(checked.events).filter((e) => e.result.status === "failed");
     assert.deepEqual(failed.map((e) => e.task), ["artifact_share : share mounted and in fstab"]);
-    assert.match(JSON.stringify(failed[0]!.result), /cannot mount nfs share:\/srv\/gocd-artifacts: this kernel has no NFS client support/);
+    assert.match(JSON.stringify(failed[0]!.result), /cannot mount nfs share:\/srv\/gocd-share\/artifacts: this kernel has no NFS client support/);
     assert.equal(await ok("gocd-standby", "cat /etc/fstab"), fstabBefore, "check mode wrote fstab");
     assert.equal((await sh("gocd-standby", `test -e ${probe}`)).code, 1, "check mode created the mount point");
   });
