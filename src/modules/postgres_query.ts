@@ -4,32 +4,36 @@
 // rows (check mode too, as Ansible). Anything else is a change whose apply runs it, so check mode never
 // executes it (Ansible runs and rolls back, which cannot undo pg_promote()); such a statement reports
 // changed even when it touches no rows, since knowing that would mean running it.
-// Arguments: positional_args fill %s (or $1..$n), named_args fill %(name)s, as psycopg does.
+// Arguments: positional_args fill %s (or $1..$n), named_args fill %(name)s, as psycopg does, but only in
+// the code: inside a comment, a string or a quoted identifier they are text.
 import { maskSecrets } from "../connection/index.js";
 import type { PostgresQueryArgs } from "../schema/modules/postgres_query.js";
 import { change, fail, ok, type Plan } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { leadingKeyword, withPg, type SqlResult } from "./support/pg.js";
+import { codeShape, inCode, PARAM, replaceInCode } from "./support/sql-text.js";
 
 const READ_ONLY = new Set(["SELECT", "SHOW", "VALUES", "TABLE", "WITH"]);
 const SIDE_EFFECTS = /\b(pg_promote|pg_create_\w+|pg_drop_replication_slot|pg_replication_slot_advance|pg_reload_conf|pg_terminate_backend|pg_cancel_backend|pg_switch_wal|pg_wal_replay_(pause|resume)|pg_rotate_logfile|pg_checkpoint|pg_stat_reset\w*|pg_advisory\w*|pg_notify|pg_log_backend_memory_contexts|nextval|setval|set_config|lo_\w+|dblink\w*)\s*\(/i;
 const DATA_MODIFYING = /\b(INSERT|UPDATE|DELETE|MERGE)\b|\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b|\bINTO\b/i;
 
-/** True when the statement only reads (and so may run while planning, even in check mode). */
+/** True when the statement only reads (and so may run while planning, even in check mode): one
+ * statement, judged by its code alone (a second statement could end the read-only transaction). */
 export function isReadOnly(sql: string): boolean {
   const kw = leadingKeyword(sql);
-  if (!READ_ONLY.has(kw) || SIDE_EFFECTS.test(sql)) return false;
-  return kw === "SHOW" || !DATA_MODIFYING.test(sql.replace(/'(?:[^']|'')*'/g, "''"));
+  const code = codeShape(sql).replace(/[\s;]+$/, "");
+  if (!READ_ONLY.has(kw) || code.includes(";") || SIDE_EFFECTS.test(code)) return false;
+  return kw === "SHOW" || !DATA_MODIFYING.test(code);
 }
 
-/** psycopg placeholders to $n: %s in order, %(name)s by name (repeats share a number), %% to %. */
+/** psycopg placeholders to $n: %s in order, %(name)s by name (repeats share a number), %% to %; only in
+ * code, so a %s in a comment, string or identifier stays text. */
 export function toNumbered(sql: string, positional: readonly unknown[] | undefined, named: Readonly<Record<string, unknown>> | undefined): { text: string; params: unknown[] } | string {
   const params: unknown[] = [];
   const byName = new Map<string, number>();
   let next = 0;
   let error: string | undefined;
-  const text = sql.replace(/'(?:[^']|'')*'|%%|%\((\w+)\)s|%s/g, (m, name: string | undefined) => {
-    if (m.startsWith("'")) return m;
+  const text = replaceInCode(sql, /%%|%\((\w+)\)s|%s/g, (m, name) => {
     if (m === "%%") return "%";
     if (name !== undefined) {
       if (!named || !(name in named)) error ??= `named argument ${name} is not in named_args`;
@@ -41,8 +45,9 @@ export function toNumbered(sql: string, positional: readonly unknown[] | undefin
     return `$${params.length}`;
   });
   if (error) return error;
-  if (!params.length && positional?.length) return { text: sql, params: [...positional] };
-  return { text, params };
+  if (params.length || !positional?.length) return { text, params };
+  if (!inCode(sql, PARAM)) return "positional_args given but the query has no placeholder (%s or $n) outside comments and strings";
+  return { text: sql, params: [...positional] };
 }
 
 function resultData(query: string, r: SqlResult) {

@@ -94,6 +94,10 @@ function describeError(e: ErrorObject, noun: string): SchemaIssue {
         message: `found ${describeValue(e.data)}, expected one of ${allowed.join(", ")}${hint}`,
       };
     }
+    case "pattern": {
+      const described = (e.parentSchema as { description?: string } | undefined)?.description;
+      return { path, message: `found ${describeValue(e.data)}, expected ${described ?? `a string matching ${String(params.pattern)}`}` };
+    }
     case "anyOf":
     case "oneOf":
       if (isRequiredChoice(e.schema)) {

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { quote } from "shell-quote";
 import YAML from "yaml";
+import { PG_NAME_PATTERN, PG_NAME_RULE } from "../schema/modules/common.js";
 import { defined, isFalsy, lookupPath, Undefined } from "./undefined.js";
 
 type Helper = (...args: unknown[]) => unknown;
@@ -55,6 +56,13 @@ export function pgScram(password: string, user: string, saltB64?: string, iterat
   const storedKey = crypto.createHash("sha256").update(clientKey).digest();
   const serverKey = crypto.createHmac("sha256", salted).update("Server Key").digest();
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+/** A PostgreSQL name quoted as an identifier (`gocd` -> `"gocd"`), for names rendered into SQL or
+ * pg_hba.conf; anything that is not a name (a quote, a backslash, a newline...) is refused. */
+export function quoteIdent(name: string): string {
+  if (!new RegExp(PG_NAME_PATTERN).test(name)) throw new Error(`quote_ident: ${JSON.stringify(name)} is not a PostgreSQL name (${PG_NAME_RULE})`);
+  return `"${name}"`;
 }
 
 /** Helpers that accept undefined arguments on purpose (they test or replace them). */
@@ -130,6 +138,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   lookup: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
   get: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
   quote: (s) => quote([str(s)]),
+  quote_ident: (s) => quoteIdent(str(s)),
   pg_md5: (password, user) => pgMd5(str(password), str(user)),
   pg_scram: (password, user, salt) =>
     pgScram(str(password), str(user), salt === undefined ? undefined : str(salt)),

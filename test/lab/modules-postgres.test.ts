@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import type { TaskResult } from "../../src/modules/contract.js";
+import { renderString } from "../../src/template/engine.js";
 import { closeLabConnections, runModule } from "./module-harness.js";
 import { eventually, host, ok, sh } from "./lab-access.js";
 
@@ -152,6 +153,35 @@ test("postgres_query: statements run only in apply, SELECTs while planning; argu
   assert.equal(await psql(P, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'gbc_query_slot'"), "0\n");
   const failed = await runModule(P, "postgres_query", { ...creds, query: "SELECT * FROM no_such_table" });
   assert.match((failed as { error: string }).error, /relation "no_such_table" does not exist/);
+});
+
+test("a psql meta-command in a name, a statement or a parameter runs nothing on the host and is refused", async () => {
+  const pwned = "/tmp/pwned";
+  const meta = `\\! touch ${pwned}`;
+  await ok(P, `rm -f ${pwned}`);
+  const refused = async (module: string, args: Record<string, unknown>, message: RegExp) => {
+    const r = await runModule(P, module, args);
+    assert.equal(r.status, "failed", JSON.stringify(r));
+    assert.match((r as { error: string }).error, message);
+  };
+  await refused("postgres_user", { ...peer, name: `x${meta}` }, /invalid arguments for postgres_user: name: .*expected a PostgreSQL name/);
+  await refused("postgres_query", { ...peer, db: `postgres${meta}`, query: "SELECT 1" }, /db: .*expected a PostgreSQL name/);
+  await refused("postgres_slot", { ...peer, name: `s${meta}` }, /expected a replication slot name/);
+  await refused("postgres_setting", { ...peer, name: `work_mem${meta}`, value: 1 }, /expected a setting name/);
+  // A name rendered raw into SQL text ends its quoted identifier: psql used to run what followed as a command.
+  await refused("postgres_query", { ...peer, query: `CREATE DATABASE "gbc_x" ${meta}\n"" OWNER "gbc_admin"` }, /syntax error/);
+  await refused("postgres_query", { ...peer, query: `SELECT 1 AS "x" ${meta}\n" AS y` }, /syntax error/);
+  // The roles render names through quote_ident, which refuses such a name before any SQL exists.
+  const where = { loc: { file: "main.yml", line: 1, col: 1 }, task: "GoCD's database" };
+  assert.throws(() => renderString("CREATE DATABASE {{ quote_ident n }}", { n: `gocd${meta}` }, where), /quote_ident: .* is not a PostgreSQL name .* in task 'GoCD's database'/);
+  // A %s inside a comment is no placeholder, so a parameter's newline cannot end the comment.
+  await refused("postgres_query", { ...peer, query: "SELECT 1 -- %s", positional_args: [`\n${meta}\n`] }, /no placeholder/);
+  for (const via of [peer, creds]) {
+    const echoed = okBecause(await runModule(P, "postgres_query", { ...via, query: "SELECT %s AS v -- note", positional_args: [`\n${meta}\n`] }), /1 row/);
+    assert.deepEqual(echoed.data.query_result, [{ v: `\n${meta}\n` }]);
+  }
+  assert.equal((await sh(P, `test -e ${pwned}`)).code, 1, `a psql meta-command ran on ${P}`);
+  assert.equal(await psql(P, "SELECT count(*) FROM pg_database WHERE datname LIKE 'gbc_x%'"), "0\n");
 });
 
 test("postgres_facts: a primary and its streaming standby (pg_basebackup -R into agent1)", async () => {

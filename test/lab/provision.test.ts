@@ -243,7 +243,7 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
   }
 
   const advert = (h: string) => ok(h, `grep -E '^ *advert_int ' ${KEEPALIVED_CONF}`).then((s) => s.trim());
-  const hbaReplication = (h: string) => sh(h, `grep -c '^host replication gocd_bc_replication ' ${PG_CONF}/pg_hba.conf`).then((r) => Number(r.stdout.trim()));
+  const hbaReplication = (h: string) => sh(h, `grep -c '^host replication "gocd_bc_replication" ' ${PG_CONF}/pg_hba.conf`).then((r) => Number(r.stdout.trim()));
   const walKeep = () => psql("db-primary", "SHOW wal_keep_size").then((s) => s.trim());
   const goServerBootLinks = () => ok("gocd-standby", "ls /etc/rc2.d | grep go-server || true").then((s) => s.trim());
   const syncLoopRuns = async () => (await sh("gocd-standby", `${SYNC_INIT} status`)).code === 0;
@@ -269,11 +269,11 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     {
       name: "the replication line removed from pg_hba.conf's gocd-bc block on the primary database",
       expected: ["db-primary | postgres_primary : pg_hba.conf lets the standby replicate and GoCD's servers reach their database"],
-      inject: () => ok("db-primary", `sed -i '/^host replication gocd_bc_replication /d' ${PG_CONF}/pg_hba.conf`).then(() => undefined),
+      inject: () => ok("db-primary", `sed -i '/^host replication "gocd_bc_replication" /d' ${PG_CONF}/pg_hba.conf`).then(() => undefined),
       present: async () => assert.equal(await hbaReplication("db-primary"), 0),
       corrected: async () => {
         assert.equal(await hbaReplication("db-primary"), 1);
-        assert.match(await ok("db-primary", `cat ${PG_CONF}/pg_hba.conf`), /^host replication gocd_bc_replication 198\.18\.0\.22\/32 scram-sha-256$/m);
+        assert.match(await ok("db-primary", `cat ${PG_CONF}/pg_hba.conf`), /^host replication "gocd_bc_replication" 198\.18\.0\.22\/32 scram-sha-256$/m);
       },
     },
     {

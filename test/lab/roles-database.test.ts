@@ -117,8 +117,8 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
     // pg_hba: the operator's lines stay, gocd-bc's block allows only the standby to replicate.
     const hba = await remote(PRIMARY, `cat ${CONF}/pg_hba.conf`);
     assert.match(hba, /^local\s+all\s+postgres\s+peer$/m);
-    assert.match(hba, /^host replication gocd_bc_replication 198\.18\.0\.22\/32 scram-sha-256$/m);
-    assert.equal((hba.match(/replication gocd_bc_replication/g) ?? []).length, 1);
+    assert.match(hba, /^host replication "gocd_bc_replication" 198\.18\.0\.22\/32 scram-sha-256$/m);
+    assert.equal((hba.match(/replication "gocd_bc_replication"/g) ?? []).length, 1);
 
     assertNoChange(await play(), "second run");
   });
@@ -137,7 +137,7 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
   it("check mode reports exactly the drift and changes nothing; a real run corrects it", async () => {
     await psql(PRIMARY, "ALTER SYSTEM RESET wal_keep_size");
     await psql(PRIMARY, "SELECT pg_reload_conf()");
-    await remote(PRIMARY, `sed -i '/^host replication gocd_bc_replication /d' ${CONF}/pg_hba.conf`);
+    await remote(PRIMARY, `sed -i '/^host replication "gocd_bc_replication" /d' ${CONF}/pg_hba.conf`);
     const hbaBefore = await remote(PRIMARY, `cat ${CONF}/pg_hba.conf`);
     const autoBefore = await remote(PRIMARY, `cat ${DATA}/postgresql.auto.conf`);
 
@@ -155,7 +155,7 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
     assertClean(fixed, "correcting run");
     assert.deepEqual(changes(fixed.events).sort(), changes(checked.events).sort(), "the real run changes what check mode reported");
     assert.equal((await psql(PRIMARY, "SHOW wal_keep_size")).trim(), "1GB");
-    assert.match(await remote(PRIMARY, `cat ${CONF}/pg_hba.conf`), /^host replication gocd_bc_replication 198\.18\.0\.22\/32 scram-sha-256$/m);
+    assert.match(await remote(PRIMARY, `cat ${CONF}/pg_hba.conf`), /^host replication "gocd_bc_replication" 198\.18\.0\.22\/32 scram-sha-256$/m);
     assertNoChange(await play(), "run after the correction");
   });
 

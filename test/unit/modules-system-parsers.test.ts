@@ -82,10 +82,10 @@ test("psql access: parameters inlined as literals, rows returned as JSON, comman
   assert.equal(jsonWrapped("CREATE TABLE t (a int)"), undefined);
   assert.match(jsonWrapped("INSERT INTO t VALUES (1) RETURNING a") ?? "", /^WITH q AS \(INSERT/);
   const { script } = psqlScript("SELECT 1;", true);
-  assert.match(script, /BEGIN READ ONLY;\n\\echo __gocd_bc_begin__\n\\set QUIET off\nSELECT coalesce\(json_agg\(q\), '\[\]'::json\) FROM \(SELECT 1\) q;/);
-  const rows = parsePsqlOutput('__gocd_bc_begin__\n[{"a":1}, \n {"a":2}]\n__gocd_bc_end__ 1\n', true, "SELECT a FROM t");
+  assert.match(script, /BEGIN READ ONLY;\n\\echo __gocd_bc_begin__\n\\set QUIET off\nSELECT \$gocd_bc\$SELECT coalesce\(json_agg\(q\), '\[\]'::json\) FROM \(SELECT 1\n\) q\$gocd_bc\$ \\gexec\n/);
+  const rows = parsePsqlOutput('__gocd_bc_begin__\n[{"a":1}, \n {"a":2}]\n__gocd_bc_end__\n', true, "SELECT a FROM t");
   assert.deepEqual([rows.rows, rows.statusMessage], [[{ a: 1 }, { a: 2 }], "SELECT 2"]);
-  const tag = parsePsqlOutput("__gocd_bc_begin__\nINSERT 0 3\n__gocd_bc_end__ 3\n", false, "INSERT INTO t SELECT 1");
+  const tag = parsePsqlOutput("__gocd_bc_begin__\nINSERT 0 3\n__gocd_bc_end__\n", false, "INSERT INTO t SELECT 1");
   assert.deepEqual([tag.command, tag.rowCount, tag.statusMessage], ["INSERT", 3, "INSERT 0 3"]);
 });
 

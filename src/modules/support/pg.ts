@@ -3,11 +3,15 @@
 //   forwarded stream (TCP to login_host:port, default 127.0.0.1:5432, or the unix socket), so the
 //   host needs nothing but sshd. Over the socket, peer auth sees the SSH login user: map it in pg_ident.
 // - neither: Debian's default local superuser access, `psql` run as the `postgres` OS user (become via
-//   sudo or su) with peer auth. SQL travels on stdin, never on a command line; parameters are inlined as
-//   escaped literals and row-returning statements come back as JSON, so both ways return the same shapes.
+//   sudo or su) with peer auth. The script on stdin is gocd-bc's own: the statement is one dollar-quoted
+//   literal in it, which `\gexec` hands to the server as is, so psql never reads the statement's text
+//   as commands (no `\!` in a name or a parameter can run anything). The SQL stays off command lines;
+//   parameters are inlined as escaped literals where the code (not a comment or string) has `$n`, and
+//   row-returning statements come back as JSON, so both ways return the same shapes.
 import pg from "pg";
 import { cmd, maskSecrets, pgClientOver, RemoteOperationError, secret, type RunExited } from "../../connection/index.js";
 import type { ModuleContext } from "../contract.js";
+import { codeShape, PARAM, replaceInCode } from "./sql-text.js";
 
 /** The connection arguments every Postgres module takes (Ansible's names). */
 export interface PgLoginArgs {
@@ -38,14 +42,16 @@ export interface SqlSession {
 
 /** The statement's leading keyword, upper-cased (comments and parentheses skipped). */
 export function leadingKeyword(sql: string): string {
-  const stripped = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/^[\s(]+/, "");
+  const stripped = codeShape(sql).replace(/^[\s(]+/, "");
   return (/^[A-Za-z]+/.exec(stripped)?.[0] ?? "").toUpperCase();
 }
+
+const COUNTED = new Set(["INSERT", "SELECT", "UPDATE", "DELETE", "MERGE", "MOVE", "FETCH", "COPY"]);
 
 /** A command tag as psql prints it: `INSERT 0 n`, `UPDATE n`, `SELECT n`, or the bare command. */
 export function statusMessage(command: string, rowCount: number): string {
   if (command === "INSERT") return `INSERT 0 ${rowCount}`;
-  return ["SELECT", "UPDATE", "DELETE", "MERGE", "MOVE", "FETCH", "COPY"].includes(command) ? `${command} ${rowCount}` : command;
+  return COUNTED.has(command) ? `${command} ${rowCount}` : command;
 }
 
 /** Open a session as the arguments say, run `work`, always close it; errors become task failures. */
@@ -115,11 +121,10 @@ export function sqlLiteral(value: unknown): string {
   return pg.escapeLiteral(typeof value === "string" ? value : JSON.stringify(value));
 }
 
-/** `$n` placeholders replaced by literals, outside quoted strings and identifiers. */
+/** `$n` placeholders in the code replaced by literals (never inside strings, identifiers or comments). */
 export function inlineParams(sql: string, params: readonly unknown[]): string {
   if (!params.length) return sql;
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (m, n: string | undefined) => {
-    if (n === undefined) return m;
+  return replaceInCode(sql, PARAM, (_m, n) => {
     const i = Number(n) - 1;
     if (i < 0 || i >= params.length) throw new RemoteOperationError("", "run", `query uses $${n} but only ${params.length} arguments were given`);
     return sqlLiteral(params[i]);
@@ -129,41 +134,61 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
 const BEGIN = "__gocd_bc_begin__";
 const END = "__gocd_bc_end__";
 
-/** The statement rewritten so psql prints its rows as one JSON array, or undefined when it returns none. */
+/** The statement rewritten so psql prints its rows as one JSON array, or undefined when it returns none.
+ * The statement ends on its own line, so a trailing `--` comment cannot swallow the wrapper. */
 export function jsonWrapped(body: string): string | undefined {
   const kw = leadingKeyword(body);
   const show = /^\s*SHOW\s+([A-Za-z_][\w.]*)\s*$/i.exec(body);
   if (show) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pg.escapeLiteral(show[1] as string)}) AS ${pg.escapeIdentifier((show[1] as string).toLowerCase())}) q`;
-  if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw)) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}) q`;
-  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(body)) return `WITH q AS (${body}) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
+  if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw)) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}\n) q`;
+  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(codeShape(body))) return `WITH q AS (${body}\n) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
   return undefined;
 }
 
-/** The psql script for one statement, between markers; psql prints JSON rows or the command tag. */
+/** A dollar-quote tag such that `$tag` occurs nowhere in the text: `$tag$text$tag$` then ends only at
+ * the closing tag, even when the text ends in `$tag` (which the closing `$` would complete). */
+export function dollarTag(text: string): string {
+  let tag = "gocd_bc";
+  for (let n = 1; text.includes(`$${tag}`); n++) tag = `gocd_bc_${n}`;
+  return tag;
+}
+
+const PRELUDE = ["\\encoding UTF8", "\\set ON_ERROR_STOP on", "\\set QUIET on", "\\pset format unaligned", "\\pset tuples_only on", "\\pset pager off", "SET standard_conforming_strings = on;"];
+
+/** The psql script for one statement: psql's lexer sees the statement only as one dollar-quoted literal,
+ * which `\gexec` sends to the server unread; between markers psql prints JSON rows or the command tag. */
 export function psqlScript(sql: string, readOnly: boolean): { script: string; json: boolean } {
   const body = sql.trim().replace(/;\s*$/, "");
   const wrapped = jsonWrapped(body);
-  const lines = ["\\set ON_ERROR_STOP on", "\\set QUIET on", "\\pset format unaligned", "\\pset tuples_only on", "\\pset pager off"];
+  const statement = wrapped ?? body;
+  if (statement.includes("\0")) throw new RemoteOperationError("", "run", "the SQL contains a NUL character");
+  const tag = dollarTag(statement);
+  const lines = [...PRELUDE];
   if (readOnly) lines.push("BEGIN READ ONLY;");
-  lines.push(`\\echo ${BEGIN}`, "\\set QUIET off", `${wrapped ?? body};`, "\\set QUIET on", `\\echo ${END} :ROW_COUNT`);
+  lines.push(`\\echo ${BEGIN}`, "\\set QUIET off", `SELECT $${tag}$${statement}$${tag}$ \\gexec`, "\\set QUIET on", `\\echo ${END}`);
   if (readOnly) lines.push("ROLLBACK;");
   return { script: `${lines.join("\n")}\n`, json: wrapped !== undefined };
 }
 
-/** Reads psql's output for psqlScript(): JSON rows, or a command tag with psql's ROW_COUNT. */
+/** Reads psql's output for psqlScript(): JSON rows, or the command tag (with its row count). */
 export function parsePsqlOutput(stdout: string, json: boolean, sql: string): SqlResult {
   const start = stdout.indexOf(`${BEGIN}\n`);
-  const endMatch = new RegExp(`${END} (\\d+)`).exec(stdout);
-  if (start < 0 || !endMatch) throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
-  const between = stdout.slice(start + BEGIN.length + 1, endMatch.index).trim();
+  const end = stdout.lastIndexOf(`${END}\n`);
+  if (start < 0 || end < start) throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
+  const between = stdout.slice(start + BEGIN.length + 1, end).trim();
   if (json) {
     const rows = JSON.parse(between || "[]") as Record<string, unknown>[];
     const command = leadingKeyword(sql) === "SHOW" ? "SHOW" : ["WITH", "VALUES", "TABLE"].includes(leadingKeyword(sql)) ? "SELECT" : leadingKeyword(sql);
     return { rows, rowCount: rows.length, command, statusMessage: statusMessage(command, rows.length) };
   }
-  const tag = between.split("\n").pop() ?? "";
-  const command = /^[A-Z]+/.exec(tag)?.[0] ?? leadingKeyword(sql);
-  const rowCount = Number(endMatch[1]);
+  return tagResult(between.split("\n").pop() ?? "", sql);
+}
+
+/** `INSERT 0 3` -> INSERT, 3 rows; `CREATE TABLE` -> CREATE; anything else is read from the SQL. */
+function tagResult(tag: string, sql: string): SqlResult {
+  const isTag = /^[A-Z]+(?: [A-Z]+)*(?: \d+)*$/.test(tag);
+  const command = (isTag ? /^[A-Z]+/.exec(tag)?.[0] : undefined) ?? leadingKeyword(sql);
+  const rowCount = isTag && COUNTED.has(command) ? Number(/(\d+)$/.exec(tag)?.[1] ?? 0) : 0;
   return { rows: [], rowCount, command, statusMessage: statusMessage(command, rowCount) };
 }
 

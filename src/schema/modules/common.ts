@@ -21,11 +21,23 @@ export const fileAttributes = {
   group: str,
 } as const;
 
+/** What a PostgreSQL name (database, role, extension, output plugin) may be, in words. */
+export const PG_NAME_RULE = "a letter or _, then letters, digits, _, $ or -, at most 63 characters";
+/** The same as a pattern: nothing that could end a quoted identifier, a pg_hba.conf field or a psql argument. */
+export const PG_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_$\\-]{0,62}$";
+
+/** A database, role or extension name, checked as written and again once rendered. */
+export const pgName = { type: "string", pattern: PG_NAME_PATTERN, description: `a PostgreSQL name (${PG_NAME_RULE})` } as const;
+/** A replication slot name: PostgreSQL's own rule for slots. */
+export const pgSlotName = { type: "string", pattern: "^[a-z0-9_]{1,63}$", description: "a replication slot name (lower-case letters, digits and _, at most 63 characters)" } as const;
+/** A server setting name; custom settings are dotted (`prefix.name`). */
+export const pgSettingName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$", description: "a setting name (letters, digits and _, dotted for a custom setting)" } as const;
+
 /** How the Postgres modules reach the server (through an ssh-forwarded stream to login_host:port). */
 export const pgConnection = {
-  db: str,
-  login_db: str,
-  login_user: str,
+  db: pgName,
+  login_db: pgName,
+  login_user: pgName,
   login_password: str,
   login_host: str,
   login_unix_socket: str,

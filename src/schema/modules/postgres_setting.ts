@@ -1,7 +1,7 @@
 // Arguments of `postgres_setting`: a server setting through ALTER SYSTEM (community.postgresql.postgresql_set).
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { bool, pgConnection, str } from "./common.js";
+import { bool, pgConnection, pgSettingName } from "./common.js";
 
 /** The argument schema of `postgres_setting`. */
 export const postgresSettingArgs = {
@@ -9,7 +9,7 @@ export const postgresSettingArgs = {
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: pgSettingName,
     value: { type: ["string", "integer", "number", "boolean"] },
     reset: bool,
     ...pgConnection,

@@ -1,7 +1,7 @@
 // Arguments of `postgres_slot`: a replication slot (community.postgresql.postgresql_slot).
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { bool, pgConnection, str } from "./common.js";
+import { bool, pgConnection, pgSlotName, pgName } from "./common.js";
 
 /** The argument schema of `postgres_slot`. */
 export const postgresSlotArgs = {
@@ -9,11 +9,11 @@ export const postgresSlotArgs = {
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: pgSlotName,
     slot_type: { enum: ["physical", "logical"] },
     state: { enum: ["present", "absent"] },
     immediately_reserve: bool,
-    output_plugin: str,
+    output_plugin: pgName,
     ...pgConnection,
   },
 } as const;

@@ -1,7 +1,7 @@
 // Arguments of `postgres_user`: a database role with password and attributes (community.postgresql.postgresql_user).
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { int, pgConnection, str } from "./common.js";
+import { int, pgConnection, pgName, str } from "./common.js";
 
 /** The argument schema of `postgres_user`. */
 export const postgresUserArgs = {
@@ -9,7 +9,7 @@ export const postgresUserArgs = {
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: pgName,
     password: str,
     role_attr_flags: str,
     state: { enum: ["present", "absent"] },
