@@ -94,6 +94,11 @@ function describeError(e: ErrorObject, noun: string): SchemaIssue {
         message: `found ${describeValue(e.data)}, expected one of ${allowed.join(", ")}${hint}`,
       };
     }
+    case "pattern": {
+      const said = (e.parentSchema as { description?: unknown } | undefined)?.description;
+      const wanted = typeof said === "string" ? said : `a string matching ${String(params.pattern)}`;
+      return { path, message: `found ${describeValue(e.data)}, expected ${wanted}` };
+    }
     case "anyOf":
     case "oneOf":
       if (isRequiredChoice(e.schema)) {
