@@ -51,7 +51,7 @@ export function wrapForBecome(inner: Command, b: BecomeSpec, method: "sudo" | "s
   const user = becomeUser(b);
   const script = quotedCommand(inner);
   if (method === "su") {
-    return { command: cmd`su -s /bin/sh -c ${script} ${user}` };
+    return { command: cmd`su -s /bin/sh -c ${script} -- ${user}` };
   }
   if (b.password === undefined) {
     return { command: cmd`sudo -H -S -n -u ${user} -- sh -c ${script}` };

@@ -29,10 +29,10 @@ export function modeText(mode: number): string {
 export function putFromStdinCommand(dest: string, opts: PutOptions): Command {
   const dir = path.posix.dirname(dest);
   const pattern = `${dir}/.${path.posix.basename(dest)}${TEMP_MARK}XXXXXX`;
-  const mode = opts.mode !== undefined ? cmd`chmod ${modeText(opts.mode)} "$tmp"` : keepMode(dest);
+  const mode = opts.mode !== undefined ? cmd`chmod -- ${modeText(opts.mode)} "$tmp"` : keepMode(dest);
   const owner = ownerSpec(opts);
-  const chown = owner !== undefined ? cmd`chown ${owner} "$tmp"` : keepOwner(dest);
-  return cmd`set -e; tmp=$(mktemp ${pattern}); trap 'rm -f "$tmp"' EXIT; cat > "$tmp"; ${mode}; ${chown}; mv -f -- "$tmp" ${dest}; trap - EXIT`;
+  const chown = owner !== undefined ? cmd`chown -- ${owner} "$tmp"` : keepOwner(dest);
+  return cmd`set -e; tmp=$(mktemp -- ${pattern}); trap 'rm -f "$tmp"' EXIT; cat > "$tmp"; ${mode}; ${chown}; mv -f -- "$tmp" ${dest}; trap - EXIT`;
 }
 
 function keepMode(dest: string): Command {

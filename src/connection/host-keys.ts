@@ -73,10 +73,11 @@ async function judge(t: ResolvedTarget, files: readonly FileEntries[], name: str
   const changed = verdicts.find((v) => v.verdict.status === "changed");
   if (changed?.verdict.status === "changed") {
     const { file, verdict } = changed;
+    const other = verdict.entry.keyType === keyTypeOf(key) ? `a different ${verdict.entry.keyType} key` : `a different key, of type ${verdict.entry.keyType}`;
     return new UnreachableError(
       t.name,
       "hostkey-changed",
-      `HOST KEY CHANGED for ${name}: it presented ${shown}, but ${file}:${verdict.entry.line} has a different ${verdict.entry.keyType} key (possible man-in-the-middle); ` +
+      `HOST KEY CHANGED for ${name}: it presented ${shown}, but ${file}:${verdict.entry.line} has ${other} (possible man-in-the-middle); ` +
         `if the change is expected, remove the old entry with ssh-keygen -R '${name}' -f ${file}`,
     );
   }

@@ -6,4 +6,5 @@ export { ConnectionPool, defaultConnector, type HostSpec, type Connector } from 
 export { connectSsh } from "./ssh-connect.js";
 export type { SshTarget } from "./ssh-config.js";
 export { LocalConnection } from "./local-connection.js";
+export { catCommand } from "./file-scripts.js";
 export { pgClientOver, type PgOverOptions } from "./pg-over.js";

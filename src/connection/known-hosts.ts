@@ -91,9 +91,13 @@ export type KeyVerdict =
   | { readonly status: "known"; readonly entry: KnownHostEntry }
   | { readonly status: "revoked"; readonly entry: KnownHostEntry }
   | { readonly status: "changed"; readonly entry: KnownHostEntry }
-  | { readonly status: "unknown"; readonly otherTypes: readonly string[] };
+  | { readonly status: "unknown" };
 
-/** Judges `key` for `name`: revoked beats known; a different key of the same type is a change. */
+/**
+ * Judges `key` for `name`: revoked beats known; any other key for a host already listed is a change, of
+ * the same type or not. The handshake asks for the known types first, so a host that answers with a new
+ * type has stopped offering the key it had: trust-on-first-use must not take that for a first use.
+ */
 export function checkHostKey(entries: readonly KnownHostEntry[], name: string, key: Buffer): KeyVerdict {
   const revoked = entries.find((e) => e.marker === "revoked" && e.key.equals(key) && hostMatches(e.hosts, name));
   if (revoked) return { status: "revoked", entry: revoked };
@@ -101,9 +105,9 @@ export function checkHostKey(entries: readonly KnownHostEntry[], name: string, k
   const known = forHost.find((e) => e.key.equals(key));
   if (known) return { status: "known", entry: known };
   const type = keyTypeOf(key);
-  const changed = forHost.find((e) => e.keyType === type);
+  const changed = forHost.find((e) => e.keyType === type) ?? forHost[0];
   if (changed) return { status: "changed", entry: changed };
-  return { status: "unknown", otherTypes: [...new Set(forHost.map((e) => e.keyType))] };
+  return { status: "unknown" };
 }
 
 /** The key types already recorded for a host, so the handshake can prefer them (as OpenSSH does). */

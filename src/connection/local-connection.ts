@@ -84,7 +84,7 @@ export class LocalConnection extends ShellConnection {
   private async chownLike(tmp: string, opts: PutOptions, existing: { uid: number; gid: number } | null): Promise<void> {
     const spec = ownerSpec(opts) ?? (existing ? `${existing.uid}:${existing.gid}` : undefined);
     if (spec === undefined) return;
-    const r = await this.exec(cmd`chown ${spec} -- ${tmp}`.toShell(), undefined, 60_000);
+    const r = await this.exec(cmd`chown -- ${spec} ${tmp}`.toShell(), undefined, 60_000);
     // Keeping an existing owner is best effort (needs privileges); an explicit owner must succeed.
     if ((r.kind !== "exited" || r.exitCode !== 0) && ownerSpec(opts) !== undefined) {
       throw new RemoteOperationError(this.host, "put", `chown ${spec}: ${r.stderr.toString("utf8").trim()}`);

@@ -105,7 +105,7 @@ export class SshConnection extends ShellConnection {
   private async setOwner(sftp: SFTPWrapper, tmp: string, opts: PutOptions, existing: Stats | null): Promise<void> {
     const spec = ownerSpec(opts);
     if (spec !== undefined) {
-      const r = await this.exec(cmd`chown ${spec} -- ${tmp}`.toShell(), undefined, 60_000);
+      const r = await this.exec(cmd`chown -- ${spec} ${tmp}`.toShell(), undefined, 60_000);
       if (r.kind !== "exited" || r.exitCode !== 0) throw new Error(`chown ${spec}: ${r.stderr.toString("utf8").trim() || r.kind}`);
       return;
     }

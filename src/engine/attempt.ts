@@ -9,7 +9,7 @@ import type { TaskResult } from "../modules/contract.js";
 import type { Cond, ModuleTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../playbook/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
-import { becomeOf, moduleContext } from "./connect.js";
+import { becomeOf, environmentError, moduleContext } from "./connect.js";
 import { registeredValue } from "./results.js";
 import { collectNoLogArgs, secretList } from "./secrets.js";
 import type { PlayContext } from "./types.js";
@@ -88,6 +88,8 @@ function environmentOf(a: AttemptInput): Vars | undefined {
   if (env === undefined) return undefined;
   const value = renderValue(env, a.vars, { loc: a.task.at(["environment"]), task: a.task.name });
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("environment must be a mapping of variable names to values");
+  const error = environmentError(value as Vars);
+  if (error !== undefined) throw new Error(error);
   return value as Vars;
 }
 

@@ -10,6 +10,7 @@ import type { ModuleContext } from "../modules/contract.js";
 import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
 import type { Task } from "../playbook/plan.js";
 import type { Vars } from "../playbook/vars-file.js";
+import { VARIABLE_NAME } from "../schema/playbook.js";
 import { renderText, renderValue } from "../template/engine.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -61,11 +62,25 @@ export function becomeOf(
   };
 }
 
-/** Wraps a command so it runs with extra environment variables (the `environment` keyword). */
+const VARIABLE = new RegExp(VARIABLE_NAME);
+
+/** Why `env` cannot be a task's environment (a name that is not a variable name), or undefined when it can. */
+export function environmentError(env: Vars): string | undefined {
+  const bad = Object.keys(env).find((k) => !VARIABLE.test(k));
+  return bad === undefined ? undefined : `environment: invalid variable name ${JSON.stringify(bad)}: use letters, digits and _, not starting with a digit`;
+}
+
+/**
+ * Wraps a command so it runs with extra environment variables (the `environment` keyword). Names are
+ * checked again here (a rendered `environment: "{{ x }}"` is only known now) and the assignments follow
+ * `env --`, so no name can reach env, or sudo around it, as an option.
+ */
 export function withEnvironment(command: Command, env: Vars | undefined): Command {
   if (!env || Object.keys(env).length === 0) return command;
+  const error = environmentError(env);
+  if (error !== undefined) throw new Error(error);
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-  return cmd`env ${assignments} sh -c ${quotedCommand(command)}`;
+  return cmd`env -- ${assignments} sh -c ${quotedCommand(command)}`;
 }
 
 /** What a ModuleContext is built from. */

@@ -22,7 +22,7 @@ export function wantedEntry(args: MountArgs): FstabEntry | string {
 /** Why this host cannot mount an NFS filesystem, or undefined when it can (or fstype is not NFS). */
 async function nfsUnsupported(ctx: ModuleContext, fstype: string): Promise<string | undefined> {
   if (!/^nfs4?$/.test(fstype)) return undefined;
-  const kernel = await probe(ctx, cmd`grep -qw ${fstype} /proc/filesystems || test -d /lib/modules/$(uname -r)/kernel/fs/nfs`);
+  const kernel = await probe(ctx, cmd`grep -qw -- ${fstype} /proc/filesystems || test -d /lib/modules/$(uname -r)/kernel/fs/nfs`);
   if (kernel.exitCode !== 0) {
     return `this kernel has no NFS client support (${fstype} is not in /proc/filesystems and there is no nfs module to load)`;
   }
@@ -44,23 +44,23 @@ async function readHost(ctx: ModuleContext, args: MountArgs): Promise<Host> {
 }
 
 function mountCmd(h: Host, path: string): Command {
-  return h.fstab === DEFAULT_FSTAB ? cmd`mount ${path}` : cmd`mount -T ${h.fstab} ${path}`;
+  return h.fstab === DEFAULT_FSTAB ? cmd`mount -- ${path}` : cmd`mount -T ${h.fstab} -- ${path}`;
 }
 
 /** The commands that bring the live mount in line with `entry`, and why (empty: it already is). */
 function liveSteps(h: Host, entry: FstabEntry, fstabMoved: boolean): { steps: Command[]; why: string } {
   const mount = mountCmd(h, entry.path);
-  if (!h.live) return { steps: [cmd`mkdir -p ${entry.path}`, mount], why: `mount ${entry.src} on ${entry.path}` };
-  const umountMount = [cmd`umount ${entry.path}`, mount];
+  if (!h.live) return { steps: [cmd`mkdir -p -- ${entry.path}`, mount], why: `mount ${entry.src} on ${entry.path}` };
+  const umountMount = [cmd`umount -- ${entry.path}`, mount];
   if (h.live.src !== entry.src || h.live.fstype !== entry.fstype) return { steps: umountMount, why: `remount ${entry.path} from ${entry.src} (now ${h.live.src})` };
   if (!fstabMoved && !missingFlags(entry.opts, h.live).length) return { steps: [], why: "" };
-  const remount = entry.fstype.startsWith("fuse") ? umountMount : [cmd`mount -o remount ${entry.path} || { umount ${entry.path} && ${mount}; }`];
+  const remount = entry.fstype.startsWith("fuse") ? umountMount : [cmd`mount -o remount -- ${entry.path} || { umount -- ${entry.path} && ${mount}; }`];
   return { steps: remount, why: `remount ${entry.path} with options ${entry.opts}` };
 }
 
 function fstabWrite(ctx: ModuleContext, h: Host, after: string, backup: boolean): () => Promise<void> {
   return async () => {
-    if (backup) await runOrThrow(ctx, cmd`cp -p ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
+    if (backup) await runOrThrow(ctx, cmd`cp -p -- ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
     await ctx.conn.put(h.fstab, after, ctx.become ? { become: ctx.become } : {});
   };
 }
@@ -97,9 +97,9 @@ function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Plan {
   const write = fstabWrite(ctx, h, after, args.backup === true);
   const what = [h.live ? `unmount ${args.path}` : "", inFstab ? `remove its entry from ${h.fstab}` : ""].filter(Boolean).join(" and ");
   return change(what, async () => {
-    if (h.live) await runOrThrow(ctx, cmd`umount ${args.path}`);
+    if (h.live) await runOrThrow(ctx, cmd`umount -- ${args.path}`);
     if (inFstab) await write();
-    await probe(ctx, cmd`rmdir ${args.path} 2>/dev/null`);
+    await probe(ctx, cmd`rmdir -- ${args.path} 2>/dev/null`);
   }, diff, { fstab: h.fstab });
 }
 
@@ -117,11 +117,11 @@ export const mountImpl = defineModule<MountArgs>({
         return planAbsent(ctx, args, h);
       case "unmounted":
         if (!h.live) return ok(`${args.path} is not mounted`, { fstab: h.fstab });
-        return change(`unmount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`umount ${args.path}`)), [], { fstab: h.fstab });
+        return change(`unmount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`umount -- ${args.path}`)), [], { fstab: h.fstab });
       case "remounted": {
         if (!h.live) return fail(`mount ${args.path}: cannot remount, it is not mounted`);
         const opts = args.opts ? `remount,${args.opts}` : "remount";
-        return change(`remount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`mount -o ${opts} ${args.path}`)), [], { fstab: h.fstab });
+        return change(`remount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`mount -o ${opts} -- ${args.path}`)), [], { fstab: h.fstab });
       }
     }
   },

@@ -1,8 +1,10 @@
 // `sysctl`: a kernel parameter in a sysctl file (default /etc/sysctl.conf, as Ansible) and, unless
-// `reload: false`, in the running kernel. The live value is set with `sysctl -w name=value` rather than
+// `reload: false`, in the running kernel. The live value is read from /proc/sys, never through sysctl(8),
+// which takes `name=value` as a write even without -w, so check mode cannot change the kernel. It is set
+// with `sysctl -w -- name=value` (the name as written, like the path it is read from) rather than
 // `sysctl -p FILE`, so one bad line elsewhere in the file cannot fail this task; a live value that
 // drifted from a correct file is corrected too (Ansible only does that with `sysctl_set`).
-import { cmd } from "../connection/index.js";
+import { catCommand, cmd } from "../connection/index.js";
 import type { SysctlArgs } from "../schema/modules/sysctl.js";
 import { change, fail, ok, type Change, type Plan } from "./contract.js";
 import { defineModule } from "./registry.js";
@@ -11,6 +13,12 @@ import { probe, runOrThrow } from "./support/exec.js";
 /** `net/ipv4/x` and `net.ipv4.x` name the same key. */
 export function normaliseKey(key: string): string {
   return key.trim().replace(/\//g, ".");
+}
+
+/** The /proc/sys file of a key: dots are separators unless the name is written with slashes, as sysctl(8) reads it. */
+export function procPath(name: string): string {
+  const rel = name.trim();
+  return `/proc/sys/${rel.includes("/") ? rel : rel.replace(/\./g, "/")}`;
 }
 
 /** Values compare with whitespace collapsed (tcp_rmem "4096 87380 6291456") and booleans as 1/0. */
@@ -62,7 +70,7 @@ export const sysctlImpl = defineModule<SysctlArgs>({
     const text = (await ctx.conn.get(file))?.toString("utf8") ?? "";
     const newText = setFileValue(text, key, want);
     const fileChanged = fileValue(text, key) !== want;
-    const live = await probe(ctx, cmd`sysctl -n ${key}`);
+    const live = await probe(ctx, catCommand(procPath(args.name)));
     if (live.exitCode !== 0 && !args.ignoreerrors) return fail(`sysctl ${key}: no such kernel parameter here (${live.stderr.trim()})`);
     const liveValue = live.exitCode === 0 ? normaliseValue(live.stdout) : undefined;
     const setLive = !absent && args.reload !== false && live.exitCode === 0 && liveValue !== want;
@@ -76,7 +84,7 @@ export const sysctlImpl = defineModule<SysctlArgs>({
     const what = [fileChanged ? (absent ? `remove ${key} from ${file}` : `set ${key}=${want} in ${file}`) : "", setLive ? `set ${key}=${want} in the kernel` : ""];
     return change(what.filter(Boolean).join(" and "), async () => {
       if (fileChanged) await ctx.conn.put(file, newText, ctx.become ? { become: ctx.become } : {});
-      if (setLive) await runOrThrow(ctx, cmd`sysctl -w ${`${key}=${want}`}`);
+      if (setLive) await runOrThrow(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
     }, diff, data);
   },
 });

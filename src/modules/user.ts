@@ -27,10 +27,10 @@ export function parsePasswdLine(line: string) {
 }
 
 async function lookupAccount(ctx: ModuleContext, name: string): Promise<Account | undefined> {
-  const pw = await probe(ctx, cmd`getent passwd ${name}`);
+  const pw = await probe(ctx, cmd`getent passwd -- ${name}`);
   const entry = pw.exitCode === 0 ? parsePasswdLine(pw.stdout) : undefined;
   if (!entry) return undefined;
-  const ids = await runOrThrow(ctx, cmd`id -gn ${name}; id -Gn ${name}; getent shadow ${name} | cut -d: -f2`);
+  const ids = await runOrThrow(ctx, cmd`id -gn -- ${name}; id -Gn -- ${name}; getent shadow -- ${name} | cut -d: -f2`);
   const [group = "", all = "", hash = ""] = ids.split("\n");
   return { ...entry, group, groups: all.split(" ").filter((g) => g && g !== group), passwordHash: hash };
 }
@@ -78,7 +78,7 @@ function addCommand(args: UserArgs): Command {
   if (args.password !== undefined) o.push(cmd`-p ${secret(args.password)}`);
   if (args.system) o.push(cmd`-r`);
   o.push(args.create_home === false ? cmd`-M` : cmd`-m`);
-  return cmd`useradd ${o} ${args.name}`;
+  return cmd`useradd ${o} -- ${args.name}`;
 }
 
 /** The `user` module. */
@@ -90,7 +90,7 @@ export const userImpl = defineModule<UserArgs>({
     const data = { name: args.name, state: args.state ?? "present" };
     if (args.state === "absent") {
       if (!now) return ok(`user ${args.name} does not exist`, data);
-      const del = cmd`userdel ${args.remove ? [cmd`-r`] : []} ${args.name}`;
+      const del = cmd`userdel ${args.remove ? [cmd`-r`] : []} -- ${args.name}`;
       return change(`remove user ${args.name}`, async () => void (await runOrThrow(ctx, del)), [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }], data);
     }
     if (!now) {
@@ -100,7 +100,7 @@ export const userImpl = defineModule<UserArgs>({
     }
     const diff = accountChanges(now, args);
     if (!diff.opts.length) return ok(`user ${args.name} exists as wanted (uid ${now.uid})`, { ...data, uid: now.uid, home: now.home });
-    const mod = cmd`usermod ${diff.opts} ${args.name}`;
+    const mod = cmd`usermod ${diff.opts} -- ${args.name}`;
     const summary = `change ${Object.keys(diff.after).join(", ")} of user ${args.name}`;
     return change(summary, async () => void (await runOrThrow(ctx, mod)), [{ path, before: describeState(diff.before), after: describeState(diff.after) }], { ...data, uid: args.uid ?? now.uid });
   },

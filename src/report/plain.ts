@@ -7,6 +7,7 @@ import type { EventHandlers, Reporter, ReporterOptions, RunEvent } from "./event
 import { dispatch, type HostResultEvent } from "./dispatch.js";
 import { palette, wantsColour, type OutStream, type Palette } from "./colour.js";
 import { changesLines } from "./diff.js";
+import { continued, escapeDeep } from "./escape.js";
 import { formatRecap } from "./recap.js";
 
 /** `file:line`, relative to the working directory when the file is below it. */
@@ -120,7 +121,10 @@ export function flushed(out: OutStream): Promise<void> {
   });
 }
 
-/** Writes plain lines to a stream (stdout by default); colour only on a terminal without NO_COLOR. */
+/**
+ * Writes plain lines to a stream (stdout by default); colour only on a terminal without NO_COLOR. Control
+ * characters in the events are shown escaped, and a field's line breaks start indented lines.
+ */
 export class PlainReporter implements Reporter {
   private readonly format: EventHandlers<string[]>;
 
@@ -134,7 +138,8 @@ export class PlainReporter implements Reporter {
 
   emit(event: RunEvent): void {
     try {
-      const lines = dispatch(this.format, event);
+      // Hosts' text is escaped before formatting, so the palette's own colour codes still work.
+      const lines = continued(dispatch(this.format, escapeDeep(event)));
       if (lines.length > 0) this.out.write(`${lines.join("\n")}\n`);
     } catch (err) {
       // A report must never break the run it reports on; say what went wrong and carry on.

@@ -11,6 +11,7 @@ import type { EventHandlers, Reporter, ReporterOptions, RunEvent } from "./event
 import { dispatch, type HostResultEvent, type TaskStartEvent } from "./dispatch.js";
 import { palette, wantsColour, type OutStream } from "./colour.js";
 import { flushed, plainFormatters } from "./plain.js";
+import { continued, escapeDeep } from "./escape.js";
 import { HostBox, Inbox, TaskBox } from "./tree-model.js";
 
 type Message = RunEvent | { readonly type: "close" };
@@ -50,7 +51,7 @@ export class TreeReporter implements Reporter {
 
   emit(event: RunEvent): void {
     try {
-      this.inbox.push(event);
+      this.inbox.push(escapeDeep(event));
     } catch {
       // Never let the view break the run.
     }
@@ -237,7 +238,7 @@ export class TreeReporter implements Reporter {
   private print(lines: readonly string[]): void {
     if (lines.length === 0) return;
     try {
-      this.out.write(`${lines.join("\n")}\n`);
+      this.out.write(`${continued(lines).join("\n")}\n`);
     } catch {
       // A closed stream must not break the run.
     }

@@ -95,8 +95,9 @@ function describeError(e: ErrorObject, noun: string): SchemaIssue {
       };
     }
     case "pattern": {
-      const described = (e.parentSchema as { description?: string } | undefined)?.description;
-      return { path, message: `found ${describeValue(e.data)}, expected ${described ?? `a string matching ${String(params.pattern)}`}` };
+      const said = (e.parentSchema as { description?: unknown } | undefined)?.description;
+      const wanted = typeof said === "string" ? said : `a string matching ${String(params.pattern)}`;
+      return { path, message: `found ${describeValue(e.data)}, expected ${wanted}` };
     }
     case "anyOf":
     case "oneOf":

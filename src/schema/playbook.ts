@@ -7,6 +7,8 @@ const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
 const strOrList = { type: ["string", "array"], items: { type: "string" } } as const;
 const map = { type: ["object", "null"] } as const;
+/** A variable name (vars, register, loop_var, environment): what a shell and Handlebars both accept. */
+export const VARIABLE_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
 /** A `{{ }}` string may stand in for a boolean or a number; it is checked when rendered. */
 const boolOrTemplate = { type: ["boolean", "string"] } as const;
 const intOrTemplate = { type: ["integer", "string"] } as const;
@@ -36,7 +38,7 @@ const commonKeywords = {
   ignore_errors: boolOrTemplate,
   ignore_unreachable: bool,
   any_errors_fatal: bool,
-  environment: { type: ["object", "string"] },
+  environment: { type: ["object", "string"], propertyNames: { pattern: VARIABLE_NAME } },
 } as const;
 
 /** Loop keywords (tasks and include_tasks/include_role). */
@@ -49,8 +51,8 @@ const loopKeywords = {
     type: "object",
     additionalProperties: false,
     properties: {
-      loop_var: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
-      index_var: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+      loop_var: { type: "string", pattern: VARIABLE_NAME },
+      index_var: { type: "string", pattern: VARIABLE_NAME },
       label: str,
       pause: { type: ["number", "string"] },
       extended: bool,
@@ -65,7 +67,7 @@ export const taskKeywordsSchema = {
   properties: {
     ...commonKeywords,
     ...loopKeywords,
-    register: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+    register: { type: "string", pattern: VARIABLE_NAME },
     notify: strOrList,
     listen: strOrList,
     changed_when: conditionSchema,
@@ -218,7 +220,7 @@ export const roleMetaSchema = {
 /** A vars file (vars_files, defaults/main.yml, group_vars/x.yml): a mapping of variables. */
 export const varsFileSchema = {
   type: ["object", "null"],
-  propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+  propertyNames: { pattern: VARIABLE_NAME },
 } as const;
 
 /** The names of every keyword a module task may carry, for telling keywords from module keys. */

@@ -1,5 +1,6 @@
 // `gocd-bc status`: one screen on the pair's health, built from the same read-only facts as provision.
 // The model is pure (facts in, model out) so every line of the screen is tested without hosts.
+import { continued, escapeDeep } from "../report/escape.js";
 import type { Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
 
@@ -94,7 +95,9 @@ const bytes = (n: number | null) => (n === null ? "?" : n < 1024 ? `${n} B` : n 
 const secs = (n: number | null) => (n === null ? "0.0 s" : `${n.toFixed(1)} s`);
 
 /** The one screen, as text. */
-export function formatStatus(s: PairStatus): string {
+export function formatStatus(status: PairStatus): string {
+  // Sync records and agent names come from hosts: escaped, so they cannot steer the terminal or forge a line.
+  const s = escapeDeep(status);
   const lines = ["GoCD servers"];
   for (const v of s.servers) {
     const facts = [v.running ? "running" : "stopped", v.holdsVip ? "holds the VIP" : "", v.shareMounted ? "share mounted" : "share NOT mounted"];
@@ -107,6 +110,6 @@ export function formatStatus(s: PairStatus): string {
     lines.push(`  ${d.role.padEnd(8)} ${d.host.padEnd(16)} ${repl}`.trimEnd());
   }
   lines.push(`agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`);
-  lines.push(s.problems.length ? `problems:\n${s.problems.map((p) => `  - ${p}`).join("\n")}` : "healthy");
-  return lines.join("\n");
+  lines.push(...(s.problems.length ? ["problems:", ...s.problems.map((p) => `  - ${p}`)] : ["healthy"]));
+  return continued(lines).join("\n");
 }

@@ -211,6 +211,19 @@ describe("host keys, reachability and authentication on the lab", { skip: SKIP }
     await again.close();
   });
 
+  it("refuses a key of a new type for a known host, even with trust-on-first-use, and records nothing", async () => {
+    const dir = await tempDir();
+    await run("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", path.join(dir, "rsa")]);
+    const rsa = (await readFile(path.join(dir, "rsa.pub"), "utf8")).split(" ").slice(0, 2).join(" ");
+    const kh = path.join(dir, "known_hosts");
+    await writeFile(kh, `${primary.ip} ${rsa}\n`);
+    await assert.rejects(
+      connectSsh(target(primary.ip, { knownHostsFile: kh, trustOnFirstUse: true })),
+      unreachable("hostkey-changed", /HOST KEY CHANGED for 198\.18\.0\.11: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/),
+    );
+    assert.equal(await readFile(kh, "utf8"), `${primary.ip} ${rsa}\n`);
+  });
+
   it("reports an address with nothing behind it as unreachable within the connect timeout", async () => {
     const started = Date.now();
     await assert.rejects(connectSsh(target("198.18.0.250", { connectTimeoutMs: 3000 })), (e: unknown) => {

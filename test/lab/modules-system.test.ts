@@ -101,6 +101,23 @@ test("sysctl: net.ipv4.ip_nonlocal_bind in a sysctl.d file and in agent1's netwo
   assert.equal((await runModule(A, "sysctl", { name: "net.no.such.key", value: 1, sysctl_file: file })).status, "failed");
 });
 
+test("sysctl: a name carrying = or a line break is refused, and the kernel value stays, in check mode too", async (t) => {
+  const file = "/etc/sysctl.d/90-gbc-modtest.conf";
+  t.after(() => sh(A, `rm -f ${file}; sysctl -qw net.ipv4.ip_nonlocal_bind=0`));
+  await ok(A, `rm -f ${file}; sysctl -qw net.ipv4.ip_nonlocal_bind=0`);
+  for (const name of ["net.ipv4.ip_nonlocal_bind=1", "net.ipv4.ip_forward\nnet.ipv4.ip_nonlocal_bind=1"]) {
+    for (const check of [true, false]) {
+      const r = await runModule(A, "sysctl", { name, value: 0, sysctl_file: file }, { check });
+      assert.equal(r.status, "failed", JSON.stringify(r));
+      assert.equal((await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(), "0", `${JSON.stringify(name)} changed the kernel (check: ${check})`);
+    }
+  }
+  assert.equal((await sh(A, `test -e ${file}`)).code, 1, "a refused name wrote the file");
+  const slashes = changed(await runModule(A, "sysctl", { name: "net/ipv4/ip_nonlocal_bind", value: 1, sysctl_file: file }, { check: true }));
+  assert.deepEqual(slashes.diff.map((d) => [d.path, d.before]), [[file, ""], ["kernel net.ipv4.ip_nonlocal_bind", "0\n"]]);
+  assert.equal((await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(), "0", "check mode changed the kernel");
+});
+
 test("group and user: created, changed, removed", async (t) => {
   t.after(() => sh(A, "userdel -r gbcmod 2>/dev/null; groupdel gbcmod 2>/dev/null; groupdel gbcmod2 2>/dev/null; true"));
   await ok(A, "userdel -r gbcmod 2>/dev/null; groupdel gbcmod 2>/dev/null; true");
@@ -135,6 +152,15 @@ test("group and user: created, changed, removed", async (t) => {
   assert.equal((await sh(A, "getent group gbcmod2")).code, 0, "check mode removed the group");
   changed(await runModule(A, "group", { name: "gbcmod2", state: "absent" }));
   okBecause(await runModule(A, "group", { name: "gbcmod2", state: "absent" }), /group gbcmod2 does not exist/);
+});
+
+test("group and user: a name that reads as an option is refused, not handed to getent or groupadd as --help", async () => {
+  for (const [module, name] of [["group", "--help"], ["user", "--help"], ["group", "-r"]] as const) {
+    const r = await runModule(A, module, { name });
+    assert.equal(r.status, "failed", `${module} ${name}: ${JSON.stringify(r)}`);
+    assert.match((r as { error?: string }).error ?? "", /not starting with '-'/);
+  }
+  assert.equal((await sh(A, "getent group -- -r")).code, 2, "a group named -r was made");
 });
 
 test("mount: an sshfs share from the share host, remounted when its source changes; the NFS entry written, its mount refused", async (t) => {

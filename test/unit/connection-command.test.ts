@@ -90,7 +90,12 @@ describe("become", () => {
     const no = chooseMethod({ user: "postgres" }, "deploy", false);
     assert.equal(no.ok, false);
     assert.match(!no.ok ? no.error : "", /sudo is not installed and the login user is not root/);
-    assert.deepEqual(words(wrapForBecome(inner, { user: "postgres" }, "su").command.toShell()), ["su", "-s", "/bin/sh", "-c", "psql -tAc 'select 1'", "postgres"]);
+    assert.deepEqual(words(wrapForBecome(inner, { user: "postgres" }, "su").command.toShell()), ["su", "-s", "/bin/sh", "-c", "psql -tAc 'select 1'", "--", "postgres"]);
+  });
+
+  it("passes a become user to su after --, so `--help` is a user name and not an option", () => {
+    const w = words(wrapForBecome(inner, { user: "--help" }, "su").command.toShell());
+    assert.deepEqual(w.slice(-2), ["--", "--help"]);
   });
 });
 
@@ -112,10 +117,17 @@ describe("file scripts", () => {
 
   it("builds a put script that sets mode and owner before the rename", () => {
     const s = putFromStdinCommand("/etc/a b", { mode: 0o600, owner: "postgres" }).toShell();
-    assert.match(s, /mktemp '\/etc\/\.a b\.gocd-bc\.XXXXXX'/);
-    const order = ["cat >", "chmod 0600", "chown postgres", "mv -f"].map((w) => s.indexOf(w));
+    assert.match(s, /mktemp -- '\/etc\/\.a b\.gocd-bc\.XXXXXX'/);
+    const order = ["cat >", "chmod -- 0600", "chown -- postgres", "mv -f"].map((w) => s.indexOf(w));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
     assert.ok(order.every((i) => i >= 0));
+  });
+
+  it("ends options before an owner or a temp pattern that starts with -", () => {
+    const s = putFromStdinCommand("-d/f", { owner: "--help", mode: 0o600 }).toShell();
+    assert.match(s, /mktemp -- -d\/\.f\.gocd-bc\.XXXXXX/);
+    assert.match(s, /chown -- --help "\$tmp"/);
+    assert.match(s, /chmod -- 0600 "\$tmp"/);
   });
 });
 

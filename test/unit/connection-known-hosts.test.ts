@@ -1,6 +1,10 @@
 // known_hosts parsing and key judgement, against lines written by OpenSSH's own ssh-keygen.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { prepareHostKeyCheck } from "../../src/connection/host-keys.js";
 import {
   checkHostKey,
   fingerprint,
@@ -95,9 +99,14 @@ describe("checkHostKey", () => {
     assert.equal(v.status === "changed" && v.entry.line, 1);
   });
 
-  it("calls a host with no entry (or only other key types) unknown", () => {
-    assert.deepEqual(checkHostKey(entries, "198.18.0.99", key1), { status: "unknown", otherTypes: [] });
-    assert.deepEqual(checkHostKey(entries, "198.18.0.13", key1), { status: "unknown", otherTypes: ["ssh-rsa"] });
+  it("calls a host with no entry unknown", () => {
+    assert.deepEqual(checkHostKey(entries, "198.18.0.99", key1), { status: "unknown" });
+  });
+
+  it("calls a key of a new type for a host known with another type a change, pointing at the known line", () => {
+    const v = checkHostKey(entries, "198.18.0.13", key1);
+    assert.equal(v.status, "changed");
+    assert.deepEqual(v.status === "changed" && [v.entry.line, v.entry.keyType], [2, "ssh-rsa"]);
   });
 
   it("rejects a revoked key even when it is also listed as known", () => {
@@ -125,5 +134,44 @@ describe("keys and fingerprints", () => {
     assert.equal(formatEntry("198.18.0.11", key1, false), `198.18.0.11 ssh-ed25519 ${K1}`);
     const hashed = parseKnownHosts(formatEntry("[198.18.0.11]:2222", key1, true));
     assert.equal(checkHostKey(hashed, "[198.18.0.11]:2222", key1).status, "known");
+  });
+});
+
+describe("trust on first use", () => {
+  const RSA = "198.18.0.13 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7";
+  let dir = "";
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** Runs the verifier as ssh2 would, against a known_hosts file holding `text`, with --trust-on-first-use. */
+  async function present(text: string, host: string, key: Buffer) {
+    dir ||= await mkdtemp(path.join(os.tmpdir(), "gocd-bc-known-"));
+    const file = path.join(dir, `known_hosts-${host}`);
+    await writeFile(file, text);
+    const target = {
+      name: host, hostname: host, port: 22, user: "root", identityFiles: [], identitiesOnly: false, knownHostsFiles: [file],
+      unknownKeyPolicy: "accept-new" as const, hashKnownHosts: false, connectTimeoutMs: 1000, jumps: [],
+    };
+    const check = await prepareHostKeyCheck(target);
+    const accepted = await new Promise<boolean>((resolve) => check.verify(key, resolve));
+    return { accepted, refusal: check.refusal(), after: await readFile(file, "utf8") };
+  }
+
+  it("records the key of a host it has never seen", async () => {
+    const r = await present(`${RSA}\n`, "198.18.0.99", key1);
+    assert.equal(r.accepted, true);
+    assert.equal(r.after, `${RSA}\n198.18.0.99 ssh-ed25519 ${K1}\n`);
+  });
+
+  it("refuses a key of a new type for a known host as a changed key, and records nothing", async () => {
+    const r = await present(`${RSA}\n`, "198.18.0.13", key1);
+    assert.equal(r.accepted, false);
+    assert.equal(r.refusal?.reason, "hostkey-changed");
+    assert.match(r.refusal?.message ?? "", /HOST KEY CHANGED for 198\.18\.0\.13: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/);
+    assert.equal(r.after, `${RSA}\n`);
+  });
+
+  it("still refuses a changed key of the same type", async () => {
+    const r = await present(`198.18.0.11 ssh-ed25519 ${K1}\n`, "198.18.0.11", key2);
+    assert.equal(r.refusal?.reason, "hostkey-changed");
   });
 });

@@ -62,6 +62,11 @@ describe("LocalConnection", () => {
     assert.deepEqual([st?.owner, st?.group, st?.mode, st?.type], ["nobody", "nogroup", 0o640, "file"]);
   });
 
+  it("hands an owner to chown after --, so `--help` fails as a user instead of printing chown's help", async () => {
+    await assert.rejects(conn.put(path.join(dir, "helped"), "x", { owner: "--help" }), /chown --help: .*invalid user/);
+    assert.deepEqual((await readdir(dir)).filter((f) => f.includes("helped")), []);
+  });
+
   it("fails a put into a missing directory without leaving anything behind", async () => {
     await assert.rejects(conn.put(path.join(dir, "no/such/dir/f"), "x"), /put .*no\/such\/dir\/f/);
   });

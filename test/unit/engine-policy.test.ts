@@ -1,6 +1,9 @@
-// The executor's pure rules: serial batches, the failure policy, tag selection, exit codes.
+// The executor's pure rules: serial batches, the failure policy, tag selection, exit codes, environment.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parse } from "shell-quote";
+import { cmd } from "../../src/connection/command.js";
+import { withEnvironment } from "../../src/engine/connect.js";
 import { failPolicy, serialBatches } from "../../src/engine/batches.js";
 import { exitCodeOf } from "../../src/engine/run.js";
 import { newStats } from "../../src/engine/types.js";
@@ -50,5 +53,18 @@ describe("exit codes", () => {
     assert.equal(exitCodeOf({ a: failed, b: unreachable }, false), 2);
     assert.equal(exitCodeOf({ b: unreachable }, false), 4);
     assert.equal(exitCodeOf({ a: newStats() }, true), 99);
+  });
+});
+
+describe("environment", () => {
+  it("sets variables through env after --, each assignment one word", () => {
+    const wrapped = withEnvironment(cmd`echo "$A"`, { A: "x y", B_2: 3 });
+    assert.deepEqual(parse(wrapped.toShell()), ["env", "--", "A=x y", "B_2=3", "sh", "-c", 'echo "$A"']);
+  });
+
+  it("refuses a name that is not a variable name, so nothing reaches env or sudo as an option", () => {
+    for (const name of ["-S", "-Sx", "-i", "A=B", "A B", "1A", "a\nb", ""]) {
+      assert.throws(() => withEnvironment(cmd`true`, { [name]: "v" }), /environment: invalid variable name/, name);
+    }
   });
 });

@@ -247,3 +247,21 @@ test("a vars file with an invalid variable name is an error", () => {
   const e = findError(errors, /invalid name 'bad-name'/);
   assert.equal(e.line, 2);
 });
+
+test("names a host tool could misread are errors at their file:line:col, before any host is touched", () => {
+  const errors = errorsOf(
+    loadTree({
+      "site.yml":
+        `${HEAD}  tasks:\n` +
+        `    - sysctl: {name: "kernel.sysrq=1", value: 0}\n` +
+        `    - group: name=--help\n` +
+        `    - command: /bin/true\n      environment:\n        "-S": x\n`,
+    }),
+  );
+  const sysctl = findError(errors, /found string 'kernel\.sysrq=1', expected a sysctl key/);
+  assert.deepEqual([sysctl.line, sysctl.col, sysctl.path], [4, 22, "plays[0].tasks[0].sysctl.name"]);
+  const group = findError(errors, /found string '--help', expected a name not starting with '-'/);
+  assert.deepEqual([group.line, group.path], [5, "plays[0].tasks[1].group.name"]);
+  const env = findError(errors, /invalid name '-S'/);
+  assert.deepEqual([env.line, env.col, env.path], [8, 9, "plays[0].tasks[2].environment.-S"]);
+});

@@ -159,3 +159,29 @@ test("auto picks the tree on a terminal outside CI, plain lines elsewhere", () =
   assert.equal(isInteractive(new Capture(false), {}), false);
   assert.ok(createReporter("auto", { diff: false, verbosity: 0 }, new Capture(false), {}) instanceof PlainReporter);
 });
+
+test("text from a host cannot forge a line: control characters are shown escaped, continuation lines indented", async () => {
+  const forged = "exit 1: boom\nok: [gocd2] fine\u001b[2K\r";
+  const lines = await render([
+    { type: "task_start", play: "p", task: "t\nok: [gocd3]", loc, hosts: ["gocd1"], handler: false },
+    result({ status: "failed", error: forged, data: { rc: 1, stdout: "", stderr: "\u001b]0;pwned\u0007 text\nok: [gocd4]\rok: [gocd1]\n" } }),
+    result({ status: "skipped", reason: "when\u009b2K\nchanged: [gocd5]", data: {} }, { item: "a\rb" }),
+    { type: "warning", message: "careful\nok: [gocd6]" },
+  ]);
+  const text = lines.join("\n");
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
+  assert.deepEqual(lines.filter((l) => /^(ok|changed|skipping|failed):/.test(l)), ["failed: [gocd1] exit 1: boom", "skipping: [gocd1] (item=a\\rb) when\\x9b2K"]);
+  assert.ok(lines.includes("    ok: [gocd2] fine\\x1b[2K\\r"), text);
+  assert.ok(lines.includes("      \\x1b]0;pwned\\x07 text"), text);
+  assert.ok(lines.includes("      ok: [gocd4]\\rok: [gocd1]"), text);
+  assert.ok(lines.includes("    ok: [gocd3]] (playbooks/provision.yml:12) ***"), text);
+  assert.ok(lines.includes("    ok: [gocd6]"), text);
+});
+
+test("--diff shows escape sequences in file contents escaped, keeping lines and tabs", async () => {
+  const change: TaskResult = { status: "changed", summary: "update /etc/motd", diff: [{ path: "/etc/motd", before: "", after: "\u001b[31mred\u001b[0m\tok\nok: [gocd2]\n" }], data: {} };
+  const lines = await render([result(change)], { diff: true });
+  assert.ok(lines.includes("+\\x1b[31mred\\x1b[0m\tok"), lines.join("\n"));
+  assert.ok(lines.includes("+ok: [gocd2]"));
+  assert.ok(!lines.join("\n").includes("\u001b"));
+});

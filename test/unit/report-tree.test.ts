@@ -97,3 +97,18 @@ test("a second play after the first, and events outside plays, still print", asy
   assert.match(out.text, /^\[WARNING\]: outside any play$/m);
   assert.match(out.text, /^ok: \[web1\] installed \(0\.0s\)$/m, "with -v every result is listed after the play");
 });
+
+test("text from a host reaches the tree with its control characters escaped", async () => {
+  const out = new Capture();
+  const reporter = new TreeReporter({ diff: false, verbosity: 0 }, out, { renderer: "simple" });
+  const [start, playStart, taskStart] = play();
+  for (const e of [start!, playStart!, taskStart!]) reporter.emit(e);
+  const reason = "installed\u001b]0;pwned\u0007\rok";
+  reporter.emit({ type: "host_result", task: "install nginx", host: "web1", loc, check: false, durationMs: 5, result: { status: "ok", reason, data: {} } });
+  reporter.emit({ type: "host_result", task: "install nginx", host: "web2", loc, check: false, durationMs: 5, result: { status: "failed", error: "bad\u001b[2J", data: {} } });
+  reporter.emit({ type: "play_end", play: "web" });
+  await reporter.close();
+  assert.ok(!out.text.includes("]0;pwned\u0007") && !out.text.includes("\u001b[2J") && !out.text.includes("\r"), JSON.stringify(out.text));
+  assert.match(out.text, /web1: ok: installed\\x1b\]0;pwned\\x07\\rok/);
+  assert.match(out.text, /web2: bad\\x1b\[2J/);
+});

@@ -55,3 +55,13 @@ test("a split brain is the only thing status reports", () => {
   assert.deepEqual(s.problems, ["two writable databases: db-a and db-b are both out of recovery"]);
   assert.equal(s.servers[0]?.role, "unknown");
 });
+
+test("text from hosts and agents cannot forge a line of the screen or steer the terminal", () => {
+  const forged = JSON.stringify({ _embedded: { agents: [{ uuid: "u1", hostname: "agent1\nhealthy\u001b[2J", agent_state: "Idle" }] } });
+  const r = results("last_ok=2026-11-26T15:00:00Z;last_change=\u001b[2K\rok\u0007;source=go-a;");
+  r.get("go-a")?.set("server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${forged}` }));
+  const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]));
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
+  assert.match(text, /\(last change \\x1b\[2K\\rok\\x07\)/);
+  assert.match(text, /agents connected: 1 \(agent1\n    healthy\\x1b\[2J Idle\)/);
+});

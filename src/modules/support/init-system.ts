@@ -50,13 +50,13 @@ function systemdDriver(ctx: ModuleContext, name: string): ServiceDriver {
   return {
     kind: "systemd",
     async state() {
-      const active = await probe(ctx, cmd`systemctl is-active ${name}`);
-      const enabled = await probe(ctx, cmd`systemctl is-enabled ${name}`);
+      const active = await probe(ctx, cmd`systemctl is-active -- ${name}`);
+      const enabled = await probe(ctx, cmd`systemctl is-enabled -- ${name}`);
       const word = enabled.stdout.trim();
       return { running: active.exitCode === 0, enabled: word === "" ? null : word === "enabled" || word === "enabled-runtime" };
     },
-    action: (verb) => cmd`systemctl ${verb} ${name}`,
-    setEnabled: (on) => cmd`systemctl ${on ? "enable" : "disable"} ${name}`,
+    action: (verb) => cmd`systemctl ${verb} -- ${name}`,
+    setEnabled: (on) => cmd`systemctl ${on ? "enable" : "disable"} -- ${name}`,
   };
 }
 
@@ -83,7 +83,7 @@ async function sysvRunning(ctx: ModuleContext, script: string, pattern?: string)
   if (status.exitCode === 0) return true;
   if (status.exitCode === 3) return false;
   if (pattern === undefined) return null;
-  return (await probe(ctx, cmd`pgrep -f ${pattern}`)).exitCode === 0;
+  return (await probe(ctx, cmd`pgrep -f -- ${pattern}`)).exitCode === 0;
 }
 
 function pgClusterDriver(ctx: ModuleContext, version: string, cluster: string): ServiceDriver {

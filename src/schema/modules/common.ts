@@ -11,6 +11,14 @@ export const int = { type: "integer" } as const;
 export const num = { type: "number" } as const;
 /** A string or a list of strings (package names, groups). */
 export const strOrList = { type: ["string", "array"], items: { type: "string" } } as const;
+/** A name given to a tool as an operand where the tool has no `--` (find, update-rc.d): never read as an option. */
+export const operand = { type: "string", pattern: "^[^-]", description: "a name not starting with '-'" } as const;
+/** A user or group name: shadow's tools refuse `:`, `,` and blanks, and one starting with `-` would read as an option. */
+export const accountName = {
+  type: "string",
+  pattern: "^[^-:,\\s][^:,\\s]*$",
+  description: "a name not starting with '-', without ':', ',' or blanks",
+} as const;
 /** A mapping of free values. */
 export const anyMap = { type: "object" } as const;
 

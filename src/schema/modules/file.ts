@@ -1,7 +1,7 @@
 // Arguments of `file`: a file, directory, symlink or absence of one, with its attributes.
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { bool, fileAttributes, str } from "./common.js";
+import { bool, fileAttributes, operand, str } from "./common.js";
 
 /** The argument schema of `file`. */
 export const fileArgs = {
@@ -9,7 +9,7 @@ export const fileArgs = {
   additionalProperties: false,
   required: ["path"],
   properties: {
-    path: str,
+    path: operand,
     state: { enum: ["file", "directory", "link", "hard", "touch", "absent"] },
     src: str,
     recurse: bool,

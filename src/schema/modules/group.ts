@@ -1,7 +1,7 @@
 // Arguments of `group`: a local group.
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { bool, int, str } from "./common.js";
+import { accountName, bool, int } from "./common.js";
 
 /** The argument schema of `group`. */
 export const groupArgs = {
@@ -9,7 +9,7 @@ export const groupArgs = {
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: accountName,
     state: { enum: ["present", "absent"] },
     gid: int,
     system: bool,

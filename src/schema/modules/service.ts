@@ -3,12 +3,22 @@ import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
 import { bool, str } from "./common.js";
 
+/**
+ * A unit or init script name in systemd's characters, not starting with `-`: update-rc.d has no `--`,
+ * and the name becomes the path /etc/init.d/NAME, so no `/` either.
+ */
+export const serviceName = {
+  type: "string",
+  pattern: "^[A-Za-z0-9_.:@\\\\][A-Za-z0-9_.:@\\\\-]*$",
+  description: "a service name (letters, digits and _ . : @ \\ -, not starting with '-')",
+} as const;
+
 /** The argument schema of `service`. */
 export const serviceArgs = {
   type: "object",
   additionalProperties: false,
   properties: {
-    name: str,
+    name: serviceName,
     state: { enum: ["started", "stopped", "restarted", "reloaded"] },
     enabled: bool,
     daemon_reload: bool,

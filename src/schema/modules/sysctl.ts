@@ -3,13 +3,23 @@ import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
 import { bool, str } from "./common.js";
 
+/**
+ * A sysctl key, dotted or as a /proc/sys path: letters, digits, `_`, `-`, `.` and `/`, no `..`. Nothing
+ * else may pass: sysctl(8) takes `name=value` as a write, and the name becomes a path under /proc/sys.
+ */
+export const sysctlKey = {
+  type: "string",
+  pattern: "^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*$",
+  description: "a sysctl key (letters, digits, _, -, . and /, no '..')",
+} as const;
+
 /** The argument schema of `sysctl`. */
 export const sysctlArgs = {
   type: "object",
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: sysctlKey,
     value: { type: ["string", "integer", "number", "boolean"] },
     state: { enum: ["present", "absent"] },
     reload: bool,

@@ -1,7 +1,7 @@
 // Arguments of `user`: a local user account.
 import type { Infer } from "../infer.js";
 import type { ModuleSchemaSpec } from "../module-registry.js";
-import { bool, int, str, strOrList } from "./common.js";
+import { accountName, bool, int, str, strOrList } from "./common.js";
 
 /** The argument schema of `user`. */
 export const userArgs = {
@@ -9,7 +9,7 @@ export const userArgs = {
   additionalProperties: false,
   required: ["name"],
   properties: {
-    name: str,
+    name: accountName,
     state: { enum: ["present", "absent"] },
     uid: int,
     group: str,
