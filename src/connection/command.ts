@@ -1,6 +1,7 @@
 // Commands as values: built from parts so quoting is automatic and secrets are masked when displayed.
 // Every string that reaches a remote shell goes through here (STYLE lesson 7).
 import { quote } from "shell-quote";
+import { maskForms } from "./secret-forms.js";
 
 /** The text shown in place of a secret in every log, progress line and diff. */
 export const MASK = "********";
@@ -132,11 +133,8 @@ export function quotedCommand(inner: Command): Command {
   return make([{ kind: "nested", command: inner }]);
 }
 
-/** Replaces every occurrence of the given secrets in `text` (e.g. command output) with the mask. */
+/** Replaces every occurrence of the given secrets in `text` (e.g. command output) with the mask, in
+ * every form a secret takes in output (shell-quoted, JSON, SQL, URL, base64, hex: see secret-forms). */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length > 0) out = out.split(s).join(MASK);
-  }
-  return out;
+  return maskForms(text, secrets, MASK);
 }

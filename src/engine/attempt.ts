@@ -11,7 +11,7 @@ import type { Vars } from "../playbook/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
 import { becomeOf, environmentError, moduleContext } from "./connect.js";
 import { registeredValue } from "./results.js";
-import { collectNoLogArgs, secretList } from "./secrets.js";
+import { collectNoLogArgs, collectSecretArgs, secretList } from "./secrets.js";
 import type { PlayContext } from "./types.js";
 import { effectiveCheck, inherited, truthy } from "./vars.js";
 
@@ -39,6 +39,7 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   try {
     args = dropOmitted(renderValue(task.args, a.vars, { loc: task.at([task.moduleKey]), path: task.path, task: task.name }) as Vars);
     if (a.noLog) collectNoLogArgs(task.args, args, pc.run.secrets);
+    collectSecretArgs(args, pc.run.secrets);
   } catch (err) {
     return failed((err as Error).message);
   }
@@ -51,6 +52,8 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   }
   let ctxParts;
   try {
+    const environment = environmentOf(a);
+    collectSecretArgs(environment, pc.run.secrets);
     ctxParts = {
       host: a.host,
       conn,
@@ -58,7 +61,7 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
       vars: a.vars,
       check: effectiveCheck(pc, task, a.parents),
       become: becomeOf(keywords(a), a.vars, truthy),
-      environment: environmentOf(a),
+      environment,
       secrets: secretList(pc.run.secrets),
       playbookDir: pc.run.plan.playbookDir,
       log: () => undefined,

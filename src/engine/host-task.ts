@@ -112,6 +112,8 @@ async function runSingle(site: Site, vars: Vars, item: { value: unknown; label: 
   else if (site.task.module === "include_vars") result = includeVars(site, vars);
   else result = await attempt({ pc: site.pc, task: site.task, parents: site.parents, host: site.host, vars, spec: site.spec, noLog: site.noLog });
   storeFacts(site, result);
+  // A result registered under a secret name is secret from its own task's output on.
+  if (site.task.register) collectSecretVars({ [site.task.register]: registeredValue(result) }, site.pc.run.secrets);
   const verdict = emitOne(site, result, start, item);
   const value = registeredValue(result);
   if (item) Object.assign(value, { item: item.value, ansible_loop_var: site.task.loop?.loopVar ?? "item" });
@@ -132,6 +134,8 @@ async function runLoop(site: Site): Promise<Run> {
   for (const [i, value] of items.items.entries()) {
     if (site.pc.run.interrupted()) break;
     const vars = { ...site.vars, ...itemVars(spec, value, i, items.items.length) };
+    // Task variables may use the item: their secrets are the ones rendered for this item.
+    collectSecretVars(vars, site.pc.run.secrets);
     const label = itemLabel(spec, value, vars, site.task);
     let one: Awaited<ReturnType<typeof runSingle>>;
     try {

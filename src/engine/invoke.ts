@@ -6,7 +6,7 @@ import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
 import { moduleSchema, canonicalArgs } from "../schema/module-registry.js";
 import { isApplyFailed, type ModuleContext, type ModuleData, type Plan, type TaskResult } from "../modules/contract.js";
-import { maskDeep } from "../modules/support/mask.js";
+import { maskResult } from "../modules/support/mask.js";
 import { moduleImpl } from "../modules/registry.js";
 
 /** How long one module call may take before the engine gives up on it. */
@@ -72,9 +72,10 @@ export async function invokeModule(
     // Secrets are masked here, once for every module, whatever the module itself remembered to mask;
     // the executor passes mask: false because it must register real values and masks every event instead.
     const result = await settle(plan, ctx, spec.name, timeoutMs);
-    return opts.mask === false ? result : maskDeep(result, ctx.secrets);
+    return opts.mask === false ? result : maskResult(result, ctx.secrets);
   } catch (error) {
-    return failure(error, spec.name, ctx.secrets);
+    const failed = failure(error, spec.name, ctx.secrets);
+    return opts.mask === false ? failed : maskResult(failed, ctx.secrets);
   }
 }
 

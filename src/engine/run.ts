@@ -6,9 +6,8 @@ import { ConnectionPool, type Connector } from "../connection/pool.js";
 import "../modules/all.js";
 import type { Plan } from "../playbook/plan.js";
 import type { HostStats, RunEvent } from "../report/events.js";
-import { maskDeep } from "../modules/support/mask.js";
 import { runPlay } from "./play.js";
-import { secretList } from "./secrets.js";
+import { maskEvent, secretList } from "./secrets.js";
 import { newStats, type HostState, type RunContext, type RunOptions, type RunOutcome } from "./types.js";
 
 /** The default number of hosts worked on at once. */
@@ -33,7 +32,7 @@ export async function runPlan(plan: Plan, opts: RunOptions, connector?: Connecto
     stopRun: false,
     interrupted: () => opts.signal?.aborted === true,
     emit: (event: RunEvent) => {
-      if (!closed) opts.reporter.emit(maskDeep(event, secretList(run.secrets)));
+      if (!closed) opts.reporter.emit(maskEvent(event, secretList(run.secrets)));
     },
   };
   for (const host of new Set(plan.playHosts.flat())) run.hosts.set(host, newHost(host));

@@ -171,6 +171,12 @@ function isLazy(vars: unknown, name: string): boolean {
   return lazy !== undefined && lazy.has(name) && lazy.get(name) === (vars as TemplateVars)[name];
 }
 
+/** A variable's value as templates see it: rendered when it is a template (and cached for these
+ * variables, so a later use renders nothing again), as stored otherwise. Throws what rendering throws. */
+export function renderedVar(vars: TemplateVars, name: string): unknown {
+  return isLazy(vars, name) ? resolveLazy(vars, name) : vars[name];
+}
+
 /** Rendered values per variables object, and the names being rendered (to report a cycle). */
 const lazyCache = new WeakMap<object, Map<string, unknown>>();
 const rendering: string[] = [];
