@@ -170,10 +170,10 @@ describe("diffs", () => {
     }
   });
 
-  it("GoCD's tokenGenerationKey (and webhookSecret) never show in a diff of cruise-config.xml", async () => {
+  it("GoCD's tokenGenerationKey, agentAutoRegisterKey and webhookSecret never show in a diff of cruise-config.xml", async () => {
     const xml = `<?xml version="1.0" encoding="utf-8"?>
 <cruise schemaVersion="139">
-  <server agentAutoRegisterKey="" webhookSecret="wh-9911-x" serverId="s1" tokenGenerationKey="tgk-5a7f-8c2e">
+  <server agentAutoRegisterKey="ark-3c4d-77aa" webhookSecret="wh-9911-x" serverId="s1" tokenGenerationKey="tgk-5a7f-8c2e">
     <artifacts>
       <artifactsDir>/old</artifactsDir>
     </artifacts>
@@ -189,7 +189,7 @@ describe("diffs", () => {
         backrefs: true
 `;
     const p = await runOnFakeHost({ "site.yml": site }, host, { check: true });
-    assertHidden(p, ["tgk-5a7f-8c2e", "wh-9911-x"]);
+    assertHidden(p, ["tgk-5a7f-8c2e", "wh-9911-x", "ark-3c4d-77aa"]);
     assert.match(p.plain, /tokenGenerationKey="\*{8}"/);
     assert.match(p.plain, /^\+\s*<artifactsDir>\/share<\/artifactsDir>/m);
   });
@@ -261,12 +261,13 @@ describe("environment", () => {
   });
 });
 
-/** A psql that fails every write statement and echoes it as PostgreSQL does (`LINE 1: ...`). */
+/** A psql that fails every write statement and echoes it as PostgreSQL does (`LINE 1: ...`). The
+ * statement is the dollar-quoted literal that gocd-bc's psql script hands to `\gexec`. */
 function failingPsql(shell: string, stdin: string): ReturnType<CommandAnswer> {
   if (!shell.includes("psql")) return undefined;
-  const lines = stdin.split("\n");
-  const statement = lines[lines.indexOf("\\set QUIET off") + 1] ?? "";
-  if (/^SELECT/.test(statement)) return { stdout: "__gocd_bc_begin__\n[]\n__gocd_bc_end__ 0\n" };
+  const quoted = /\\set QUIET off\nSELECT \$(\w+)\$([\s\S]*?)\$\1\$ \\gexec\n/.exec(stdin);
+  const statement = quoted?.[2] ?? "";
+  if (/^SELECT/.test(statement)) return { stdout: "__gocd_bc_begin__\n[]\n__gocd_bc_end__\n" };
   return { exitCode: 3, stderr: `psql:<stdin>:7: ERROR:  permission denied to alter role\nLINE 1: ${statement}\n        ^\n` };
 }
 

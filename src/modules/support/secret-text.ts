@@ -6,7 +6,7 @@
 import { MASK } from "../../connection/command.js";
 
 /** Names (of variables, arguments, keys) whose values are secrets. */
-export const SECRET_NAME = /password|passwd|secret|token|passphrase/i;
+export const SECRET_NAME = /password|passwd|secret|token|passphrase|autoregisterkey/i;
 
 /** The characters of a key name (`db.password`, `api-token`, `--password`). */
 const KEY_CHAR = String.raw`[A-Za-z0-9_.\-]`;
