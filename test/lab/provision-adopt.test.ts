@@ -87,6 +87,36 @@ describe("provisioning an existing GoCD", { concurrency: false }, () => {
     assert.equal((await sh("gocd-standby", "/etc/init.d/go-server status")).code, 3, "the standby GoCD server runs");
   });
 
+  // Someone starts the standby's GoCD by hand against the primary's database (the only way it can run):
+  // two healthy servers write to one database. Every command refuses and leaves both as they are.
+  it("two running GoCD servers are a split brain: provision, drift and status refuse and change nothing", async () => {
+    const props = "/etc/go/db.properties";
+    const original = await ok("gocd-standby", `cat ${props}`);
+    await ok("gocd-standby", `sed -i 's|^db.url=.*|db.url=jdbc:postgresql://db-primary:5432/gocd|' ${props} && /etc/init.d/go-server start >/dev/null`);
+    try {
+      assert.ok(await eventually(async () => (await health("198.18.0.12")) === 200, 30_000), "the standby's GoCD never became healthy on the primary's database");
+      const pids = async () => [await serverPid(), await ok("gocd-standby", "cat /run/go-server.pid").then((s) => s.trim())];
+      const files = () => ok("gocd-standby", `md5sum ${props} /etc/go/cruise-config.xml; ls /etc/rc2.d | grep go-server || true`);
+      const [pidsBefore, filesBefore] = [await pids(), await files()];
+      for (const command of ["provision", "drift"]) {
+        const r = await cli([command, ...labInventory()]);
+        assert.equal(r.code, 1, told(r));
+        assert.match(r.stderr, /SPLIT BRAIN/);
+        assert.match(r.stderr, /two GoCD servers are running: gocd-primary and gocd-standby/);
+        assert.doesNotMatch(r.stdout, /PLAY \[/, `${command} ran a play despite the split brain`);
+      }
+      const status = await cli(["status", ...labInventory(), "--json"]);
+      assert.equal(status.code, 1);
+      assert.match((JSON.parse(status.stdout) as { problems: string[] }).problems.join(" "), /two GoCD servers are running/);
+      assert.deepEqual(await pids(), pidsBefore, "a GoCD server was stopped or restarted");
+      assert.equal(await files(), filesBefore);
+      for (const ip of ["198.18.0.11", "198.18.0.12"]) assert.equal(await health(ip), 200);
+    } finally {
+      await ok("gocd-standby", `/etc/init.d/go-server stop >/dev/null; echo ${Buffer.from(original).toString("base64")} | base64 -d > ${props}`);
+    }
+    assert.equal(await ok("gocd-standby", `cat ${props}`), original);
+  });
+
   it("two writable databases are a split brain: provision, drift and status refuse and change nothing", async () => {
     await ok("db-standby", `cd / && su postgres -c "psql -Atc 'SELECT pg_promote()'"`);
     assert.ok(await eventually(async () => (await psql("db-standby", "SELECT pg_is_in_recovery()")).trim() === "f", 10_000));
