@@ -24,15 +24,17 @@ export function modeText(mode: number): string {
 
 /**
  * Atomic write reading the content from stdin: mktemp in the target directory, cat, mode and owner set
- * (unset ones copied from the file being replaced, or the umask default for a new file), then mv.
+ * (unset ones copied from the file being replaced, or the umask default for a new file), then mv. The
+ * temporary file must hold exactly `size` bytes first: a connection cut mid-transfer ends stdin early,
+ * and a truncated file must never be renamed into place (the EXIT trap removes it instead).
  */
-export function putFromStdinCommand(dest: string, opts: PutOptions): Command {
+export function putFromStdinCommand(dest: string, opts: PutOptions, size: number): Command {
   const dir = path.posix.dirname(dest);
   const pattern = `${dir}/.${path.posix.basename(dest)}${TEMP_MARK}XXXXXX`;
   const mode = opts.mode !== undefined ? cmd`chmod -- ${modeText(opts.mode)} "$tmp"` : keepMode(dest);
   const owner = ownerSpec(opts);
   const chown = owner !== undefined ? cmd`chown -- ${owner} "$tmp"` : keepOwner(dest);
-  return cmd`set -e; tmp=$(mktemp -- ${pattern}); trap 'rm -f "$tmp"' EXIT; cat > "$tmp"; ${mode}; ${chown}; mv -f -- "$tmp" ${dest}; trap - EXIT`;
+  return cmd`set -e; tmp=$(mktemp -- ${pattern}); trap 'rm -f "$tmp"' EXIT; cat > "$tmp"; [ "$(wc -c < "$tmp")" -eq ${String(size)} ]; ${mode}; ${chown}; mv -f -- "$tmp" ${dest}; trap - EXIT`;
 }
 
 function keepMode(dest: string): Command {

@@ -53,7 +53,7 @@ export abstract class ShellConnection implements Connection {
   async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     if (!needsBecome(this.user, opts.become)) return this.putDirect(remotePath, data, opts);
-    const r = await this.execAs(putFromStdinCommand(remotePath, opts), { stdin: data, become: opts.become });
+    const r = await this.execAs(putFromStdinCommand(remotePath, opts, data.length), { stdin: data, become: opts.become });
     if (r.kind !== "exited" || r.exitCode !== 0) throw this.failure("put", remotePath, r);
   }
 

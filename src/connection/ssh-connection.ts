@@ -50,8 +50,19 @@ export class SshConnection extends ShellConnection {
   }
 
   async close(): Promise<void> {
+    await this.removeUnfinishedWrites();
     this.alive = false;
     for (const c of [this.client, ...this.jumpClients].reverse()) c.end();
+  }
+
+  /** Temporary files of writes still under way when the connection closes (a run interrupted by
+   * Ctrl-C abandons them): removed first, so the host keeps neither a partial nor a stray file. */
+  private readonly unfinished = new Set<string>();
+
+  private async removeUnfinishedWrites(): Promise<void> {
+    if (!this.alive || this.unfinished.size === 0) return;
+    const paths = [...this.unfinished];
+    await this.exec(cmd`rm -f -- ${paths}`.toShell(), undefined, 10_000).catch(() => undefined);
   }
 
   protected exec(shellText: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
@@ -87,6 +98,7 @@ export class SshConnection extends ShellConnection {
     const sftp = await this.sftp();
     const tmp = tempPathFor(remotePath, randomBytes(6).toString("hex"));
     const existing = await sftpMaybe<Stats | null>((cb) => sftp.stat(remotePath, cb), null);
+    this.unfinished.add(tmp);
     try {
       const keepMode = opts.mode ?? (existing ? existing.mode & 0o7777 : undefined);
       // A known final mode: create private, then chmod. Otherwise let the server's umask decide.
@@ -99,6 +111,8 @@ export class SshConnection extends ShellConnection {
       throw e instanceof UnreachableError || e instanceof RemoteOperationError
         ? e
         : new RemoteOperationError(this.host, "put", `put ${remotePath}: ${(e as Error).message}`);
+    } finally {
+      this.unfinished.delete(tmp);
     }
   }
 

@@ -18,6 +18,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ModuleTimeout(`${what} did not finish within ${Math.round(ms / 1000)}s`)), ms);
+    // A call abandoned by Ctrl-C never settles: its timer must not keep the process alive after the run.
+    timer.unref();
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -32,6 +32,24 @@ function readInventory(): void {
 // ---------------------------------------------------------------------------------------------------
 // The CLI, as an operator runs it (test/lab/cli.ts), and what this file reads from it.
 
+const HOSTS = ["gocd-primary", "gocd-standby", "db-primary", "db-standby", "share", "agent1"] as const;
+// What provisioning manages, as an operator would check a host was left alone: every file's content,
+// inode, mtime, mode and owner (the config sync's status file aside: the loop writes it on its own), the
+// start time of every long-running service process, and PostgreSQL's settings with its start and last
+// configuration load times (a reload changes the latter).
+const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/go-agent/wrapper-config", "/etc/default",
+  "/etc/keepalived", "/etc/fstab", "/etc/gocd-bc", "/usr/local/lib/gocd-bc", "/var/lib/gocd-bc", "/etc/init.d", "/etc/rc2.d",
+  "/root/.ssh", "/etc/apt/sources.list.d", "/etc/postgresql", "/var/lib/postgresql/.pgpass", "/var/lib/postgresql/15/main/postgresql.auto.conf",
+  "/var/lib/postgresql/15/main/standby.signal", "/etc/ssh/sshd_config.d", "/etc/ssh/gocd-bc-authorized-keys", "/etc/passwd", "/etc/group"];
+const PIDFILES = ["/run/keepalived.pid", "/run/go-server.pid", "/run/go-agent.pid", "/run/gocd-bc-config-sync.pid"];
+async function hostState(h: string): Promise<string> {
+  const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -print0; done | sort -z | ` +
+    `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
+  const started = `for f in ${PIDFILES.join(" ")}; do [ -f "$f" ] && p=$(cat "$f") && [ -d /proc/$p ] && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
+    "for p in $(pgrep -x sshfs; head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null); do echo \"pid $(cut -d' ' -f2,22 /proc/$p/stat)\"; done; true";
+  const pg = "[ -f /var/lib/postgresql/15/main/postmaster.pid ] && cd / && su postgres -c \"psql -XAtc \\\"SELECT pg_postmaster_start_time(), pg_conf_load_time()\\\" -c \\\"SELECT name || '=' || setting FROM pg_settings WHERE source <> 'default' ORDER BY 1\\\"\"; true";
+  return `${await ok(h, files)}\n${await ok(h, started)}\n${await ok(h, pg)}`;
+}
 const inv = labInventory();
 const provision = (...more: string[]) => cli(["provision", ...inv, ...more]);
 const drift = (...more: string[]) => cli(["drift", ...inv, ...more]);
@@ -132,10 +150,14 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     for (const h of ["db-primary", "db-standby", "gocd-primary", "gocd-standby", "agent1"]) {
       assert.ok((firstRecap[h]?.changed ?? 0) > 0, `nothing was set up on ${h}`);
     }
+    const untouched = await Promise.all(HOSTS.map(hostState));
     const second = await provisionOk();
     const changed = events(second).filter((e) => e.type === "host_result" && e.status === "changed").map((e) => `${String(e.host)} | ${String(e.task)}`);
     assert.deepEqual(changed, [], "the second run changed something");
     for (const [h, s] of Object.entries(recap(second))) assert.equal(s.changed, 0, `${h} changed in the second run`);
+    // Not only by gocd-bc's own count: on the hosts, nothing was rewritten, restarted or reloaded.
+    const after = await Promise.all(HOSTS.map(hostState));
+    HOSTS.forEach((h, i) => assert.equal(after[i], untouched[i], `the no-change run touched ${h}`));
     t.diagnostic(`fresh provision ${first.ms} ms, second ${second.ms} ms`);
     dirty = false;
   });

@@ -1,5 +1,9 @@
 // Commands as values: quoting, secret masking, become wrapping, and the pure stat/put scripts.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "shell-quote";
 import { becomeUser, chooseMethod, needsBecome, stripSudoPrompt, SUDO_PROMPT, wrapForBecome } from "../../src/connection/become.js";
@@ -116,18 +120,46 @@ describe("file scripts", () => {
   });
 
   it("builds a put script that sets mode and owner before the rename", () => {
-    const s = putFromStdinCommand("/etc/a b", { mode: 0o600, owner: "postgres" }).toShell();
+    const s = putFromStdinCommand("/etc/a b", { mode: 0o600, owner: "postgres" }, 12).toShell();
     assert.match(s, /mktemp -- '\/etc\/\.a b\.gocd-bc\.XXXXXX'/);
-    const order = ["cat >", "chmod -- 0600", "chown -- postgres", "mv -f"].map((w) => s.indexOf(w));
+    const order = ["cat >", "-eq 12", "chmod -- 0600", "chown -- postgres", "mv -f"].map((w) => s.indexOf(w));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
     assert.ok(order.every((i) => i >= 0));
   });
 
   it("ends options before an owner or a temp pattern that starts with -", () => {
-    const s = putFromStdinCommand("-d/f", { owner: "--help", mode: 0o600 }).toShell();
+    const s = putFromStdinCommand("-d/f", { owner: "--help", mode: 0o600 }, 0).toShell();
     assert.match(s, /mktemp -- -d\/\.f\.gocd-bc\.XXXXXX/);
     assert.match(s, /chown -- --help "\$tmp"/);
     assert.match(s, /chmod -- 0600 "\$tmp"/);
+  });
+});
+
+describe("the put script, run by a real shell", () => {
+  const run = (dest: string, size: number, stdin: string) => spawnSync("sh", ["-c", putFromStdinCommand(dest, { mode: 0o640 }, size).toShell()], { input: stdin });
+
+  it("installs the file when all of its bytes arrived", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gbc-put-"));
+    try {
+      assert.equal(run(path.join(dir, "f"), 5, "hello").status, 0);
+      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "hello");
+      assert.deepEqual(readdirSync(dir), ["f"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // What a connection cut mid-transfer (Ctrl-C) looks like to the script: stdin ends early.
+  it("installs nothing, and leaves no temporary file, when stdin ended early", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gbc-put-"));
+    try {
+      writeFileSync(path.join(dir, "f"), "old content");
+      assert.notEqual(run(path.join(dir, "f"), 10, "hel").status, 0);
+      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "old content");
+      assert.deepEqual(readdirSync(dir), ["f"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
