@@ -7,23 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalConnection } from "../../src/connection/local-connection.js";
-import { invokeModule } from "../../src/engine/invoke.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
-import "../../src/modules/all.js";
+import { runLocalModule } from "./local-modules.js";
 
 describe("writing through symlinked directories", () => {
   const conn = new LocalConnection("localhost");
   let dir = "";
-  const run = (module: string, args: Record<string, unknown>, check = false): Promise<TaskResult> => {
-    const ctx: ModuleContext = {
-      host: "localhost", conn, check, vars: {}, secrets: [],
-      run: (command, o) => conn.run(command, o),
-      findFile: (_kind, file) => file,
-      renderTemplateFile: async () => "",
-      log: () => undefined,
-    };
-    return invokeModule(module, args, ctx);
-  };
+  const run = (module: string, args: Record<string, unknown>, check = false) => runLocalModule(conn, module, args, check);
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "gocd-bc-links-"));
     await mkdir(path.join(dir, "real"));
