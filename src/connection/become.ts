@@ -1,13 +1,19 @@
 // Privilege escalation as pure command rewriting: sudo (with or without password) or su from root.
-// Transports (ssh, local) call these and feed `stdinPrefix` before the caller's stdin.
+// Transports (ssh, local) call these and feed `stdinPrefix` before the caller's stdin. A sudo password is
+// sent at most once per command, and a refused one never again on that host (PasswordTrials): each wrong
+// attempt counts towards locking the account.
+import { createHash } from "node:crypto";
 import { cmd, quotedCommand, raw, type Command } from "./command.js";
 import type { BecomeSpec } from "./types.js";
 
-/**
- * The private sudo prompt, which is also the name of the environment variable holding the password on the
- * host (see wrapForBecome); stripped from stderr should it ever show there.
- */
-export const SUDO_PROMPT = "GOCD_BC_SUDO_PASSWORD";
+/** The environment variable holding the sudo password on the host, for the askpass helper (see wrapForBecome). */
+export const SUDO_PASSWORD_VAR = "GOCD_BC_SUDO_PASSWORD";
+
+/** The askpass helper's script: the password the first time it runs, then nothing (it empties itself). */
+const ONE_SHOT_ASKPASS = `printenv ${SUDO_PASSWORD_VAR}; : > "$0"`;
+
+/** A new private (0600) file for the helper, in $TMPDIR or /tmp. */
+const NEW_HELPER = raw('$(mktemp "${TMPDIR:-/tmp}/gocd-bc-askpass.XXXXXXXXXX")');
 
 /** A command rewritten to run as another user, plus what to write on stdin before the caller's input. */
 export interface BecomePlan {
@@ -57,19 +63,53 @@ export function wrapForBecome(inner: Command, b: BecomeSpec, method: "sudo" | "s
     return { command: cmd`sudo -H -S -n -u ${user} -- sh -c ${script}` };
   }
   // The password travels as the first line of stdin (never on a command line). The remote shell reads that
-  // line into a variable, and sudo gets it from its askpass helper -- printenv, which prints the variable
-  // named by the prompt -- only when it really asks. `sudo -S` read it from stdin instead, which left the
-  // line on the command's stdin whenever sudo did not ask (NOPASSWD, root, cached credentials): it showed
-  // in output and was written into files by put. On a wrong password it also read the caller's stdin as
-  // further attempts. sudo's env_reset keeps the variable away from the command.
-  const v = raw(SUDO_PROMPT);
+  // line into a variable, and sudo gets it from its askpass helper only when it really asks. `sudo -S`
+  // read it from stdin instead, which left the line on the command's stdin whenever sudo did not ask
+  // (NOPASSWD, root, cached credentials), and read the caller's stdin as further attempts. The helper is a
+  // private temp file run by sh (sudo passes the prompt, here its path, as the only argument): it prints
+  // the password once and empties itself, so when sudo asks again after a wrong password it hears nothing
+  // and stops, after one attempt instead of three. sudo's env_reset keeps the variable from the command.
+  const v = raw(SUDO_PASSWORD_VAR);
+  const helper = raw('"$gocd_bc_askpass"');
+  const sudo = cmd`SUDO_ASKPASS=/bin/sh sudo -H -A -p ${helper} -u ${user} -- sh -c ${script}`;
   return {
-    command: cmd`IFS= read -r ${v} && export ${v} && SUDO_ASKPASS=$(command -v printenv) sudo -H -A -p ${SUDO_PROMPT} -u ${user} -- sh -c ${script}`,
+    command: cmd`IFS= read -r ${v} && export ${v} && gocd_bc_askpass=${NEW_HELPER} && printf '%s\n' ${ONE_SHOT_ASKPASS} > ${helper} && { ${sudo}; gocd_bc_rc=$?; rm -f -- ${helper}; (exit $gocd_bc_rc); }`,
     stdinPrefix: `${b.password.value}\n`,
   };
 }
 
-/** Removes sudo's prompt markers from stderr (it prints one per password attempt). */
-export function stripSudoPrompt(stderr: string): string {
-  return stderr.split(SUDO_PROMPT).join("");
+/** True when a command run with a sudo password failed because sudo refused the password. */
+export function sudoRefusedPassword(exitCode: number, stderr: string): boolean {
+  return exitCode !== 0 && /\bincorrect password attempts?\b/.test(stderr);
+}
+
+/** sudo's stderr without the lines that only the one-shot askpass causes ("no password was provided"). */
+export function cleanSudoStderr(stderr: string): string {
+  if (!/incorrect password attempt/.test(stderr)) return stderr;
+  return stderr.replace(/^(?:Sorry, try again\.|sudo: no password was provided)\n/gm, "");
+}
+
+/** What a host says when a password it refused earlier is about to be sent again. */
+export function refusedAgainMessage(loginUser: string, host: string): string {
+  return `become: sudo refused this password for ${loginUser} on ${host} earlier in this run; not sending it again (each wrong attempt counts towards locking the account)`;
+}
+
+/** One host's sudo passwords (kept as hashes): each is tried by one command at a time until sudo has
+ * accepted or refused it, and a refused one is never sent again in this run. */
+export class PasswordTrials {
+  private readonly refused = new Set<string>();
+  private readonly first = new Map<string, Promise<unknown>>();
+
+  /** Runs `attempt` with `password`, or answers "refused-before" without running it. */
+  async run<T>(password: string, attempt: () => Promise<T>, wasRefused: (result: T) => boolean): Promise<T | "refused-before"> {
+    const key = createHash("sha256").update(password).digest("hex");
+    const earlier = this.first.get(key);
+    if (earlier) await earlier.catch(() => undefined);
+    if (this.refused.has(key)) return "refused-before";
+    const running = attempt();
+    if (!earlier) this.first.set(key, running);
+    const result = await running;
+    if (wasRefused(result)) this.refused.add(key);
+    return result;
+  }
 }

@@ -1,7 +1,7 @@
 // What every transport shares: become wrapping, result decoding, secret scrubbing, stat, and the
 // become paths of put/get. A transport (ssh, local) supplies raw exec and direct (login-user) file I/O.
 import type { Duplex } from "node:stream";
-import { chooseMethod, needsBecome, stripSudoPrompt, wrapForBecome } from "./become.js";
+import { chooseMethod, cleanSudoStderr, needsBecome, PasswordTrials, refusedAgainMessage, sudoRefusedPassword, wrapForBecome } from "./become.js";
 import { cmd, maskSecrets, quotedCommand, type Command } from "./command.js";
 import { RemoteOperationError } from "./errors.js";
 import { catCommand, putFromStdinCommand, saysAbsent } from "./file-scripts.js";
@@ -18,6 +18,8 @@ const PROBE_TIMEOUT_MS = 30_000;
 /** Base class of the ssh and local connections: everything above "run this text with this stdin". */
 export abstract class ShellConnection implements Connection {
   private sudoProbe: Promise<boolean> | undefined;
+  /** The sudo passwords this host has accepted or refused: a refused one is never sent again. */
+  private readonly passwords = new PasswordTrials();
   /** True where `cat` in an open shell is cheaper than the transport's own file read (ssh: no SFTP session to open). */
   protected readonly readsThroughShell: boolean = false;
 
@@ -80,10 +82,13 @@ export abstract class ShellConnection implements Connection {
     const choice = chooseMethod(opts.become, this.user, await this.hasSudo());
     if (!choice.ok) throw new RemoteOperationError(this.host, "become", choice.error);
     const plan = wrapForBecome(command, opts.become, choice.method);
-    const prefix = plan.stdinPrefix === undefined ? undefined : Buffer.from(plan.stdinPrefix, "utf8");
-    const input = prefix && stdin ? Buffer.concat([prefix, stdin]) : (prefix ?? stdin);
-    const r = await this.exec(plan.command.toShell(), input, opts.timeoutMs);
-    return prefix ? { ...r, stderr: Buffer.from(stripSudoPrompt(r.stderr.toString("utf8")), "utf8") } : r;
+    if (plan.stdinPrefix === undefined || !opts.become.password) return this.exec(plan.command.toShell(), stdin, opts.timeoutMs);
+    const prefix = Buffer.from(plan.stdinPrefix, "utf8");
+    const input = stdin ? Buffer.concat([prefix, stdin]) : prefix;
+    const refused = (r: RawResult) => r.kind === "exited" && sudoRefusedPassword(r.exitCode, r.stderr.toString("utf8"));
+    const r = await this.passwords.run(opts.become.password.value, () => this.exec(plan.command.toShell(), input, opts.timeoutMs), refused);
+    if (r === "refused-before") throw new RemoteOperationError(this.host, "become", refusedAgainMessage(this.user, this.host));
+    return { ...r, stderr: Buffer.from(cleanSudoStderr(r.stderr.toString("utf8")), "utf8") };
   }
 
   private hasSudo(): Promise<boolean> {

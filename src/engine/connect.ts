@@ -11,6 +11,9 @@ import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
 import type { Task } from "../playbook/plan.js";
 import type { Vars } from "../playbook/vars-file.js";
 import { VARIABLE_NAME } from "../schema/playbook.js";
+import { decodeUtf8 } from "../playbook/utf8.js";
+import { displayPath } from "../playbook/yaml-file.js";
+import { TemplateError } from "../errors.js";
 import { renderText, renderValue } from "../template/engine.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -111,7 +114,14 @@ export function moduleContext(p: ContextParts): ModuleContext {
     findFile: (kind, name) =>
       resolveTaskFile(kind, name, p.task.role, baseDirs) ?? fileCandidates(kind, name, p.task.role, baseDirs)[0] ?? name,
     renderTemplateFile: async (file) =>
-      renderText(await readFile(file, "utf8"), p.vars, { loc: { file, line: 1, col: 1 }, task: p.task.name, wholeFile: true }),
+      renderText(await readTemplate(file), p.vars, { loc: { file, line: 1, col: 1 }, task: p.task.name, wholeFile: true }),
     log: p.log,
   };
+}
+
+/** A template file's text; bytes that are not UTF-8 fail the task at their line instead of reaching the host as U+FFFD. */
+async function readTemplate(file: string): Promise<string> {
+  const decoded = decodeUtf8(await readFile(file), displayPath(file));
+  if (!decoded.ok) throw new TemplateError([decoded.diagnostic]);
+  return decoded.text;
 }

@@ -23,6 +23,9 @@ interface Entry {
 
 type Plan = { ok: true; entries: Entry[] } | { ok: false; error: string } | { ok: "skip" };
 
+/** How deep includes may nest at run time; a computed name can hide a self-include from the loader. */
+export const MAX_INCLUDE_DEPTH = 50;
+
 /** Runs an include node for `hosts`: round by round (loop items), grouping hosts by what they include. */
 export async function runInclude(
   pc: PlayContext,
@@ -31,6 +34,8 @@ export async function runInclude(
   hosts: readonly string[],
   scope: ScopeVars | undefined,
 ): Promise<void> {
+  const tooDeep = depthError([...parents, node]);
+  if (tooDeep) return fail(pc, node, hosts, tooDeep);
   const hostvars = hostvarsOf(pc);
   const plans = new Map<string, Entry[]>();
   for (const host of hosts) {
@@ -92,6 +97,24 @@ function resolve(pc: PlayContext, node: IncludeNode, name: string): { ok: true; 
   if (!loaded.ok) return { ok: false, error: loaded.diagnostics.map(formatDiagnostic).join("\n") };
   for (const h of loaded.value.handlers) if (!pc.handlers.includes(h)) pc.handlers.push(h);
   return { ok: true, tasks: loaded.value.tasks };
+}
+
+/** The error for an include nested deeper than the limit, with the chain of includes that led there. */
+function depthError(chain: readonly Task[]): string | undefined {
+  const includes = chain.filter((t): t is IncludeNode => t.kind === "include_tasks" || t.kind === "include_role");
+  if (includes.length <= MAX_INCLUDE_DEPTH) return undefined;
+  const seen = new Set<string>();
+  const shown: string[] = [];
+  for (const inc of includes) {
+    const at = `${inc.loc.file}:${inc.loc.line}`;
+    if (seen.has(at)) {
+      shown.push(`${at} again`);
+      break;
+    }
+    seen.add(at);
+    shown.push(`${at} ${inc.kind} ${inc.kind === "include_tasks" ? inc.file : inc.target.name}`);
+  }
+  return `includes nested more than ${MAX_INCLUDE_DEPTH} deep (an include that includes itself needs a when: that ends it): ${shown.join(" -> ")}`;
 }
 
 /** An include that cannot be resolved fails its hosts, reported like a task. */

@@ -1,11 +1,14 @@
 // Host patterns as in Ansible's `hosts:` and `--limit`: `group`, `host`, `a:b` (union), `a:&b`
 // (intersection), `a:!b` (exclusion), globs `web*`, regexes `~db\d+`, `all` and `*`; `,` works like `:`.
+import { RegexSyntaxError, userRegex, type UserRegex } from "../user-regex.js";
 import type { Inventory } from "./types.js";
 
 /** Hosts a pattern selects, in inventory order, and the terms that matched nothing (likely typos). */
 export interface Selection {
   readonly hosts: string[];
   readonly unmatched: string[];
+  /** Why terms whose regular expression (`~...`) or glob does not compile were left out. */
+  readonly invalid: string[];
 }
 
 /** Every host in a group, including the hosts of its child groups, in inventory order. */
@@ -48,21 +51,32 @@ export function splitPattern(pattern: string): string[] {
     .filter((t) => t !== "");
 }
 
-/** A shell-style glob (`*`, `?`, `[...]`) as an anchored regular expression; also used by `setup`'s filter. */
-export function globToRegExp(glob: string): RegExp {
+/** A shell-style glob (`*`, `?`, `[...]`) as an anchored RE2 pattern; also used by `setup`'s filter. */
+export function globToRegExp(glob: string): UserRegex {
   const body = glob
     .replace(/[.+^${}()|\\]/g, "\\$&")
     .replace(/\*/g, ".*")
     .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
+  return userRegex(`^${body}$`);
+}
+
+/** The hosts of one term, or undefined (after telling `bad` why) when its pattern does not compile. */
+function compiledTerm(inv: Inventory, term: string, bad: (why: string) => void): string[] | undefined {
+  try {
+    return matchTerm(inv, term);
+  } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    bad(e.message);
+    return undefined;
+  }
 }
 
 function matchTerm(inv: Inventory, term: string): string[] {
   if (term === "all" || term === "*") return [...inv.hosts.keys()];
   if (inv.groups.has(term)) return hostsInGroup(inv, term);
   if (inv.hosts.has(term)) return [term];
-  let re: RegExp | undefined;
-  if (term.startsWith("~")) re = new RegExp(term.slice(1));
+  let re: UserRegex | undefined;
+  if (term.startsWith("~")) re = userRegex(term.slice(1));
   else if (/[*?[]/.test(term)) re = globToRegExp(term);
   if (!re) return [];
   const out = new Set<string>();
@@ -76,13 +90,15 @@ function matchTerm(inv: Inventory, term: string): string[] {
 export function selectHosts(inv: Inventory, pattern: string | readonly string[]): Selection {
   const terms = typeof pattern === "string" ? splitPattern(pattern) : pattern.flatMap(splitPattern);
   const unmatched: string[] = [];
+  const invalid: string[] = [];
   const plain = new Set<string>();
   const intersections: Set<string>[] = [];
   const exclusions = new Set<string>();
   for (const raw of terms) {
     const op = raw[0] === "&" || raw[0] === "!" ? raw[0] : "";
     const term = raw.slice(op.length);
-    const hosts = matchTerm(inv, term);
+    const hosts = compiledTerm(inv, term, (why) => invalid.push(`host pattern '${raw}': ${why}`));
+    if (!hosts) continue;
     if (hosts.length === 0 && !inv.groups.has(term)) unmatched.push(raw);
     if (op === "&") intersections.push(new Set(hosts));
     else if (op === "!") for (const h of hosts) exclusions.add(h);
@@ -92,5 +108,5 @@ export function selectHosts(inv: Inventory, pattern: string | readonly string[])
   const hosts = [...inv.hosts.keys()].filter(
     (h) => (onlyFilters || plain.has(h)) && intersections.every((s) => s.has(h)) && !exclusions.has(h),
   );
-  return { hosts, unmatched };
+  return { hosts, unmatched, invalid };
 }

@@ -8,5 +8,5 @@ import { planTextEdit } from "./support/text-file.js";
 /** The `blockinfile` module. */
 export const blockinfileModule = defineModule<BlockinfileArgs>({
   name: "blockinfile",
-  plan: (ctx, args) => planTextEdit(ctx, args, (text) => editBlock(text, args)),
+  plan: (ctx, args) => planTextEdit(ctx, args, editBlock),
 });

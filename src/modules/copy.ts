@@ -5,7 +5,7 @@ import path from "node:path";
 import type { CopyArgs } from "../schema/modules/copy.js";
 import { fail, ok, type ModuleContext } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { planFile, readCurrent } from "./support/write-file.js";
+import { isDirectory, planFile, readCurrent } from "./support/write-file.js";
 
 /** The `copy` module. */
 export const copyModule = defineModule<CopyArgs>({
@@ -40,10 +40,9 @@ async function sourceBytes(ctx: ModuleContext, args: CopyArgs): Promise<{ conten
   }
 }
 
-/** dest, or dest/<basename of src> when dest is an existing directory or ends in '/', as Ansible does. */
+/** dest, or dest/<basename of src> when dest is a directory (or a link to one) or ends in '/', as Ansible does. */
 async function destPath(ctx: ModuleContext, args: CopyArgs): Promise<string> {
   if (args.src === undefined) return args.dest;
   if (args.dest.endsWith("/")) return path.posix.join(args.dest, path.posix.basename(args.src));
-  const stat = await ctx.conn.stat(args.dest, { become: ctx.become });
-  return stat?.type === "directory" ? path.posix.join(args.dest, path.posix.basename(args.src)) : args.dest;
+  return (await isDirectory(ctx, args.dest)) ? path.posix.join(args.dest, path.posix.basename(args.src)) : args.dest;
 }

@@ -8,5 +8,5 @@ import { planTextEdit } from "./support/text-file.js";
 /** The `lineinfile` module. */
 export const lineinfileModule = defineModule<LineinfileArgs>({
   name: "lineinfile",
-  plan: (ctx, args) => planTextEdit(ctx, args, (text) => editLine(text, args)),
+  plan: (ctx, args) => planTextEdit(ctx, args, editLine),
 });

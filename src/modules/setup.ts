@@ -1,6 +1,7 @@
 // `setup`: gathers the basic facts now (what `gather_facts` does at a play's start), as `ansible_facts`,
 // which the engine stores at the facts precedence level. Read-only: always ok.
 import { globToRegExp } from "../inventory/patterns.js";
+import { RegexSyntaxError, type UserRegex } from "../user-regex.js";
 import type { SetupArgs } from "../schema/modules/setup.js";
 import { fail, ok } from "./contract.js";
 import { defineModule } from "./registry.js";
@@ -13,7 +14,13 @@ export const setup = defineModule<SetupArgs>({
     const gathered = await gatherFacts(ctx.conn);
     if (!gathered.ok) return fail(gathered.error);
     const filters = args.filter === undefined ? [] : Array.isArray(args.filter) ? args.filter : [args.filter];
-    const globs = filters.map(globToRegExp);
+    let globs: UserRegex[];
+    try {
+      globs = filters.map(globToRegExp);
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) return fail(`filter: ${e.message}`);
+      throw e;
+    }
     const facts = Object.fromEntries(Object.entries(gathered.facts).filter(([name]) => globs.length === 0 || globs.some((g) => g.test(name))));
     return ok(`${Object.keys(facts).length} facts gathered`, { ansible_facts: facts });
   },

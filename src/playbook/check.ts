@@ -11,6 +11,7 @@ import { analyzeCondition, analyzeTemplate, type Analysis } from "../template/an
 import { fileCandidates } from "./lookup.js";
 import type { Cond, ModuleTask, Play, Plan, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
+import { decodeUtf8 } from "./utf8.js";
 import { loadVarsFile, type Vars } from "./vars-file.js";
 import { displayPath } from "./yaml-file.js";
 
@@ -234,8 +235,9 @@ function checkFiles(task: ModuleTask, names: ReadonlySet<string>, state: State):
     return;
   }
   if (kind === "templates") {
-    const text = fs.readFileSync(found, "utf8");
-    report({ task, sub, names }, analyzeTemplate(text), state, found);
+    const decoded = decodeUtf8(fs.readFileSync(found), displayPath(found));
+    if (decoded.ok) report({ task, sub, names }, analyzeTemplate(decoded.text), state, found);
+    else state.problems.addAll([decoded.diagnostic]);
   } else if (kind === "vars") {
     const loaded = loadVarsFile(found, state.problems, task.at(sub));
     const target = typeof task.args.name === "string" ? { [task.args.name]: true } : (loaded?.vars ?? {});

@@ -56,13 +56,13 @@ function asPair(token: string): [string, string] | undefined {
 
 /** Parses `k=v k2="v 2"`; undefined when some token is not a pair (then it is not k=v syntax). */
 export function parseKeyValues(s: string): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const t of tokenize(s)) {
-    const pair = asPair(t.text);
-    if (!pair) return undefined;
-    out[pair[0]] = pair[1];
-  }
-  return out;
+  return firstNonPair(s) === undefined ? Object.fromEntries(tokenize(s).map((t) => asPair(t.text)!)) : undefined;
+}
+
+/** The 1-based number of the first word of `s` that is not key=value, for messages that must not quote `s`. */
+export function firstNonPair(s: string): number | undefined {
+  const i = tokenize(s).findIndex((t) => !asPair(t.text));
+  return i < 0 ? undefined : i + 1;
 }
 
 /** Splits a free-form string: `known=value` tokens become arguments, the rest goes to `freeKey`. */

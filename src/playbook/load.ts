@@ -55,7 +55,9 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
   };
   const plays = loadPlaybookFile(playbook, ctx, { when: [], vars: {}, tags: [] });
   const playHosts = plays.map((play) => hostsOfPlay(play, inventory, extraVars, opts.limit, problems));
-  if (opts.limit !== undefined && inv.ok && selectHosts(inventory, opts.limit).hosts.length === 0) {
+  const limited = opts.limit !== undefined && inv.ok ? selectHosts(inventory, opts.limit) : undefined;
+  for (const why of limited?.invalid ?? []) problems.error({ file: "<command line>", line: 1, col: 1 }, "--limit", why);
+  if (limited && limited.invalid.length === 0 && limited.hosts.length === 0) {
     problems.error(
       { file: "<command line>", line: 1, col: 1 },
       "--limit",
@@ -176,6 +178,7 @@ function hostsOfPlay(
     }
   }
   const selected = selectHosts(inv, patterns);
+  for (const why of selected.invalid) problems.error(play.loc, `${play.path}.hosts`, why);
   for (const term of selected.unmatched)
     problems.warn(
       play.loc,

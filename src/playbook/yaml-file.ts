@@ -17,6 +17,11 @@ import {
 } from "yaml";
 import type { Diagnostic, SourceLoc } from "../errors.js";
 import type { DocPath } from "../schema/ajv.js";
+import { decodeUtf8 } from "./utf8.js";
+import { checkDocument } from "./yaml-checks.js";
+
+/** A byte order mark, which YAML allows at the start of a stream (and editors on Windows write). */
+const BOM = "\uFEFF";
 
 /** A parsed YAML file: its plain value and a way back from a path in it to a line and column. */
 export interface YamlFile {
@@ -38,11 +43,11 @@ export function displayPath(abs: string): string {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : abs;
 }
 
-/** Reads and parses a YAML file; a missing file or malformed YAML gives located diagnostics. */
+/** Reads and parses a YAML file; a missing file, bytes that are not UTF-8 or malformed YAML give located diagnostics. */
 export function readYamlFile(abs: string, from?: SourceLoc, what = "file"): YamlResult {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(abs, "utf8");
+    bytes = fs.readFileSync(abs);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (err as Error).message;
     const at = from ?? { file: displayPath(abs), line: 1, col: 1 };
@@ -51,20 +56,26 @@ export function readYamlFile(abs: string, from?: SourceLoc, what = "file"): Yaml
       diagnostics: [{ ...at, path: "", message: `${what} '${displayPath(abs)}': ${reason}` }],
     };
   }
-  return parseYaml(text, abs);
+  const decoded = decodeUtf8(bytes, displayPath(abs));
+  return decoded.ok ? parseYaml(decoded.text, abs) : { ok: false, diagnostics: [decoded.diagnostic] };
 }
+
+/**
+ * The yaml library's options: YAML 1.1 with PyYAML's booleans. Its duplicate-key check is off because it
+ * scans the whole map for every key (a 50 MB playbook took minutes); checkDocument does it in one pass.
+ */
+export const YAML_PARSE_OPTIONS = {
+  version: "1.1",
+  uniqueKeys: false,
+  prettyErrors: true,
+  customTags: pyyamlBooleans,
+} as const;
 
 /** Parses YAML text that came from `abs` (which need not exist: tests parse strings). */
 export function parseYaml(text: string, abs: string): YamlResult {
   const file = displayPath(abs);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    version: "1.1",
-    uniqueKeys: true,
-    lineCounter,
-    prettyErrors: true,
-    customTags: pyyamlBooleans,
-  });
+  const doc = parseDocument(text.startsWith(BOM) ? text.slice(1) : text, { ...YAML_PARSE_OPTIONS, lineCounter });
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.map((e) => {
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -72,7 +83,13 @@ export function parseYaml(text: string, abs: string): YamlResult {
     });
     return { ok: false, diagnostics };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const problems = checkDocument(doc);
+  if (problems.length > 0) {
+    const diagnostics = problems.map((p) => ({ file, ...lineCounter.linePos(p.offset), path: "", message: p.message }));
+    return { ok: false, diagnostics };
+  }
+  // checkDocument has bounded what aliases add, so the library's own (coarser) alias limit is not needed.
+  const value: unknown = doc.toJS({ maxAliasCount: -1 });
   const locate = (p: DocPath, opts: { key?: boolean } = {}): SourceLoc => {
     const offset = offsetOf(doc, p, opts.key ?? false);
     const pos = lineCounter.linePos(offset);

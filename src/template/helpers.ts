@@ -6,6 +6,7 @@ import path from "node:path";
 import { quote } from "shell-quote";
 import YAML from "yaml";
 import { PG_NAME_PATTERN, PG_NAME_RULE } from "../schema/modules/common.js";
+import { userRegex } from "../user-regex.js";
 import { defined, isFalsy, lookupPath, Undefined } from "./undefined.js";
 
 type Helper = (...args: unknown[]) => unknown;
@@ -114,10 +115,10 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   upper: (s) => str(s).toUpperCase(),
   trim: (s) => str(s).trim(),
   replace: (s, from, to) => str(s).split(str(from)).join(str(to)),
-  regex_replace: (s, re, to) => str(s).replace(new RegExp(str(re), "g"), str(to ?? "")),
-  regex_search: (s, re) => new RegExp(str(re)).exec(str(s))?.[0] ?? "",
-  match: (s, re) => new RegExp(`^(?:${str(re)})`).test(str(s)),
-  search: (s, re) => new RegExp(str(re)).test(str(s)),
+  regex_replace: (s, re, to) => userRegex(str(re)).replaceAll(str(s), str(to ?? "")),
+  regex_search: (s, re) => userRegex(str(re)).exec(str(s))?.[0] ?? "",
+  match: (s, re) => userRegex(`^(?:${str(re)})`).test(str(s)),
+  search: (s, re) => userRegex(str(re)).test(str(s)),
   basename: (p) => path.posix.basename(str(p)),
   dirname: (p) => path.posix.dirname(str(p)),
   json: (v, indent) => JSON.stringify(v, null, typeof indent === "number" ? indent : undefined),

@@ -110,6 +110,27 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
     });
   });
 
+  describe("a wrong sudo password", () => {
+    it("is tried once per host: one attempt, then a clear error without asking sudo again", async () => {
+      const c = await connectSsh(target(DEPLOY));
+      try {
+        const wrong = { password: secret(`wrong-${process.pid}`) };
+        const first = await c.run(cmd`id -u`, { become: wrong, stdin: "line 1\n" });
+        assert.equal(first.kind === "exited" && first.exitCode, 1, JSON.stringify(first));
+        assert.match(first.stderr, /sudo: 1 incorrect password attempt/);
+        assert.doesNotMatch(first.stderr, /Sorry, try again|3 incorrect|no password was provided/);
+        const again = (e: unknown) => e instanceof RemoteOperationError && /refused this password .* earlier in this run/.test(e.message);
+        await assert.rejects(c.run(cmd`id -u`, { become: wrong }), again);
+        await assert.rejects(c.put(`${DIR}/never.conf`, "x\n", { become: wrong }), again);
+        assert.equal(await ok(share, `ls -A /tmp | grep -c gocd-bc-askpass || true`), "0\n", "no askpass helper left behind");
+        const right = await c.run(cmd`id -u`, { become: sudoPw });
+        assert.equal(right.kind === "exited" && right.stdout, "0\n", "the right password still works");
+      } finally {
+        await c.close();
+      }
+    });
+  });
+
   describe("as a user with NOPASSWD sudo", () => {
     let conn: Connection;
     before(async () => {

@@ -168,6 +168,19 @@ describe("file modules on a lab host", () => {
     assert.equal(await remote(HOST, `cat ${f}`), "PermitRootLogin no\n");
   });
 
+  it("copy, template and lineinfile write under a symlinked parent (as /var/run -> /run), never through dest", async () => {
+    await remote(HOST, `mkdir -p ${DIR}/real && ln -sfn real ${DIR}/run && printf 'old\\n' > ${DIR}/real/target && ln -sfn ${DIR}/real/target ${DIR}/link`);
+    await timeline("copy", { dest: `${DIR}/run/app.pid`, content: "42\n", mode: "0644" }, "content and attributes already match", async () => {
+      assert.equal(await exists(`${DIR}/real/app.pid`), false);
+    });
+    await timeline("lineinfile", { path: `${DIR}/run/app.conf`, line: "a=1", create: true }, "line already present", async () => undefined);
+    await writeFile(path.join(local, "t.hbs"), "host={{ inventory_hostname }}\n");
+    await timeline("template", { src: "t.hbs", dest: `${DIR}/run/t.conf` }, "content and attributes already match", async () => undefined, { filesDir: local, vars: { inventory_hostname: HOST } });
+    assert.equal(await remote(HOST, `readlink ${DIR}/run; cat ${DIR}/real/app.pid ${DIR}/real/app.conf ${DIR}/real/t.conf`), `real\n42\na=1\nhost=${HOST}\n`);
+    expectChanged(await run("copy", { dest: `${DIR}/link`, content: "new\n" }));
+    assert.equal(await remote(HOST, `test -L ${DIR}/link && echo link; cat ${DIR}/real/target ${DIR}/link`), "old\nnew\n");
+  });
+
   it("blockinfile: insert, replace, remove", async () => {
     const f = `${DIR}/hosts`;
     await remote(HOST, `printf '127.0.0.1 localhost\\n' > ${f}`);

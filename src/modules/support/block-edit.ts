@@ -1,5 +1,6 @@
 // blockinfile's decision as a pure function of the file's text: the block between its marker lines is
 // inserted, replaced or removed; markers default to Ansible's "# {mark} ANSIBLE MANAGED BLOCK".
+import { RegexSyntaxError, userRegex } from "../../user-regex.js";
 import { fromLines, toLines, type Edit } from "./text-file.js";
 
 /** The blockinfile arguments the edit depends on. */
@@ -40,7 +41,8 @@ export function editBlock(text: string, spec: BlockSpec): Edit | { error: string
   try {
     at = insertAt(lines, spec);
   } catch (e) {
-    return { error: `insertafter/insertbefore is not a valid regexp: ${(e as Error).message}` };
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    return { error: `insertafter/insertbefore: ${e.message}` };
   }
   return { text: fromLines([...lines.slice(0, at), ...wanted, ...lines.slice(at)]), reason: "" };
 }
@@ -53,7 +55,7 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 function insertAt(lines: readonly string[], spec: BlockSpec): number {
   if (spec.insertbefore === "BOF") return 0;
   const last = (pattern: string) => {
-    const re = new RegExp(pattern);
+    const re = userRegex(pattern);
     for (let i = lines.length - 1; i >= 0; i--) if (re.test(lines[i]!)) return i;
     return -1;
   };

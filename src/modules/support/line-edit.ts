@@ -1,6 +1,7 @@
 // lineinfile's decision as a pure function of the file's text, tested without a host. Idempotent even
 // when `regexp` stops matching after the first change: an exact copy of `line` already present means
 // nothing to do (the classic Ansible pitfall).
+import { RegexSyntaxError, userRegex } from "../../user-regex.js";
 import { fromLines, toLines, type Edit } from "./text-file.js";
 
 /** The lineinfile arguments the edit depends on. */
@@ -15,12 +16,12 @@ export interface LineSpec {
   readonly firstmatch?: boolean;
 }
 
-type Matcher = (line: string) => RegExpExecArray | boolean | null;
+type Matcher = (line: string) => unknown;
 
 function matcher(spec: LineSpec): Matcher | undefined {
   if (spec.regexp !== undefined) {
-    const re = new RegExp(spec.regexp);
-    return (l) => re.exec(l);
+    const re = userRegex(spec.regexp);
+    return (l) => re.test(l);
   }
   if (spec.search_string !== undefined) return (l) => l.includes(spec.search_string!);
   return undefined;
@@ -41,7 +42,7 @@ export function editLine(text: string, spec: LineSpec): Edit | { error: string }
     if (spec.line === undefined) return { error: "line is required with state: present" };
     return presentLine(lines, spec, spec.line, match, text);
   } catch (e) {
-    if (e instanceof SyntaxError) return { error: `not a valid regular expression: ${e.message}` };
+    if (e instanceof RegexSyntaxError) return { error: e.message };
     throw e;
   }
 }
@@ -68,7 +69,7 @@ function presentLine(lines: string[], spec: LineSpec, line: string, match: Match
 
 /** `line` with `\1` and `\g<name>` expanded from the regexp's match on `current` (Python's m.expand). */
 function expand(current: string, regexp: string, line: string): string {
-  const m = new RegExp(regexp).exec(current)!;
+  const m = userRegex(regexp).exec(current)!;
   return line.replace(/\\(\d+)|\\g<(\w+)>/g, (_, n: string | undefined, name: string | undefined) =>
     (n !== undefined ? m[Number(n)] : m.groups?.[name!]) ?? "");
 }
@@ -78,10 +79,12 @@ function insert(lines: string[], line: string, spec: LineSpec): string[] {
   let at = lines.length;
   if (spec.insertbefore === "BOF") at = 0;
   else if (spec.insertbefore !== undefined) {
-    const i = findIndex(lines, (l) => new RegExp(spec.insertbefore!).test(l), first);
+    const re = userRegex(spec.insertbefore);
+    const i = findIndex(lines, (l) => re.test(l), first);
     if (i >= 0) at = i;
   } else if (spec.insertafter !== undefined && spec.insertafter !== "EOF") {
-    const i = findIndex(lines, (l) => new RegExp(spec.insertafter!).test(l), first);
+    const re = userRegex(spec.insertafter);
+    const i = findIndex(lines, (l) => re.test(l), first);
     if (i >= 0) at = i + 1;
   }
   return [...lines.slice(0, at), line, ...lines.slice(at)];

@@ -1,5 +1,8 @@
 // What lineinfile and blockinfile share: read the file (or start empty with `create`), apply a pure
-// edit to its text, and hand the result to the whole-file write decision.
+// edit to its text, and hand the result to the whole-file write decision. A file that is not UTF-8 is
+// edited byte-wise, as Ansible does: one character per byte (latin1) for the file and the arguments'
+// UTF-8 bytes, so every line the edit does not touch keeps its bytes instead of becoming U+FFFD.
+import { isUtf8 } from "node:buffer";
 import { fail, ok, type ModuleContext, type Plan } from "../contract.js";
 import type { AttrArgs } from "./attrs.js";
 import { planFile, readCurrent } from "./write-file.js";
@@ -20,18 +23,25 @@ export interface TextFileArgs extends AttrArgs {
 }
 
 /** Plans an edit of the file at args.path; an absent file is an error unless `create` (or state absent). */
-export async function planTextEdit(ctx: ModuleContext, args: TextFileArgs, edit: (text: string) => Edit | { error: string }): Promise<Plan> {
+export async function planTextEdit<A extends TextFileArgs>(ctx: ModuleContext, args: A, edit: (text: string, args: A) => Edit | { error: string }): Promise<Plan> {
   const current = await readCurrent(ctx, args.path);
   if ("error" in current) return fail(current.error);
   if (!current.stat) {
     if (args.state === "absent") return ok(`${args.path} does not exist`, { path: args.path });
     if (!args.create) return fail(`${args.path} does not exist (set create: true to create it)`);
   }
-  const before = current.content ? current.content.toString("utf8") : "";
-  const result = edit(before);
+  const bytes = current.content ?? Buffer.alloc(0);
+  const encoding = isUtf8(bytes) ? "utf8" : "latin1";
+  const result = edit(bytes.toString(encoding), encoding === "utf8" ? args : asBytes(args));
   if ("error" in result) return fail(result.error);
-  const content = Buffer.from(result.text, "utf8");
+  const content = Buffer.from(result.text, encoding);
   return planFile(ctx, { ...args, dest: args.path, content, upToDate: result.reason, data: { path: args.path } }, current);
+}
+
+/** The arguments with every string turned into its UTF-8 bytes, one character per byte (see above). */
+function asBytes<A extends object>(args: A): A {
+  const entries = Object.entries(args).map(([k, v]) => [k, typeof v === "string" ? Buffer.from(v, "utf8").toString("latin1") : v]);
+  return Object.fromEntries(entries) as A;
 }
 
 /** A file's text as lines without their newlines, and whether the last line had one. */

@@ -34,15 +34,23 @@ export async function readCurrent(ctx: ModuleContext, dest: string): Promise<Cur
   const stat = await ctx.conn.stat(dest, { become: ctx.become });
   if (stat?.type === "directory") return { error: `${dest} is a directory` };
   if (!stat) {
-    const dir = await ctx.conn.stat(path.posix.dirname(dest), { become: ctx.become });
     // In check mode an earlier task may only have pretended to create the directory: report the file as
     // to be created (as Ansible's check mode does); a real run still fails when the directory is missing.
-    if (!dir || dir.type !== "directory") {
+    if (!(await isDirectory(ctx, path.posix.dirname(dest)))) {
       return ctx.check ? { stat: null, content: null } : { error: `destination directory ${path.posix.dirname(dest)} does not exist` };
     }
     return { stat: null, content: null };
   }
   return { stat, content: await ctx.conn.get(dest, { become: ctx.become }) };
+}
+
+/**
+ * True when `dir` is a directory or a symlink to one (`/var/run -> /run`): the directories on the way to
+ * a file are followed, as Ansible does; the file itself never is (its stat does not follow a link).
+ */
+export async function isDirectory(ctx: ModuleContext, dir: string): Promise<boolean> {
+  const stat = await ctx.conn.stat(`${dir.replace(/\/+$/, "")}/.`, { become: ctx.become });
+  return stat?.type === "directory";
 }
 
 /** The sha1 of content, as Ansible registers `checksum`. */
