@@ -1,5 +1,6 @@
-// `gocd-bc lab up | down | status`: prints what the lab did; the exit code is decided in main.ts.
-import { labDown, labStatus, labUp } from "../lab/lab.js";
+// `gocd-bc lab up | down | status | stop | crash | start | reboot | partition | heal`: prints what the lab did; the exit code is decided in main.ts.
+import type { FaultAction } from "../lab/faults.js";
+import { labDown, labFault, labStatus, labUp } from "../lab/lab.js";
 import { labPaths } from "../lab/topology.js";
 
 /** `lab up`: create or repair the lab, then say what happened to each host and where the inventory is. */
@@ -22,6 +23,24 @@ export async function labDownCommand(): Promise<number> {
   return 0;
 }
 
+const FAULT_DONE: Record<FaultAction, [done: string, already: string]> = {
+  stop: ["stopped cleanly (disk kept)", "already stopped"],
+  crash: ["crashed: every process killed at once (disk kept)", "already stopped"],
+  start: ["started from its disk", "already running"],
+  reboot: ["rebooted", "rebooted"],
+  partition: ["partitioned: nothing reaches it or leaves it", "already partitioned"],
+  heal: ["reconnected", "was not partitioned"],
+};
+
+/** `lab stop|crash|start|reboot|partition|heal HOST...`: one line per host. */
+export async function labFaultCommand(action: FaultAction, hosts: string[]): Promise<number> {
+  for (const o of await labFault(action, hosts)) {
+    const [done, already] = FAULT_DONE[action];
+    console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.result === "done" ? done : already}`);
+  }
+  return 0;
+}
+
 /** `lab status`: one line per host; exit 1 when the lab is absent or a host does not answer. */
 export async function labStatusCommand(opts: { json?: boolean }): Promise<number> {
   const hosts = await labStatus();
@@ -31,11 +50,12 @@ export async function labStatusCommand(opts: { json?: boolean }): Promise<number
     return 1;
   }
   if (opts.json) {
-    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, ssh: h.answers, detail: h.detail }));
+    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, state: h.state, init: "sshd", ssh: h.answers, detail: h.detail }));
     console.log(JSON.stringify({ up: true, hosts: rows }));
   } else {
     for (const h of hosts) {
-      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.answers ? "ssh ok" : `ssh FAILED: ${h.detail}`}`);
+      const ssh = h.state !== "running" ? "" : h.answers ? "  ssh ok" : `  ssh FAILED: ${h.detail}`;
+      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.state.padEnd(11)} init sshd${ssh}`);
     }
   }
   return hosts.every((h) => h.answers) ? 0 : 1;

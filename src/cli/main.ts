@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The command line: parses arguments, calls one command, and is the only place that exits the process.
 import { Command, InvalidArgumentError } from "commander";
-import { labDownCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
+import { labDownCommand, labFaultCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
 import { exitCodeOf } from "./exit-codes.js";
 import { driftCommand, provisionCommand } from "./provision.js";
 import { runCommand } from "./run.js";
@@ -69,6 +69,17 @@ function program(setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await labUpCommand(opts)));
   lab.command("down").description("remove every namespace, process, mount, bridge and file the lab made")
     .action(async () => setExit(await labDownCommand()));
+  const faults = [
+    ["stop", "a clean shutdown: services stopped in order, then the host; its disk is kept"],
+    ["crash", "a power cut: every process of the host killed at once; its disk is kept"],
+    ["start", "boot stopped or crashed hosts from their disks; what they enabled starts"],
+    ["reboot", "stop, then start"],
+    ["partition", "cut the hosts off the network: they keep running, no packet reaches or leaves them"],
+    ["heal", "reconnect partitioned hosts"],
+  ] as const;
+  for (const [action, what] of faults) {
+    lab.command(`${action} <hosts...>`).description(what).action(async (hosts: string[]) => setExit(await labFaultCommand(action, hosts)));
+  }
   lab.command("status").description("each host, its address, and whether it answers over SSH")
     .option("--json", "machine-readable output")
     .action(async (opts) => setExit(await labStatusCommand(opts)));

@@ -3,17 +3,27 @@
 import { LAB_APT_MOUNT } from "./topology.js";
 
 /**
- * Arguments: HOST_DIR NAME APT_REPO HOSTS_FILE. HOST_DIR holds rw/ and merged/ (empty mount points),
- * the host key and authorized_keys. The root is an overlay of the controller's `/` whose writable layer
- * is a tmpfs private to this host; sshd ends up as PID 1 and reaps every orphan (postgres, keepalived).
+ * Arguments: HOST_DIR NAME APT_REPO HOSTS_FILE. HOST_DIR holds disk/ (the host's writable layer, on the
+ * controller's disk, so it outlives the host: a crashed or stopped host boots again with its files),
+ * merged/ (an empty mount point), the host key and authorized_keys. The root is an overlay of the
+ * controller's `/` over that layer. A host's first boot removes every boot link of the packages it shares
+ * with the controller (S links become K links, as `update-rc.d disable` leaves them), so a new host runs
+ * nothing but sshd; on every boot, what the host itself enabled
+ * (its /etc/rc2.d S links) starts in the background, and sshd is PID 1, reaping every orphan.
  */
 export const BOOT_SCRIPT = `#!/bin/sh
 set -eu
 H="$1"; NAME="$2"; REPO="$3"; HOSTS_FILE="$4"
 M="$H/merged"
-mount -t tmpfs -o mode=0755 gocd-bc-lab-rw "$H/rw"
-mkdir -p "$H/rw/upper" "$H/rw/work"
-mount -t overlay gocd-bc-lab-root -o "lowerdir=/,upperdir=$H/rw/upper,workdir=$H/rw/work" "$M"
+D="$H/disk"
+first=0
+[ -d "$D/upper" ] || first=1
+mkdir -p "$D/upper" "$D/work"
+# Just after a crash the dead host's mount may still hold the layer for a moment: retry briefly.
+i=0
+until mount -t overlay gocd-bc-lab-root -o "lowerdir=/,upperdir=$D/upper,workdir=$D/work" "$M" 2>/dev/null; do
+  i=$((i + 1)); [ "$i" -lt 100 ] || { echo "cannot mount the root overlay of $NAME" >&2; exit 1; }; sleep 0.05
+done
 mount -t proc proc "$M/proc"
 mount --rbind /dev "$M/dev"
 mount -t sysfs sysfs "$M/sys"
@@ -31,5 +41,9 @@ install -m 0600 "$H/ssh_host_ed25519_key" "$M/etc/ssh/ssh_host_ed25519_key"
 install -m 0644 "$H/ssh_host_ed25519_key.pub" "$M/etc/ssh/ssh_host_ed25519_key.pub"
 install -m 0600 "$H/authorized_keys" "$M/root/.ssh/authorized_keys"
 chmod 0700 "$M/root/.ssh"
-exec chroot "$M" /usr/sbin/sshd -D -E /var/log/sshd.log -o HostKey=/etc/ssh/ssh_host_ed25519_key -o MaxStartups=100:30:200 -o MaxSessions=64
+if [ "$first" = 1 ]; then
+  for l in "$M"/etc/rc[2-5].d/S*; do if [ -L "$l" ]; then mv "$l" "$(dirname "$l")/K$(basename "$l" | cut -c2-)"; fi; done
+fi
+exec chroot "$M" /bin/sh -c '(for s in /etc/rc2.d/S*; do if [ -x "$s" ]; then "$s" start; fi; done) </dev/null >/var/log/lab-boot.log 2>&1 &
+exec /usr/sbin/sshd -D -E /var/log/sshd.log -o HostKey=/etc/ssh/ssh_host_ed25519_key -o MaxStartups=100:30:200 -o MaxSessions=64'
 `;

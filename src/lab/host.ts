@@ -1,6 +1,6 @@
 // Boots, probes and stops one lab host: a namespace with sshd as its first process.
 import { spawn } from "node:child_process";
-import { mkdir, copyFile, open } from "node:fs/promises";
+import { copyFile, mkdir, open, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { ensureKeyPair, hostKeyFile } from "./keys.js";
@@ -56,6 +56,15 @@ export async function probeHost(host: LabHost): Promise<HostState> {
   return { kind: "running" };
 }
 
+/** The controller's PID of the host's first process (PID 1 inside its PID namespace), if it runs. */
+export async function hostInitPid(host: LabHost): Promise<number | undefined> {
+  for (const pid of await netnsPids(netnsName(host))) {
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+    if (/^NSpid:\s+\d+\s+1$/m.test(status)) return pid;
+  }
+  return undefined;
+}
+
 /** Remove whatever is left of a host: its processes (and with them its mounts), namespace and veth. */
 export async function destroyHost(host: LabHost): Promise<void> {
   await destroyNetns(netnsName(host));
@@ -64,7 +73,6 @@ export async function destroyHost(host: LabHost): Promise<void> {
 
 /** Create a host from nothing: network, keys, then the boot script detached in its own namespaces. */
 export async function bootHost(host: LabHost, ctx: BootContext): Promise<void> {
-  await mkdir(path.join(ctx.hostDir, "rw"), { recursive: true });
   await mkdir(path.join(ctx.hostDir, "merged"), { recursive: true });
   await ensureKeyPair(hostKeyFile(ctx.hostDir), `lab host key ${host.name}`);
   await copyFile(ctx.clientPublicKey, path.join(ctx.hostDir, "authorized_keys"));

@@ -8,6 +8,7 @@ import { ensureKeyPair, knownHostsLine, writeAtomic } from "./keys.js";
 import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } from "./network.js";
 import { renderInventory } from "./inventory-file.js";
 import { BOOT_SCRIPT } from "./boot-script.js";
+import { applyFault, isPartitioned, type FaultAction, type FaultOutcome } from "./faults.js";
 import { buildStandinRepo } from "./standin-packages.js";
 import { preflight } from "./preflight.js";
 import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
@@ -18,7 +19,7 @@ const MARKER = ".gocd-bc-lab";
 const BOOT_PARALLELISM = 8;
 
 /** What `up` did to each host. */
-export type HostOutcome = { host: LabHost; action: "kept" | "created" | "repaired"; why?: string };
+export type HostOutcome = { host: LabHost; action: "kept" | "created" | "started" | "repaired"; why?: string };
 
 /** The lab's record of itself, read by `status` and by a later `up`. */
 interface LabState {
@@ -43,13 +44,28 @@ function hostsFile(hosts: readonly LabHost[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** Bring one host to running: keep it when it answers, rebuild it from scratch otherwise. */
+/** How to boot each host: its folder (with its disk) and the files every host shares. */
+function bootContext(paths: ReturnType<typeof labPaths>): (h: LabHost) => BootContext {
+  return (h) => ({
+    hostDir: paths.hostDir(h.name), bootScript: path.join(paths.root, "boot.sh"), aptRepo: paths.aptRepo,
+    hostsFile: path.join(paths.root, "etc-hosts"), clientPublicKey: paths.publicKey,
+  });
+}
+
+/** Bring one host to running: keep it when it answers, reconnect it when partitioned, boot it (from its
+ * disk, which a stopped or crashed host keeps) otherwise. */
 async function ensureHost(host: LabHost, ctx: (h: LabHost) => BootContext): Promise<HostOutcome> {
+  if (await isPartitioned(host)) {
+    await applyFault("heal", host, ctx(host));
+    return { host, action: "repaired", why: "it was partitioned" };
+  }
   const state = await probeHost(host);
   if (state.kind === "running") return { host, action: "kept" };
+  const hadDisk = existsSync(path.join(ctx(host).hostDir, "disk"));
   await destroyHost(host); // also clears a stale veth left by an interrupted boot
   await bootHost(host, ctx(host));
-  return state.kind === "broken" ? { host, action: "repaired", why: state.why } : { host, action: "created" };
+  if (state.kind === "broken") return { host, action: "repaired", why: state.why };
+  return { host, action: hadDisk ? "started" : "created" };
 }
 
 /** Create (or repair) the lab; `extra` sets the number of bench hosts, or keeps the current number. */
@@ -62,16 +78,12 @@ export async function labUp(opts: { extra?: number } = {}): Promise<HostOutcome[
   const hosts = labHosts(extra);
   await ensureKeyPair(paths.privateKey, "gocd-bc lab");
   await buildStandinRepo(paths.aptRepo);
-  const bootScript = path.join(paths.root, "boot.sh");
-  await writeAtomic(bootScript, BOOT_SCRIPT, 0o755);
-  const etcHosts = path.join(paths.root, "etc-hosts");
-  await writeAtomic(etcHosts, hostsFile(hosts));
+  await writeAtomic(path.join(paths.root, "boot.sh"), BOOT_SCRIPT, 0o755);
+  await writeAtomic(path.join(paths.root, "etc-hosts"), hostsFile(hosts));
   await ensureBridge();
   const wanted = new Set(hosts.map(netnsName));
   for (const ns of await listLabNetns()) if (!wanted.has(ns)) await destroyNetns(ns);
-  const ctx = (h: LabHost): BootContext => ({
-    hostDir: paths.hostDir(h.name), bootScript, aptRepo: paths.aptRepo, hostsFile: etcHosts, clientPublicKey: paths.publicKey,
-  });
+  const ctx = bootContext(paths);
   const outcomes = await mapLimit(hosts, BOOT_PARALLELISM, (h) => ensureHost(h, ctx));
   const silent = (await mapLimit(hosts, 16, async (h) => ((await waitForSsh(h.ip, 30_000)) ? null : h))).filter(Boolean);
   if (silent.length) {
@@ -101,8 +113,25 @@ export async function labDown(): Promise<{ removedHosts: number }> {
   return { removedHosts: namespaces.length };
 }
 
+/** Applies a fault action to the named hosts, in parallel; an unknown name is refused before anything. */
+export async function labFault(action: FaultAction, names: readonly string[]): Promise<FaultOutcome[]> {
+  await preflight({ needTools: false });
+  const paths = labPaths();
+  const state = await readState(paths.root);
+  if (!state) throw new LabError("there is no lab: run `gocd-bc lab up` first");
+  const all = labHosts(state.extraHosts);
+  const unknown = names.filter((n) => !all.some((h) => h.name === n));
+  if (unknown.length) throw new LabError(`no lab host ${unknown.join(", ")}; the hosts are ${all.map((h) => h.name).join(", ")}`);
+  if (names.length === 0) throw new LabError(`lab ${action} needs at least one host: ${all.map((h) => h.name).join(", ")}`);
+  const ctx = bootContext(paths);
+  return mapLimit(all.filter((h) => names.includes(h.name)), BOOT_PARALLELISM, (h) => applyFault(action, h, ctx(h)));
+}
+
+/** A host's condition for `lab status`: running, stopped (its disk kept) or partitioned. */
+export type LabHostState = "running" | "stopped" | "partitioned";
+
 /** One host's line in `lab status`. */
-export type HostStatus = { host: LabHost; answers: boolean; detail: string };
+export type HostStatus = { host: LabHost; state: LabHostState; answers: boolean; detail: string };
 
 /** Log in to every host with the lab key and strict host-key checking, as the runner will. */
 export async function labStatus(): Promise<HostStatus[] | undefined> {
@@ -110,15 +139,17 @@ export async function labStatus(): Promise<HostStatus[] | undefined> {
   const paths = labPaths();
   const state = await readState(paths.root);
   if (!state) return undefined;
-  return mapLimit(labHosts(state.extraHosts), 16, async (host) => {
+  return mapLimit(labHosts(state.extraHosts), 16, async (host): Promise<HostStatus> => {
+    if (!existsSync(`/run/netns/${netnsName(host)}`)) return { host, state: "stopped", answers: false, detail: "stopped" };
+    if (await isPartitioned(host)) return { host, state: "partitioned", answers: false, detail: "partitioned" };
     try {
       const out = await run("ssh", [
         "-i", paths.privateKey, "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes",
         "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", `root@${host.ip}`, "hostname",
       ], { timeoutMs: 10_000 });
-      return { host, answers: out.trim() === host.name, detail: `hostname ${out.trim()}` };
+      return { host, state: "running", answers: out.trim() === host.name, detail: `hostname ${out.trim()}` };
     } catch (err) {
-      return { host, answers: false, detail: (err as Error).message.split("\n").pop() ?? "" };
+      return { host, state: "running", answers: false, detail: (err as Error).message.split("\n").pop() ?? "" };
     }
   });
 }

@@ -34,7 +34,8 @@ function readInventory(): void {
 
 const HOSTS = ["gocd-primary", "gocd-standby", "db-primary", "db-standby", "share", "agent1"] as const;
 // What provisioning manages, as an operator would check a host was left alone: every file's content,
-// inode, mtime, mode and owner (the config sync's status file aside: the loop writes it on its own), the
+// inode, mtime, mode and owner (the config sync's status file and the work directory of a pull under way
+// aside: the loop makes them on its own), the
 // start time of every long-running service process, and PostgreSQL's settings with its start and last
 // configuration load times (a reload changes the latter).
 const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/go-agent/wrapper-config", "/etc/default",
@@ -43,7 +44,7 @@ const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/g
   "/var/lib/postgresql/15/main/standby.signal", "/etc/ssh/sshd_config.d", "/etc/ssh/gocd-bc-authorized-keys", "/etc/passwd", "/etc/group"];
 const PIDFILES = ["/run/keepalived.pid", "/run/go-server.pid", "/run/go-agent.pid", "/run/gocd-bc-config-sync.pid"];
 async function hostState(h: string): Promise<string> {
-  const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -print0; done | sort -z | ` +
+  const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
     `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
   const started = `for f in ${PIDFILES.join(" ")}; do [ -f "$f" ] && p=$(cat "$f") && [ -d /proc/$p ] && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
     "for p in $(pgrep -x sshfs; head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null); do echo \"pid $(cut -d' ' -f2,22 /proc/$p/stat)\"; done; true";

@@ -139,30 +139,28 @@ describe("file scripts", () => {
 
 describe("the put script, run by a real shell", () => {
   const run = (dest: string, size: number, stdin: string) => spawnSync("sh", ["-c", putFromStdinCommand(dest, { mode: 0o640 }, size).toShell()], { input: stdin });
-
-  it("installs the file when all of its bytes arrived", () => {
+  const inTempDir = (test: (dir: string) => void) => () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gbc-put-"));
     try {
-      assert.equal(run(path.join(dir, "f"), 5, "hello").status, 0);
-      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "hello");
-      assert.deepEqual(readdirSync(dir), ["f"]);
+      test(dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  };
+
+  it("installs the file when all of its bytes arrived", inTempDir((dir) => {
+    assert.equal(run(path.join(dir, "f"), 5, "hello").status, 0);
+    assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "hello");
+    assert.deepEqual(readdirSync(dir), ["f"]);
+  }));
 
   // What a connection cut mid-transfer (Ctrl-C) looks like to the script: stdin ends early.
-  it("installs nothing, and leaves no temporary file, when stdin ended early", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "gbc-put-"));
-    try {
-      writeFileSync(path.join(dir, "f"), "old content");
-      assert.notEqual(run(path.join(dir, "f"), 10, "hel").status, 0);
-      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "old content");
-      assert.deepEqual(readdirSync(dir), ["f"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it("installs nothing, and leaves no temporary file, when stdin ended early", inTempDir((dir) => {
+    writeFileSync(path.join(dir, "f"), "old content");
+    assert.notEqual(run(path.join(dir, "f"), 10, "hel").status, 0);
+    assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "old content");
+    assert.deepEqual(readdirSync(dir), ["f"]);
+  }));
 });
 
 describe("parseStat", () => {
