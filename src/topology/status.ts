@@ -7,6 +7,8 @@ import { serverFields, type HostResults } from "./facts.js";
 /** One GoCD server as status shows it. */
 export interface ServerStatus {
   readonly host: string;
+  /** Why the host could not be read, when it could not: nothing else about it is known then. */
+  readonly unreachable?: string;
   readonly role: "active" | "standby" | "unknown";
   readonly running: boolean;
   readonly holdsVip: boolean;
@@ -18,6 +20,8 @@ export interface ServerStatus {
 /** One database host as status shows it. */
 export interface DatabaseStatus {
   readonly host: string;
+  /** Why the host could not be read, when it could not. */
+  readonly unreachable?: string;
   readonly role: "primary" | "standby" | "stopped" | "unknown";
   readonly replication: readonly { client: string; state: string; lagBytes: number | null; lagSeconds: number | null }[];
 }
@@ -38,10 +42,23 @@ function fieldsOf(text: string): Record<string, string> {
   return Object.fromEntries(text.split(";").filter((p) => p.includes("=")).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
 }
 
+/** Why a host could not be read (its first unreachable result), or undefined when it answered. A host
+ * that was never reached has no result at all: that is unreachable too, never "stopped". */
+function unreachableWhy(results: HostResults, host: string): string | undefined {
+  const mine = results.get(host);
+  if (!mine || mine.size === 0) return "no answer";
+  for (const r of mine.values()) if (r.status === "unreachable") return r.error;
+  return undefined;
+}
+
 function serverStatus(host: string, results: HostResults, topology: Topology): ServerStatus {
   const f = serverFields(results.get(host));
   const role = topology.kind !== "decided" ? "unknown" : topology.roles.gocdActive === host ? "active" : "standby";
-  return { host, role, running: f.get("running") === "yes", holdsVip: f.get("vip") === "yes", shareMounted: f.get("share") === "mounted", sync: fieldsOf(f.get("sync") ?? "") };
+  const unreachable = unreachableWhy(results, host);
+  return {
+    host, role, ...(unreachable !== undefined ? { unreachable } : {}),
+    running: f.get("running") === "yes", holdsVip: f.get("vip") === "yes", shareMounted: f.get("share") === "mounted", sync: fieldsOf(f.get("sync") ?? ""),
+  };
 }
 
 function databaseStatus(host: string, results: HostResults): DatabaseStatus {
@@ -52,7 +69,8 @@ function databaseStatus(host: string, results: HostResults): DatabaseStatus {
   const replication = (pg?.replication ?? []).map((r) => ({
     client: String(r.client_addr ?? r.application_name ?? ""), state: String(r.state ?? ""), lagBytes: num(r.lag_bytes), lagSeconds: num(r.replay_lag_seconds),
   }));
-  return { host, role, replication };
+  const unreachable = unreachableWhy(results, host);
+  return { host, role: unreachable !== undefined ? "unknown" : role, ...(unreachable !== undefined ? { unreachable } : {}), replication };
 }
 
 function agentsFrom(results: HostResults, active: string | undefined): PairStatus["agents"] {
@@ -68,7 +86,13 @@ function agentsFrom(results: HostResults, active: string | undefined): PairStatu
 
 /** What an operator should look at, from the model. */
 function problemsOf(topology: Topology, servers: readonly ServerStatus[], dbs: readonly DatabaseStatus[]): string[] {
-  if (topology.kind !== "decided") return [...topology.reasons];
+  const lost = [...servers, ...dbs].flatMap((h) => (h.unreachable !== undefined ? [`${h.host} is unreachable: ${h.unreachable}`] : []));
+  if (topology.kind !== "decided") return [...lost, ...topology.reasons];
+  return [...lost, ...decidedProblems(topology, servers.filter((s) => s.unreachable === undefined), dbs)];
+}
+
+/** The problems of a decided pair, from the hosts that answered. */
+function decidedProblems(topology: Extract<Topology, { kind: "decided" }>, servers: readonly ServerStatus[], dbs: readonly DatabaseStatus[]): string[] {
   const out: string[] = [];
   const active = servers.find((s) => s.role === "active");
   const standby = servers.find((s) => s.role === "standby");
@@ -100,6 +124,10 @@ export function formatStatus(status: PairStatus): string {
   const s = escapeDeep(status);
   const lines = ["GoCD servers"];
   for (const v of s.servers) {
+    if (v.unreachable !== undefined) {
+      lines.push(`  ${v.role.padEnd(8)} ${v.host.padEnd(16)} unreachable: ${v.unreachable}`);
+      continue;
+    }
     const facts = [v.running ? "running" : "stopped", v.holdsVip ? "holds the VIP" : "", v.shareMounted ? "share mounted" : "share NOT mounted"];
     if (v.role === "standby") facts.push(v.sync.last_ok ? `config synced ${v.sync.last_ok} (last change ${v.sync.last_change || "never"})` : "config never synced");
     lines.push(`  ${v.role.padEnd(8)} ${v.host.padEnd(16)} ${facts.filter(Boolean).join(", ")}`);
@@ -107,7 +135,7 @@ export function formatStatus(status: PairStatus): string {
   lines.push("databases");
   for (const d of s.databases) {
     const repl = d.replication.map((r) => `to ${r.client}: ${r.state}, lag ${bytes(r.lagBytes)}, ${secs(r.lagSeconds)}`).join("; ");
-    lines.push(`  ${d.role.padEnd(8)} ${d.host.padEnd(16)} ${repl}`.trimEnd());
+    lines.push(`  ${d.role.padEnd(8)} ${d.host.padEnd(16)} ${d.unreachable !== undefined ? `unreachable: ${d.unreachable}` : repl}`.trimEnd());
   }
   lines.push(`agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`);
   lines.push(...(s.problems.length ? ["problems:", ...s.problems.map((p) => `  - ${p}`)] : ["healthy"]));

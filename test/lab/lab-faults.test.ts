@@ -64,6 +64,10 @@ describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrenc
     const row = (JSON.parse(status.stdout) as { hosts: { name: string; state: string; init: string }[] }).hosts.find((h) => h.name === DB);
     assert.deepEqual(row && { state: row.state, init: row.init }, { state: "stopped", init: "sshd" });
     assert.equal((await sh(DB, "true")).code, 255, "the crashed host still answers");
+    // gocd-bc status names the lost host as unreachable, never as a stopped database.
+    const pair = await cli(["status", "-i", labPaths().inventory]);
+    assert.match(pair.stdout, /^ +unknown +db-primary +unreachable: .+$/m, told(pair));
+    assert.match(pair.stdout, /db-primary is unreachable: /);
     const started = await cli(["lab", "start", DB]);
     assert.equal(started.code, 0, told(started));
     assert.ok(await eventually(pgUp, 20_000), "PostgreSQL did not come back after the crash");

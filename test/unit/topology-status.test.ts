@@ -65,3 +65,20 @@ test("text from hosts and agents cannot forge a line of the screen or steer the 
   assert.match(text, /\(last change \\x1b\[2K\\rok\\x07\)/);
   assert.match(text, /agents connected: 1 \(agent1\n    healthy\\x1b\[2J Idle\)/);
 });
+
+test("a host that cannot be reached says so, never stopped or unmounted", () => {
+  const r = new Map(results("last_ok=2026-11-26T15:00:00Z;"));
+  const lost: TaskResult = { status: "unreachable", error: "cannot connect to go-b: connect ETIMEDOUT 198.18.0.12:22", data: {} };
+  r.set("go-b", new Map([["server state", lost]]));
+  r.set("db-b", new Map());
+  const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  const text = formatStatus(s);
+  assert.match(text, /standby\s+go-b\s+unreachable: cannot connect to go-b: connect ETIMEDOUT 198\.18\.0\.12:22$/m);
+  assert.doesNotMatch(text, /go-b\s+stopped|share NOT mounted/);
+  assert.match(text, /unknown\s+db-b\s+unreachable: no answer$/m);
+  assert.deepEqual(s.problems.slice(0, 2), [
+    "go-b is unreachable: cannot connect to go-b: connect ETIMEDOUT 198.18.0.12:22",
+    "db-b is unreachable: no answer",
+  ]);
+  assert.ok(!s.problems.some((p) => /share is not mounted on go-b|never been synced/.test(p)), s.problems.join("; "));
+});
