@@ -1,12 +1,13 @@
 // `gocd-bc lab up | down | status | stop | crash | start | reboot | partition | heal`: prints what the lab did; the exit code is decided in main.ts.
 import type { FaultAction } from "../lab/faults.js";
+import type { LabInit } from "../lab/host.js";
 import { labDown, labFault, labStatus, labUp } from "../lab/lab.js";
 import { labPaths } from "../lab/topology.js";
 
 /** `lab up`: create or repair the lab, then say what happened to each host and where the inventory is. */
-export async function labUpCommand(opts: { hosts?: number }): Promise<number> {
+export async function labUpCommand(opts: { hosts?: number; init?: LabInit }): Promise<number> {
   const started = Date.now();
-  const outcomes = await labUp({ extra: opts.hosts });
+  const outcomes = await labUp({ extra: opts.hosts, init: opts.init });
   for (const o of outcomes) {
     const why = o.why ? ` (${o.why})` : "";
     console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.action}${why}`);
@@ -50,12 +51,12 @@ export async function labStatusCommand(opts: { json?: boolean }): Promise<number
     return 1;
   }
   if (opts.json) {
-    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, state: h.state, init: "sshd", ssh: h.answers, detail: h.detail }));
+    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, state: h.state, init: h.init, ssh: h.answers, detail: h.detail }));
     console.log(JSON.stringify({ up: true, hosts: rows }));
   } else {
     for (const h of hosts) {
       const ssh = h.state !== "running" ? "" : h.answers ? "  ssh ok" : `  ssh FAILED: ${h.detail}`;
-      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.state.padEnd(11)} init sshd${ssh}`);
+      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.state.padEnd(11)} init ${h.init.padEnd(7)}${ssh}`.trimEnd());
     }
   }
   return hosts.every((h) => h.answers) ? 0 : 1;

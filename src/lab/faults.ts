@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { LabError, run } from "./exec.js";
 import { bootHost, destroyHost, hostInitPid, waitForSsh, type BootContext } from "./host.js";
-import { netnsName, vethName } from "./network.js";
+import { netnsName, netnsPids, vethName } from "./network.js";
 import { LAB_NET, type LabHost } from "./topology.js";
 
 /** What can be done to a host. */
@@ -36,15 +36,23 @@ export async function isPartitioned(host: LabHost): Promise<boolean> {
 }
 
 /** A clean shutdown: services stopped in order, processes ended, then the namespace removed. Disk kept. */
-async function stop(host: LabHost): Promise<FaultOutcome["result"]> {
+async function stop(host: LabHost, ctx: BootContext): Promise<FaultOutcome["result"]> {
   if (!(await isRunning(host))) return "already";
   const pid = await hostInitPid(host);
   if (pid !== undefined) {
-    await run("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "/bin/sh", "-c", SHUTDOWN], { timeoutMs: 120_000 })
-      .catch(() => undefined); // whatever did not end in time goes with the power
+    const inside = ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w"];
+    // systemd stops its units in order and ends the host itself; an sshd host gets the same by hand.
+    const shutdown = ctx.init === "systemd" ? ["/bin/systemctl", "poweroff"] : ["/bin/sh", "-c", SHUTDOWN];
+    await run("nsenter", [...inside, ...shutdown], { timeoutMs: 120_000 }).catch(() => undefined);
+    if (ctx.init === "systemd") await waitUntil(async () => (await netnsPids(netnsName(host))).length === 0, 60_000);
   }
-  await destroyHost(host);
+  await destroyHost(host); // whatever did not end in time goes with the power
   return "done";
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !(await probe())) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** A power cut: every process of the host killed at once (SIGKILL), its disk left as it was. */
@@ -80,11 +88,11 @@ async function heal(host: LabHost): Promise<FaultOutcome["result"]> {
 export async function applyFault(action: FaultAction, host: LabHost, ctx: BootContext): Promise<FaultOutcome> {
   const result = await (async () => {
     switch (action) {
-      case "stop": return stop(host);
+      case "stop": return stop(host, ctx);
       case "crash": return crash(host);
       case "start": return start(host, ctx);
       case "reboot": {
-        await stop(host);
+        await stop(host, ctx);
         return start(host, ctx);
       }
       case "partition": return partition(host);

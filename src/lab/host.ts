@@ -1,6 +1,7 @@
 // Boots, probes and stops one lab host: a namespace with sshd as its first process.
 import { spawn } from "node:child_process";
-import { copyFile, mkdir, open, readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, open, readdir, readFile, rmdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { ensureKeyPair, hostKeyFile } from "./keys.js";
@@ -8,9 +9,13 @@ import { createHostNetwork, destroyNetns, netnsName, netnsPids, vethName } from 
 import { run, succeeds } from "./exec.js";
 import type { LabHost } from "./topology.js";
 
-/** What the lab needs to know to boot a host: its folder, the boot script, the repo and the shared files. */
+/** What a lab host runs as PID 1: sshd alone (light: the bench's 50 hosts), or systemd. */
+export type LabInit = "sshd" | "systemd";
+
+/** What the lab needs to know to boot a host: its folder, init, the boot script, the repo and the shared files. */
 export interface BootContext {
   readonly hostDir: string;
+  readonly init: LabInit;
   readonly bootScript: string;
   readonly aptRepo: string;
   readonly hostsFile: string;
@@ -65,10 +70,32 @@ export async function hostInitPid(host: LabHost): Promise<number | undefined> {
   return undefined;
 }
 
-/** Remove whatever is left of a host: its processes (and with them its mounts), namespace and veth. */
+/** The cgroup (in the controller's cgroup2 hierarchy) that a systemd host's namespace is rooted in. */
+export function cgroupDir(host: LabHost): string {
+  return path.join(LAB_CGROUP_ROOT, host.name);
+}
+
+/** Where the lab's cgroups live: `down` removes this whole subtree. */
+export const LAB_CGROUP_ROOT = "/sys/fs/cgroup/unified/gocd-bc-lab";
+
+/** Removes a cgroup subtree, deepest first (systemd makes slices and scopes under its root). */
+export async function removeCgroup(dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await removeCgroup(path.join(dir, entry.name));
+  }
+  // Busy only while its last processes die, which takes a moment after SIGKILL.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await rmdir(dir).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Remove whatever is left of a host: its processes (and with them its mounts), namespace, veth and cgroup. */
 export async function destroyHost(host: LabHost): Promise<void> {
   await destroyNetns(netnsName(host));
   if (await succeeds("ip", ["link", "show", vethName(host)])) await run("ip", ["link", "del", vethName(host)]);
+  await removeCgroup(cgroupDir(host));
 }
 
 /** Create a host from nothing: network, keys, then the boot script detached in its own namespaces. */
@@ -78,9 +105,15 @@ export async function bootHost(host: LabHost, ctx: BootContext): Promise<void> {
   await copyFile(ctx.clientPublicKey, path.join(ctx.hostDir, "authorized_keys"));
   await createHostNetwork(host);
   const log = await open(path.join(ctx.hostDir, "boot.log"), "w");
-  const args = ["netns", "exec", netnsName(host), "unshare", "--mount", "--ipc", "--pid", "--uts", "--fork",
-    "--propagation", "private", "sh", ctx.bootScript, ctx.hostDir, host.name, ctx.aptRepo, ctx.hostsFile];
-  const child = spawn("ip", args, { detached: true, stdio: ["ignore", log.fd, log.fd] });
+  const unshare = ["unshare", "--mount", "--ipc", "--pid", "--uts", ...(ctx.init === "systemd" ? ["--cgroup"] : []), "--fork",
+    "--propagation", "private", "sh", ctx.bootScript, ctx.hostDir, host.name, ctx.aptRepo, ctx.hostsFile, ctx.init];
+  // systemd needs a cgroup of its own as the root of its cgroup namespace: entered before the netns,
+  // since `ip netns exec` remounts /sys.
+  const inCgroup = ['mkdir -p "$1" && echo $$ > "$1/cgroup.procs" && shift && exec "$@"', "enter-cgroup", cgroupDir(host)];
+  const [file, args] = ctx.init === "systemd"
+    ? ["sh", ["-c", ...inCgroup, "ip", "netns", "exec", netnsName(host), ...unshare]]
+    : ["ip", ["netns", "exec", netnsName(host), ...unshare]];
+  const child = spawn(file, args, { detached: true, stdio: ["ignore", log.fd, log.fd] });
   child.unref();
   await log.close();
 }

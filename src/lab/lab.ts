@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mapLimit, run, succeeds, LabError } from "./exec.js";
-import { bootHost, destroyHost, probeHost, waitForSsh, type BootContext } from "./host.js";
+import { bootHost, destroyHost, LAB_CGROUP_ROOT, probeHost, removeCgroup, waitForSsh, type BootContext, type LabInit } from "./host.js";
 import { ensureKeyPair, knownHostsLine, writeAtomic } from "./keys.js";
 import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } from "./network.js";
 import { renderInventory } from "./inventory-file.js";
@@ -24,6 +24,13 @@ export type HostOutcome = { host: LabHost; action: "kept" | "created" | "started
 /** The lab's record of itself, read by `status` and by a later `up`. */
 interface LabState {
   extraHosts: number;
+  /** What the core hosts run as PID 1 (bench hosts always run sshd alone); sshd when unrecorded. */
+  init?: LabInit;
+}
+
+/** What a host of this lab runs as PID 1. */
+export function initOf(host: LabHost, coreInit: LabInit): LabInit {
+  return CORE_HOSTS.some((h) => h.name === host.name) ? coreInit : "sshd";
 }
 
 /** All hosts of a lab with `extra` bench hosts. */
@@ -45,9 +52,9 @@ function hostsFile(hosts: readonly LabHost[]): string {
 }
 
 /** How to boot each host: its folder (with its disk) and the files every host shares. */
-function bootContext(paths: ReturnType<typeof labPaths>): (h: LabHost) => BootContext {
+function bootContext(paths: ReturnType<typeof labPaths>, coreInit: LabInit): (h: LabHost) => BootContext {
   return (h) => ({
-    hostDir: paths.hostDir(h.name), bootScript: path.join(paths.root, "boot.sh"), aptRepo: paths.aptRepo,
+    hostDir: paths.hostDir(h.name), init: initOf(h, coreInit), bootScript: path.join(paths.root, "boot.sh"), aptRepo: paths.aptRepo,
     hostsFile: path.join(paths.root, "etc-hosts"), clientPublicKey: paths.publicKey,
   });
 }
@@ -69,12 +76,17 @@ async function ensureHost(host: LabHost, ctx: (h: LabHost) => BootContext): Prom
 }
 
 /** Create (or repair) the lab; `extra` sets the number of bench hosts, or keeps the current number. */
-export async function labUp(opts: { extra?: number } = {}): Promise<HostOutcome[]> {
+export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Promise<HostOutcome[]> {
   await preflight();
   const paths = labPaths();
+  const before = await readState(paths.root);
+  const init = opts.init ?? before?.init ?? "sshd";
+  if (before && (before.init ?? "sshd") !== init && existsSync(path.join(paths.root, "ready"))) {
+    throw new LabError(`the lab's hosts run ${before.init ?? "sshd"}: run \`gocd-bc lab down\` before \`lab up --init ${init}\``);
+  }
   await mkdir(paths.hostsDir, { recursive: true });
   await writeFile(path.join(paths.root, MARKER), "made by gocd-bc lab up\n");
-  const extra = opts.extra ?? (await readState(paths.root))?.extraHosts ?? 0;
+  const extra = opts.extra ?? before?.extraHosts ?? 0;
   const hosts = labHosts(extra);
   await ensureKeyPair(paths.privateKey, "gocd-bc lab");
   await buildStandinRepo(paths.aptRepo);
@@ -83,7 +95,7 @@ export async function labUp(opts: { extra?: number } = {}): Promise<HostOutcome[
   await ensureBridge();
   const wanted = new Set(hosts.map(netnsName));
   for (const ns of await listLabNetns()) if (!wanted.has(ns)) await destroyNetns(ns);
-  const ctx = bootContext(paths);
+  const ctx = bootContext(paths, init);
   const outcomes = await mapLimit(hosts, BOOT_PARALLELISM, (h) => ensureHost(h, ctx));
   const silent = (await mapLimit(hosts, 16, async (h) => ((await waitForSsh(h.ip, 30_000)) ? null : h))).filter(Boolean);
   if (silent.length) {
@@ -93,7 +105,7 @@ export async function labUp(opts: { extra?: number } = {}): Promise<HostOutcome[
   const known = await Promise.all(hosts.map((h) => knownHostsLine(h, paths.hostDir(h.name))));
   await writeAtomic(paths.knownHosts, known.join("\n") + "\n");
   await writeAtomic(paths.inventory, renderInventory(hosts, paths));
-  await writeAtomic(path.join(paths.root, "state.json"), JSON.stringify({ extraHosts: extra } satisfies LabState) + "\n");
+  await writeAtomic(path.join(paths.root, "state.json"), JSON.stringify({ extraHosts: extra, init } satisfies LabState) + "\n");
   await writeFile(path.join(paths.root, "ready"), new Date().toISOString() + "\n");
   return outcomes;
 }
@@ -108,6 +120,7 @@ export async function labDown(): Promise<{ removedHosts: number }> {
     if (name) await succeeds("ip", ["link", "del", name]); // may vanish by itself with its namespace
   }
   await removeBridge();
+  await removeCgroup(LAB_CGROUP_ROOT);
   const root = labPaths().root;
   if (existsSync(path.join(root, MARKER))) await rm(root, { recursive: true, force: true });
   return { removedHosts: namespaces.length };
@@ -123,7 +136,7 @@ export async function labFault(action: FaultAction, names: readonly string[]): P
   const unknown = names.filter((n) => !all.some((h) => h.name === n));
   if (unknown.length) throw new LabError(`no lab host ${unknown.join(", ")}; the hosts are ${all.map((h) => h.name).join(", ")}`);
   if (names.length === 0) throw new LabError(`lab ${action} needs at least one host: ${all.map((h) => h.name).join(", ")}`);
-  const ctx = bootContext(paths);
+  const ctx = bootContext(paths, state.init ?? "sshd");
   return mapLimit(all.filter((h) => names.includes(h.name)), BOOT_PARALLELISM, (h) => applyFault(action, h, ctx(h)));
 }
 
@@ -131,7 +144,7 @@ export async function labFault(action: FaultAction, names: readonly string[]): P
 export type LabHostState = "running" | "stopped" | "partitioned";
 
 /** One host's line in `lab status`. */
-export type HostStatus = { host: LabHost; state: LabHostState; answers: boolean; detail: string };
+export type HostStatus = { host: LabHost; state: LabHostState; init: LabInit; answers: boolean; detail: string };
 
 /** Log in to every host with the lab key and strict host-key checking, as the runner will. */
 export async function labStatus(): Promise<HostStatus[] | undefined> {
@@ -140,16 +153,17 @@ export async function labStatus(): Promise<HostStatus[] | undefined> {
   const state = await readState(paths.root);
   if (!state) return undefined;
   return mapLimit(labHosts(state.extraHosts), 16, async (host): Promise<HostStatus> => {
-    if (!existsSync(`/run/netns/${netnsName(host)}`)) return { host, state: "stopped", answers: false, detail: "stopped" };
-    if (await isPartitioned(host)) return { host, state: "partitioned", answers: false, detail: "partitioned" };
+    const init = initOf(host, state.init ?? "sshd");
+    if (!existsSync(`/run/netns/${netnsName(host)}`)) return { host, state: "stopped", init, answers: false, detail: "stopped" };
+    if (await isPartitioned(host)) return { host, state: "partitioned", init, answers: false, detail: "partitioned" };
     try {
       const out = await run("ssh", [
         "-i", paths.privateKey, "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes",
         "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", `root@${host.ip}`, "hostname",
       ], { timeoutMs: 10_000 });
-      return { host, state: "running", answers: out.trim() === host.name, detail: `hostname ${out.trim()}` };
+      return { host, state: "running", init, answers: out.trim() === host.name, detail: `hostname ${out.trim()}` };
     } catch (err) {
-      return { host, state: "running", answers: false, detail: (err as Error).message.split("\n").pop() ?? "" };
+      return { host, state: "running", init, answers: false, detail: (err as Error).message.split("\n").pop() ?? "" };
     }
   });
 }

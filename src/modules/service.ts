@@ -1,11 +1,14 @@
 // `service`: a service started, stopped, restarted or reloaded, and enabled at boot or not, through
 // systemd where it runs, else Debian's pg_ctlcluster (postgresql@V-C) or the LSB init script.
-// `restarted` and `reloaded` always act (as in Ansible); `daemon_reload` runs before other systemd actions.
+// `restarted` and `reloaded` always act (as in Ansible); `daemon_reload` runs before other systemd actions,
+// and on its own whenever systemd says the unit's files changed since it last read them (NeedDaemonReload),
+// so a changed unit file is never started or restarted from systemd's stale copy, and an unchanged one
+// leaves the task ok.
 import { cmd, type Command } from "../connection/index.js";
 import type { ServiceArgs } from "../schema/modules/service.js";
 import { change, fail, ok, type Plan } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { describeState, runOrThrow } from "./support/exec.js";
+import { describeState, probe, runOrThrow } from "./support/exec.js";
 import { serviceDriver, type ServiceDriver, type ServiceState, type ServiceVerb } from "./support/init-system.js";
 
 /** The running-state action `state` asks for given what runs now, or an error when the state is unknown. */
@@ -40,6 +43,12 @@ function okReason(name: string, driver: ServiceDriver, s: ServiceState): string 
   return `${name} is ${d.state}${s.enabled === null ? "" : ` and ${s.enabled ? "enabled" : "disabled"} at boot`} (${driver.kind})`;
 }
 
+/** Whether systemd's copy of the unit is older than its files on disk. */
+async function needsDaemonReload(ctx: Parameters<typeof probe>[0], name: string): Promise<boolean> {
+  const r = await probe(ctx, cmd`systemctl show -p NeedDaemonReload --value -- ${name}`);
+  return r.exitCode === 0 && r.stdout.trim() === "yes";
+}
+
 /** The `service` module. */
 export const serviceImpl = defineModule<ServiceArgs>({
   name: "service",
@@ -52,12 +61,13 @@ export const serviceImpl = defineModule<ServiceArgs>({
     const verb = stateAction(args.state, now.running);
     if (typeof verb === "object") return fail(`service ${args.name}: ${verb.error}`);
     const enable = args.enabled !== undefined && now.enabled !== args.enabled ? args.enabled : undefined;
-    if (verb === undefined && enable === undefined) return ok(okReason(args.name, driver, now), { name: args.name, manager: driver.kind });
+    const reload = args.daemon_reload === true && driver.kind === "systemd" && (await needsDaemonReload(ctx, args.name));
+    if (verb === undefined && enable === undefined && !reload) return ok(okReason(args.name, driver, now), { name: args.name, manager: driver.kind });
     const steps: Command[] = [];
     if (args.daemon_reload && driver.kind === "systemd") steps.push(cmd`systemctl daemon-reload`);
     if (enable !== undefined) steps.push(driver.setEnabled(enable));
     if (verb !== undefined) steps.push(driver.action(verb));
-    const what = [verb, enable === undefined ? undefined : enable ? "enable" : "disable"].filter(Boolean).join(" and ");
+    const what = [reload ? "daemon-reload" : undefined, verb, enable === undefined ? undefined : enable ? "enable" : "disable"].filter(Boolean).join(" and ");
     const after = afterState(now, verb, enable);
     const diff = [{ path: `service ${args.name}`, before: describeState(describe(now)), after: describeState(describe(after)) }];
     return change(`${what} ${args.name} (${driver.kind})`, async () => {
