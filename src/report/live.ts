@@ -111,16 +111,17 @@ export class LiveView {
     }
   }
 
-  /** The running item's lines, cut to the terminal's width and to a height that fits it. */
+  /** The running item's lines, cut to the terminal's width and to a height that fits it (a size of 0, as a
+   * pseudo-terminal nobody sized reports, counts as unknown: 80x24). */
   private liveLines(): string[] {
     const item = this.item;
     if (!item) return [];
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const width = Math.max(20, (this.out.columns || 80) - 1);
     const elapsed = formatDuration(this.clock.now() - this.startedAt);
     const spinner = this.glyphs.spinner[this.spin % this.glyphs.spinner.length] as string;
     const lines = [`${this.opts.palette.header(spinner)} ${truncate(`${item.title()}  ${elapsed}`, width - 2, this.glyphs.more)}`];
     const rows = item.rows();
-    const room = Math.max(1, Math.min(this.opts.maxRows ?? 8, (this.out.rows ?? 24) - 3));
+    const room = Math.max(1, Math.min(this.opts.maxRows ?? 8, (this.out.rows || 24) - 3));
     const shown = rows.length > room ? rows.slice(0, room - 1) : rows;
     for (const row of shown) lines.push(`    ${this.rowMark(row.mark, spinner)} ${truncate(row.text, width - 6, this.glyphs.more)}`);
     const hidden = rows.slice(shown.length);
