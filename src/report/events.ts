@@ -62,6 +62,8 @@ export type EventHandlers<R> = { readonly [K in RunEventType]: (e: Extract<RunEv
 export interface Reporter {
   emit(event: RunEvent): void;
   close(): Promise<void>;
+  /** Keeps the terminal still while `use` has it (a prompt); only a reporter that redraws needs one. */
+  hold?<T>(use: () => Promise<T>): Promise<T>;
 }
 
 /** Options every reporter honours. */

@@ -46,6 +46,7 @@ export class LiveView {
   private startedAt = 0;
   private spin = 0;
   private stop: (() => void) | undefined;
+  private held = false;
 
   constructor(
     private readonly out: OutStream,
@@ -97,12 +98,26 @@ export class LiveView {
     this.region.draw(this.pending.splice(0), []);
   }
 
+  /** Erases the live region and draws nothing more (lines to print wait) until `resume`. */
+  suspend(): void {
+    this.region.draw(this.held ? [] : this.pending.splice(0), []);
+    this.held = true;
+  }
+
+  /** Draws again from the next tick, below whatever was written while suspended. */
+  resume(): void {
+    this.held = false;
+    this.region.forget();
+    this.wake();
+  }
+
   private wake(): void {
     if (this.opts.live === false) return;
     this.stop ??= this.clock.every(this.opts.intervalMs ?? 100, () => this.tick());
   }
 
   private tick(): void {
+    if (this.held) return;
     this.spin += 1;
     this.region.draw(this.pending.splice(0), this.liveLines());
     if (!this.item) {

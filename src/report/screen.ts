@@ -70,6 +70,12 @@ export class LiveRegion {
 
   constructor(private readonly out: OutStream) {}
 
+  /** Starts the next frame below the cursor, leaving what is above it (another writer's lines) alone. */
+  forget(): void {
+    this.height = 0;
+    this.last = "";
+  }
+
   /** Draws a frame; writes nothing when there is nothing to scroll and the live lines are unchanged. */
   draw(scroll: readonly string[], live: readonly string[]): void {
     const body = live.map((l) => `${l}\n`).join("");

@@ -51,6 +51,16 @@ export class TermReporter implements Reporter {
     }
   }
 
+  /** Erases the live region and keeps it away while `use` has the terminal (pause's prompt). */
+  async hold<T>(use: () => Promise<T>): Promise<T> {
+    this.view.suspend();
+    try {
+      return await use();
+    } finally {
+      this.view.resume();
+    }
+  }
+
   /** Ends the running task (the engine may have stopped inside it) and prints what is left. */
   close(): Promise<void> {
     this.finishTask();

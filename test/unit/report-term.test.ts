@@ -145,6 +145,31 @@ test("warnings, pending handlers and, with -v, every result print in full beside
   ]);
 });
 
+test("while a prompt has the terminal, the live region is erased and nothing is drawn over it", async () => {
+  const tty = new FakeTty();
+  const clock = new FakeClock();
+  const reporter = new TermReporter(opts, tty, { env: UTF8, clock });
+  const loc = { file: "site.yml", line: 3, col: 3 };
+  reporter.emit({ type: "task_start", play: "p", task: "confirm the switchover", loc, hosts: ["gocd-standby"], handler: false });
+  clock.advance(300);
+  const before = reporter.frames;
+  const answer = await reporter.hold(async () => {
+    tty.write("Type the target host's name: gocd-standby\n");
+    clock.advance(1000);
+    return "gocd-standby";
+  });
+  assert.equal(answer, "gocd-standby");
+  assert.equal(reporter.frames, before + 1, "one frame, the one that erased the region");
+  clock.advance(100);
+  reporter.emit({ type: "host_result", task: "confirm the switchover", host: "gocd-standby", loc, check: false, durationMs: 1400, result: { status: "ok", reason: "confirmed", data: {} } });
+  reporter.emit({ type: "play_end", play: "p" });
+  await reporter.close();
+  const screen = screenOf(tty.text);
+  assert.equal(screen[0], "Type the target host's name: gocd-standby");
+  assert.match(screen[1] ?? "", /^✔ TASK \[confirm the switchover\] \(site\.yml:3\) ok=1 \(1\.4s\)$/);
+  assert.equal(screen.length, 2);
+});
+
 test("text from a host reaches the terminal with its control characters escaped", async () => {
   const tty = new FakeTty();
   const clock = new FakeClock();
