@@ -23,6 +23,13 @@ async function run(replayOpts: ReplayOptions = {}, tty = new FakeTty(), env: Nod
   return { tty, screen: screenOf(tty.text), frames: reporter.frames, clock };
 }
 
+/** A terminal view on a fresh fake terminal and clock. */
+function live(reporterOpts = opts, env: NodeJS.ProcessEnv = UTF8) {
+  const tty = new FakeTty();
+  const clock = new FakeClock();
+  return { tty, clock, reporter: new TermReporter(reporterOpts, tty, { env, clock }) };
+}
+
 const tasksOf = (steps: ReturnType<typeof provisionLike>) => steps.flatMap((s) => (s.event.type === "task_start" ? [s.event.task] : []));
 
 test("the live region stays a few lines high, however many hosts and tasks", async () => {
@@ -69,9 +76,7 @@ test("in drift mode the diffs print under their task, before the next task", asy
 test("redraws follow the clock's ticks, not the events: a burst of results draws one frame", async () => {
   const { frames, clock } = await run();
   assert.ok(frames <= clock.ticks + 1, `${frames} frames for ${clock.ticks} ticks`);
-  const tty = new FakeTty();
-  const burstClock = new FakeClock();
-  const reporter = new TermReporter(opts, tty, { env: UTF8, clock: burstClock });
+  const { tty, clock: burstClock, reporter } = live();
   const loc = { file: "site.yml", line: 1, col: 1 };
   const hosts = Array.from({ length: 500 }, (_, i) => `h${i}`);
   reporter.emit({ type: "task_start", play: "p", task: "t", loc, hosts, handler: false });
@@ -115,9 +120,7 @@ test("TERM=dumb at a terminal falls back to plain lines with no escape sequence 
 });
 
 test("close() in the middle of a task (the engine stopped) still leaves the task's line and no live region", async () => {
-  const tty = new FakeTty();
-  const clock = new FakeClock();
-  const reporter = new TermReporter(opts, tty, { env: UTF8, clock });
+  const { tty, clock, reporter } = live();
   const steps = provisionLike().slice(0, 6);
   for (const s of steps) reporter.emit(s.event);
   clock.advance(250);
@@ -127,9 +130,7 @@ test("close() in the middle of a task (the engine stopped) still leaves the task
 });
 
 test("warnings, pending handlers and, with -v, every result print in full beside the task lines", async () => {
-  const tty = new FakeTty();
-  const clock = new FakeClock();
-  const reporter = new TermReporter({ diff: false, verbosity: 1 }, tty, { env: { ...UTF8, NO_COLOR: "1" }, clock });
+  const { tty, reporter } = live({ diff: false, verbosity: 1 }, { ...UTF8, NO_COLOR: "1" });
   const loc = { file: "site.yml", line: 8, col: 3 };
   reporter.emit({ type: "task_start", play: "web", task: "install", loc, hosts: ["web1"], handler: false });
   reporter.emit({ type: "host_result", task: "install", host: "web1", loc, check: false, durationMs: 1200, result: { status: "ok", reason: "installed", data: {} } });
@@ -146,9 +147,7 @@ test("warnings, pending handlers and, with -v, every result print in full beside
 });
 
 test("while a prompt has the terminal, the live region is erased and nothing is drawn over it", async () => {
-  const tty = new FakeTty();
-  const clock = new FakeClock();
-  const reporter = new TermReporter(opts, tty, { env: UTF8, clock });
+  const { tty, clock, reporter } = live();
   const loc = { file: "site.yml", line: 3, col: 3 };
   reporter.emit({ type: "task_start", play: "p", task: "confirm the switchover", loc, hosts: ["gocd-standby"], handler: false });
   clock.advance(300);
@@ -171,9 +170,7 @@ test("while a prompt has the terminal, the live region is erased and nothing is 
 });
 
 test("text from a host reaches the terminal with its control characters escaped", async () => {
-  const tty = new FakeTty();
-  const clock = new FakeClock();
-  const reporter = new TermReporter(opts, tty, { env: UTF8, clock });
+  const { tty, clock, reporter } = live();
   const loc = { file: "site.yml", line: 8, col: 3 };
   const events: RunEvent[] = [
     { type: "task_start", play: "web", task: "install\u001b[2J", loc, hosts: ["web1", "web2"], handler: false },
