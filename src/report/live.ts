@@ -93,8 +93,7 @@ export class LiveView {
 
   /** Draws what is pending and erases the live region; the view is idle until the next print or start. */
   close(): void {
-    this.stop?.();
-    this.stop = undefined;
+    this.halt();
     this.region.draw(this.pending.splice(0), []);
   }
 
@@ -120,10 +119,13 @@ export class LiveView {
     if (this.held) return;
     this.spin += 1;
     this.region.draw(this.pending.splice(0), this.liveLines());
-    if (!this.item) {
-      this.stop?.();
-      this.stop = undefined;
-    }
+    if (!this.item) this.halt();
+  }
+
+  /** Stops the timer: nothing runs live, so nothing needs drawing until the next print or start. */
+  private halt(): void {
+    this.stop?.();
+    this.stop = undefined;
   }
 
   /** The running item's lines, cut to the terminal's width and to a height that fits it (a size of 0, as a
