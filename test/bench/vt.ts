@@ -1,6 +1,7 @@
-// A very small terminal emulator for what the live view writes (text, line feeds, carriage returns,
-// cursor up, erase to the end of the screen; colour codes dropped): what a person would see, as lines,
-// for the unit tests and for README screenshots taken from a replay run under `script`.
+// A very small terminal emulator for what the live view and listr2 write (text, line feeds, carriage
+// returns, cursor up, cursor to a column, erase the line or to its end, erase to the end of the screen;
+// colour codes dropped): what a person would see, as lines, for the unit tests and for README screenshots
+// taken from a replay run under `script`.
 //
 //   node dist/test/bench/vt.js FILE [ROWS]   prints the last ROWS lines (default 30) of the screen FILE makes
 
@@ -24,6 +25,8 @@ export function screenOf(text: string): string[] {
     const [all, arg, op] = m;
     if (op === "A") row = Math.max(0, row - Number(arg || 1));
     else if (op === "J") lines.splice(row + 1), (lines[row] = (lines[row] ?? "").slice(0, col));
+    else if (op === "K") lines[row] = arg === "2" ? "" : (lines[row] ?? "").slice(0, col);
+    else if (op === "G") col = Math.max(0, Number(arg || 1) - 1);
     else if (op !== undefined) continue;
     else if (all === "\n" || all === "\r\n") {
       row += 1;

@@ -1,5 +1,6 @@
-// The steps view (for switchover and failover): each step runs live, then stays as one line with its
-// duration; a failure keeps its error under it; where nothing can be redrawn only finished lines print.
+// The steps view (for switchover and failover): at a terminal each step is drawn by listr2, live with its
+// rows, then stays as one line with its duration; a failure keeps its error under it, a skipped step its
+// reason; where nothing can be redrawn only finished lines print.
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { test } from "node:test";
@@ -9,19 +10,25 @@ import { FakeClock, FakeTty } from "./fake-tty.js";
 
 const UTF8 = { LANG: "C.UTF-8", TERM: "xterm-256color", NO_COLOR: "1" };
 
-test("steps show live with their rows, then as one line each with their duration", async () => {
+/** The screen with the spinner's frame (which turns on listr2's own timer) shown as `*`. */
+const seen = (text: string): string[] => screenOf(text).map((line) => line.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/u, "*"));
+
+test("at a terminal, listr2 draws a step live with its rows, then leaves one line each with its duration", async () => {
   const tty = new FakeTty();
   const clock = new FakeClock();
   const steps = new StepsView(tty, { env: UTF8, clock });
   let live: string[] = [];
   const stopped = await steps.step("stop GoCD on gocd-primary", async (progress) => {
-    progress([{ mark: "running", text: "gocd-primary: waiting for go-server to exit" }]);
+    progress([
+      { mark: "running", text: "gocd-primary: waiting for go-server to exit" },
+      { mark: "ok", text: "gocd-standby: not running" },
+    ]);
     clock.advance(300);
-    live = screenOf(tty.text);
+    live = seen(tty.text);
     clock.advance(1800);
     return { status: "changed", detail: "go-server stopped" };
   });
-  assert.deepEqual(live, ["⠸ stop GoCD on gocd-primary  0.3s", "    ⠸ gocd-primary: waiting for go-server to exit"]);
+  assert.deepEqual(live, ["* stop GoCD on gocd-primary", "  … gocd-primary: waiting for go-server to exit", "  ✔ gocd-standby: not running"]);
   assert.deepEqual(stopped, { status: "changed", detail: "go-server stopped", durationMs: 2100 });
   const failed = await steps.step("promote db-standby", async () => {
     clock.advance(500);
@@ -30,13 +37,26 @@ test("steps show live with their rows, then as one line each with their duration
   assert.deepEqual(failed, { status: "failed", error: "pg_ctl promote: server is not in standby mode", durationMs: 500 });
   steps.print(["switchover stopped: db-standby was not promoted"]);
   await steps.close();
-  assert.deepEqual(screenOf(tty.text), [
-    "● stop GoCD on gocd-primary (2.1s)",
+  assert.deepEqual(seen(tty.text), [
+    "✔ stop GoCD on gocd-primary (2.1s)",
     "  go-server stopped",
     "✖ promote db-standby (0.5s)",
     "  pg_ctl promote: server is not in standby mode",
     "switchover stopped: db-standby was not promoted",
   ]);
+  assert.doesNotMatch(tty.text, /\u001b\[3\dm/, "NO_COLOR: no colour");
+  assert.ok(tty.text.endsWith("\u001b[?25hswitchover stopped: db-standby was not promoted\n"), "the cursor is shown again after each step");
+});
+
+test("at a terminal, a skipped step is marked so with its reason, a returned failure with its error", async () => {
+  const tty = new FakeTty();
+  const steps = new StepsView(tty, { env: { TERM: "xterm", NO_COLOR: "1" }, clock: new FakeClock() });
+  const moved = await steps.step("move the VIP", async () => ({ status: "skipped", detail: "already on gocd-standby" }));
+  assert.deepEqual(moved, { status: "skipped", detail: "already on gocd-standby", durationMs: 0 });
+  await steps.step("check the standby", async () => ({ status: "ok" }));
+  await steps.step("promote db-standby", async () => ({ status: "failed", error: "db-standby is not a standby" }));
+  await steps.close();
+  assert.deepEqual(seen(tty.text), ["- move the VIP (0.0s)", "  already on gocd-standby", "+ check the standby (0.0s)", "x promote db-standby (0.0s)", "  db-standby is not a standby"]);
 });
 
 test("piped, the steps print only their finished lines, with no escape sequence", async () => {
@@ -47,4 +67,14 @@ test("piped, the steps print only their finished lines, with no escape sequence"
   await steps.step("move the VIP", async () => ({ status: "skipped", detail: "already on gocd-standby" }));
   await steps.close();
   assert.equal(text, "+ check the standby (0.0s)\n- move the VIP (0.0s)\n  already on gocd-standby\n");
+});
+
+test("at a TERM=dumb terminal the steps print plain lines, as piped", async () => {
+  const tty = new FakeTty();
+  const steps = new StepsView(tty, { env: { TERM: "dumb" }, clock: new FakeClock() });
+  await steps.step("promote db-standby", async () => {
+    throw new Error("pg_ctl promote: server is not in standby mode");
+  });
+  await steps.close();
+  assert.equal(tty.text, "x promote db-standby (0.0s)\n  pg_ctl promote: server is not in standby mode\n");
 });
