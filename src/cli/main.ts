@@ -34,7 +34,7 @@ function withRunOptions(command: Command): Command {
     .option("-l, --limit <pattern>", "only these hosts or groups")
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
     .option("-f, --forks <n>", "hosts worked on at once (default 50)", wholeNumber)
-    .option("--json", "JSON Lines events instead of the tree or plain lines")
+    .option("--json", "JSON Lines events instead of the live view or plain lines")
     .option("-v, --verbose", "more output (repeat for more)", increase)
     .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)");
 }

@@ -68,6 +68,9 @@ class DriftCounter implements Reporter {
   close(): Promise<void> {
     return this.inner.close();
   }
+  hold<T>(use: () => Promise<T>): Promise<T> {
+    return this.inner.hold ? this.inner.hold(use) : use();
+  }
 }
 
 /** `gocd-bc drift -i INVENTORY`: provision in check+diff mode; exit 3 when anything drifted. */

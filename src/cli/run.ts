@@ -3,6 +3,7 @@
 import { formatDiagnostic, sortDiagnostics } from "../errors.js";
 import { runPlan } from "../engine/run.js";
 import { loadPlan } from "../playbook/load.js";
+import { holdWhileAsking } from "../modules/pause.js";
 import { createReporter, type ReportMode } from "../report/index.js";
 import type { Reporter } from "../report/events.js";
 
@@ -48,6 +49,8 @@ export async function runCommand(playbook: string, opts: RunCommandOptions, io: 
   }
   const mode: ReportMode = opts.json ? "json" : "auto";
   const reporter = io.reporter ?? createReporter(mode, { diff: opts.diff === true, verbosity: opts.verbose ?? 0 });
+  // A pause prompt must not be drawn over: the live view is held still while it asks.
+  const unhold = reporter.hold ? holdWhileAsking((use) => reporter.hold!(use)) : undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   if (io.signal) io.signal.addEventListener("abort", onSigint, { once: true });
@@ -69,6 +72,7 @@ export async function runCommand(playbook: string, opts: RunCommandOptions, io: 
     return outcome.exitCode;
   } finally {
     process.removeListener("SIGINT", onSigint);
+    unhold?.();
     await reporter.close();
   }
 }

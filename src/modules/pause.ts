@@ -53,6 +53,22 @@ export function setPauseTerminal(next: PauseTerminal): PauseTerminal {
   return previous;
 }
 
+/** Something that keeps the screen still while a function uses the terminal (the live view, see report/). */
+export type TerminalHold = <T>(use: () => Promise<T>) => Promise<T>;
+
+/** Makes pause ask through `hold`, so a live view stops drawing over its prompt; returns the undo. */
+export function holdWhileAsking(hold: TerminalHold): () => void {
+  const base = terminal;
+  const previous = setPauseTerminal({
+    get isTTY() {
+      return base.isTTY;
+    },
+    ask: (prompt, echo) => hold(() => base.ask(prompt, echo)),
+    sleep: (ms) => base.sleep(ms),
+  });
+  return () => setPauseTerminal(previous);
+}
+
 function seconds(args: PauseArgs): number | undefined {
   if (args.seconds !== undefined) return Number(args.seconds);
   if (args.minutes !== undefined) return Number(args.minutes) * 60;

@@ -1,5 +1,5 @@
 // What a run tells the world, as a discriminated union: the engine emits these, and each reporter
-// (listr2 tree, plain lines, JSON lines) renders them. A formatter table keyed by `type` makes a
+// (the live terminal view, plain lines, JSON lines) renders them. A formatter table keyed by `type` makes a
 // missing case a compile error (STYLE lesson: zx's log events).
 import type { SourceLoc } from "../errors.js";
 import type { TaskResult } from "../modules/contract.js";
@@ -62,6 +62,8 @@ export type EventHandlers<R> = { readonly [K in RunEventType]: (e: Extract<RunEv
 export interface Reporter {
   emit(event: RunEvent): void;
   close(): Promise<void>;
+  /** Keeps the terminal still while `use` has it (a prompt); only a reporter that redraws needs one. */
+  hold?<T>(use: () => Promise<T>): Promise<T>;
 }
 
 /** Options every reporter honours. */

@@ -1,24 +1,21 @@
-// Chooses how a run is shown: a live tree on a terminal, plain lines in CI logs and pipes, JSON Lines
-// for machines. The rest of the program sees only the Reporter interface.
+// Chooses how a run is shown: a live view on a terminal, plain lines in CI logs, pipes and dumb terminals,
+// JSON Lines for machines. The rest of the program sees only the Reporter interface.
 import type { Reporter, ReporterOptions } from "./events.js";
-import type { OutStream } from "./colour.js";
+import { isInteractive, wantsColour, type OutStream } from "./colour.js";
 import { PlainReporter } from "./plain.js";
 import { JsonReporter } from "./json.js";
-import { TreeReporter } from "./tree.js";
+import { TermReporter } from "./term.js";
 
 /** The event and reporter types, so callers import everything about output from here. */
 export type { Reporter, ReporterOptions, RunEvent, HostStats, EventHandlers } from "./events.js";
+/** Whether a stream gets the live view; the steps view for commands that run named steps. */
+export { isInteractive } from "./colour.js";
+export { StepsView, type StepResult, type TimedStepResult, type StepProgress } from "./steps.js";
 /** The recap's pure functions, for the engine (stats) and the CLI (exit summary). */
 export { formatRecap, statsFromEvents, tally, outcome, rescue, emptyStats } from "./recap.js";
 
-/** The output modes the CLI offers; `auto` picks tree or plain from the stream and the environment. */
-export type ReportMode = "auto" | "tree" | "plain" | "json";
-
-/** True when a person watches `out` live: a TTY outside CI (CI runners often fake a TTY). */
-export function isInteractive(out: OutStream, env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
-  return out.isTTY === true && !ci && env.TERM !== "dumb";
-}
+/** The output modes the CLI offers; `auto` picks the live view or plain lines from the stream and the environment. */
+export type ReportMode = "auto" | "live" | "plain" | "json";
 
 /** Builds the reporter for a mode, writing to `out` (stdout by default). */
 export function createReporter(mode: ReportMode, opts: ReporterOptions, out: OutStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Reporter {
@@ -26,10 +23,10 @@ export function createReporter(mode: ReportMode, opts: ReporterOptions, out: Out
     case "json":
       return new JsonReporter(opts, out);
     case "plain":
-      return new PlainReporter(opts, out);
-    case "tree":
-      return new TreeReporter(opts, out);
+      return new PlainReporter(opts, out, wantsColour(out, env));
+    case "live":
+      return new TermReporter(opts, out, { env });
     case "auto":
-      return isInteractive(out, env) ? new TreeReporter(opts, out) : new PlainReporter(opts, out);
+      return isInteractive(out, env) ? new TermReporter(opts, out, { env }) : new PlainReporter(opts, out, wantsColour(out, env));
   }
 }

@@ -1,11 +1,14 @@
 // `npm run bench`: gocd-bc against ansible-playbook (Debian's ansible-core: pipelining and ControlPersist
 // on, no fact gathering) on the same lab hosts in the same run, both running test/bench/playbook.yml when it
 // changes nothing, beside the floor (one fresh SSH session per host, in parallel). Then gocd-bc over 50
-// hosts, to show how time grows. A benchmark, not a test: it prints numbers and asserts nothing.
+// hosts, to show how time grows. Last, `provision` and `drift` on the lab's six hosts when nothing needs
+// changing, piped (plain lines) and at a pseudo-terminal (`script`: the live view), with their CPU time, so
+// the view's cost shows. A benchmark, not a test: it prints numbers and asserts nothing.
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { quote } from "shell-quote";
 import { labUp } from "../../src/lab/lab.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";
 import { extraHosts, labPaths, type LabHost } from "../../src/lab/topology.js";
@@ -31,13 +34,50 @@ function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.en
   });
 }
 
-/** The median of `RUNS` timed runs after one untimed warm-up run (which applies the playbook). */
-async function median(run: () => Promise<number>): Promise<number> {
+/** The median (by `by`, the time itself by default) of `RUNS` runs after one untimed warm-up run (which
+ * applies the playbook). */
+async function median<T = number>(run: () => Promise<T>, by: (t: T) => number = Number): Promise<T> {
   await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await run());
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  const results: T[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await run());
+  results.sort((a, b) => by(a) - by(b));
+  return results[Math.floor(results.length / 2)] as T;
+}
+
+/** Wall and CPU seconds of one run: the child and everything it waited for, as GNU time counts them. */
+interface Usage {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** Where a command's output goes: a pipe (plain lines) or a pseudo-terminal of 160x45 (the live view). */
+type Output = "piped" | "terminal";
+
+/** `gocd-bc ARGS` to completion under GNU time, piped or under `script`; rejects on a non-zero exit. */
+function usage(args: readonly string[], output: Output): () => Promise<Usage> {
+  const file = path.join(labPaths().root, "bench-usage.txt");
+  const command = [process.execPath, cli, ...args];
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color", LANG: "C.UTF-8" };
+  delete env.CI; // CI=... would make gocd-bc print plain lines at the terminal too
+  const wrapped = output === "piped" ? command : ["script", "-qfec", `stty cols 160 rows 45; exec ${quote(command)}`, "/dev/null"];
+  return async () => {
+    await timed("/usr/bin/time", ["-f", "%e %U %S", "-o", file, ...wrapped], env);
+    const [wall, user, system] = ((await readFile(file, "utf8")).trim().split("\n").pop() ?? "").split(" ").map(Number);
+    return { wall: wall ?? NaN, cpu: (user ?? NaN) + (system ?? NaN) };
+  };
+}
+
+/** One row per command: piped and terminal medians (by wall time) and the terminal's cost over the pipe. */
+async function terminalRows(): Promise<string[][]> {
+  const inventory = ["-i", labPaths().inventory];
+  const rows: string[][] = [];
+  for (const command of ["provision", "drift"]) {
+    const piped = await median(usage([command, ...inventory], "piped"), (u) => u.wall);
+    const terminal = await median(usage([command, ...inventory], "terminal"), (u) => u.wall);
+    const show = (u: Usage) => `${fmt(u.wall)} wall, ${fmt(u.cpu)} CPU`;
+    rows.push([`\`gocd-bc ${command}\``, show(piped), show(terminal), `${(terminal.wall / piped.wall).toFixed(2)}x`, `${fmt(terminal.cpu - piped.cpu)}`]);
+  }
+  return rows;
 }
 
 /** An inventory whose group `bench` holds exactly these hosts. */
@@ -100,6 +140,10 @@ async function main(): Promise<void> {
   console.log(`ansible-playbook / gocd-bc at 10 hosts: ${(theirs10 / ours10).toFixed(1)}x (goal: at least 20x)`);
   console.log(`gocd-bc / floor at 10 hosts: ${(ours10 / floor10).toFixed(2)}x (goal: within 3x)`);
   console.log(`gocd-bc from 10 to 50 hosts: ${(ours50 / ours10).toFixed(2)}x the time for 5x the hosts`);
+  console.log(`\nprovision and drift on the lab's six hosts, nothing to change (the warm-up run provisions); median of ${RUNS} runs\n`);
+  console.log("| command | piped (plain lines) | at a terminal (live view, 160x45) | terminal / piped wall (goal: at most 1.10x) | CPU the view adds (goal: at most 0.3 s) |");
+  console.log("|---|---|---|---|---|");
+  for (const r of await terminalRows()) console.log(`| ${r.join(" | ")} |`);
 }
 
 main().catch((err) => {

@@ -1,9 +1,10 @@
-// gocd-bc's command line as an operator runs it, for the end-to-end lab tests: spawn the built CLI, keep
-// what it printed, read its `--json` events.
+// gocd-bc's command line as an operator runs it, for the end-to-end lab tests: spawn the built CLI (piped, or
+// at a pseudo-terminal), keep what it printed, read its `--json` events.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { quote } from "shell-quote";
 import { labPaths } from "../../src/lab/topology.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
@@ -23,11 +24,28 @@ export type Json = Record<string, unknown>;
 /** Every CLI run of the test process, for checks over all output (secrets). */
 export const outputs: Cli[] = [];
 
-/** Runs `gocd-bc ARGS...` to completion. */
+/** Runs `gocd-bc ARGS...` to completion, its output piped. */
 export function cli(args: string[], timeoutMs = 300_000): Promise<Cli> {
+  return collect(args, process.execPath, [MAIN, ...args], { ...process.env, NO_COLOR: "1" }, timeoutMs);
+}
+
+/**
+ * Runs `gocd-bc ARGS...` as at a person's terminal: under `script`, which gives it a pseudo-terminal of
+ * 160x45 (stdout and stderr both reach it), with a UTF-8 locale and outside CI, so it draws its live view.
+ * `stdout` is what the terminal received, escape sequences and all (test/bench/vt.ts makes it a screen).
+ */
+export function cliAtTerminal(args: string[], timeoutMs = 300_000): Promise<Cli> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color", LANG: "C.UTF-8" };
+  delete env.CI;
+  delete env.NO_COLOR;
+  const command = `stty cols 160 rows 45; exec ${quote([process.execPath, MAIN, ...args])}`;
+  return collect(args, "script", ["-qfec", command, "/dev/null"], env, timeoutMs);
+}
+
+function collect(args: string[], file: string, argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Cli> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
