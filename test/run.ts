@@ -10,12 +10,21 @@ import { labPaths } from "../src/lab/topology.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Every compiled *.test.js below `dir`, sorted so the lab's life-cycle test (zz-) runs last. */
+/** Test files that must run after all others: the lab's life-cycle test takes the lab down and up again. */
+const RUN_LAST = [path.join("lab", "lifecycle.test.js")];
+
+/** Every compiled *.test.js below `dir`, sorted, with RUN_LAST moved to the end. */
 function testFiles(dir: string): string[] {
+  const all = findTests(dir);
+  const last = (f: string) => RUN_LAST.some((l) => f.endsWith(path.sep + l));
+  return [...all.filter((f) => !last(f)), ...all.filter(last)];
+}
+
+function findTests(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...testFiles(full));
+    if (statSync(full).isDirectory()) out.push(...findTests(full));
     else if (entry.endsWith(".test.js")) out.push(full);
   }
   return out;

@@ -1,5 +1,5 @@
 // Commands as values: built from parts so quoting is automatic and secrets are masked when displayed.
-// Every string that reaches a remote shell goes through here (STYLE lesson 7).
+// Every string that reaches a remote shell goes through here.
 import { quote } from "shell-quote";
 import { maskForms } from "./secret-forms.js";
 

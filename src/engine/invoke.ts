@@ -1,4 +1,4 @@
-// The engine's wrapper around every module call (STYLE lesson 3): validates the rendered arguments,
+// The engine's wrapper around every module call: validates the rendered arguments,
 // runs `plan` and (in a real run) `apply` under a timeout, turns a lost connection into `unreachable`,
 // and reports anything that breaks the module contract as a module bug rather than a task failure.
 import { isConnectionError, UnreachableError } from "../connection/errors.js";

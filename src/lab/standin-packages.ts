@@ -1,4 +1,4 @@
-// Builds the GoCD stand-in (test/fixtures/gocd-standin) into go-server and go-agent .deb packages and a flat
+// Builds the GoCD stand-in (src/lab/gocd-standin: the lab's own, so it ships with the lab) into go-server and go-agent .deb packages and a flat
 // apt repository, so lab hosts install it the production way: `deb [trusted=yes] file:/srv/gocd-bc-apt ./`.
 import { execFile } from "node:child_process";
 import crypto from "node:crypto";
@@ -34,7 +34,7 @@ export function projectRoot(from: string = path.dirname(fileURLToPath(import.met
 
 /** Where the stand-in's package trees live. */
 export function standinSourceDir(root: string = projectRoot()): string {
-  return path.join(root, "test", "fixtures", "gocd-standin");
+  return path.join(root, "src", "lab", "gocd-standin");
 }
 
 /** Every file under `dir` (relative paths, sorted), for hashing and permission fixing. */

@@ -21,7 +21,7 @@ export const LAB_NET = {
   vip: "198.18.0.100",
 } as const;
 
-/** The hosts of DESIGN.md section 5, in a fixed order. */
+/** The lab's hosts (the README's lab section), in a fixed order. */
 export const CORE_HOSTS: readonly LabHost[] = [
   { name: "gocd-primary", ip: "198.18.0.11", groups: ["gocd_servers"], vars: { gocd_db_host: "db-primary" } },
   { name: "gocd-standby", ip: "198.18.0.12", groups: ["gocd_servers"], vars: { gocd_db_host: "db-standby" } },

@@ -1,4 +1,4 @@
-// The one contract every module follows (STYLE lessons 1-5). A module *decides* in `plan`, which only
+// The one contract every module follows. A module *decides* in `plan`, which only
 // reads the host, and *acts* in the `apply` closure it returns. The engine calls `plan` in both check and
 // real runs and calls `apply` only in a real run: check mode is the same decision path, stopped before
 // the write, so it cannot diverge from what a real run would do.

@@ -1,6 +1,6 @@
 // What a run tells the world, as a discriminated union: the engine emits these, and each reporter
 // (the live terminal view, plain lines, JSON lines) renders them. A formatter table keyed by `type` makes a
-// missing case a compile error (STYLE lesson: zx's log events).
+// missing case a compile error.
 import type { SourceLoc } from "../errors.js";
 import type { TaskResult } from "../modules/contract.js";
 

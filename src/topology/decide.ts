@@ -1,4 +1,4 @@
-// Which side is active, decided from what the hosts say (DESIGN.md section 4), never assumed from the
+// Which side is active, decided from what the hosts say (the README's standby setup section), never assumed from the
 // inventory: after a switchover the inventory's "primary" may be the standby. The inventory's initial
 // roles are used only where nothing has been provisioned yet. Two writable databases or two running
 // GoCD servers are a split brain: a person resolves that, the tool never guesses.

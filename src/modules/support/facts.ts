@@ -1,4 +1,4 @@
-// Basic host facts read with one command (a command plus a pure parser, STYLE lesson 6): the host's name,
+// Basic host facts read with one command (a command plus a pure parser): the host's name,
 // kernel, architecture and distribution. Used by `gather_facts` at a play's start and by the `setup` module.
 // At a play's start it is also where an unreachable host is found, as in Ansible's "Gathering Facts".
 import { rawCommand } from "../../connection/command.js";
