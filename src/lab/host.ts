@@ -6,7 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { ensureKeyPair, hostKeyFile } from "./keys.js";
 import { createHostNetwork, destroyNetns, netnsName, netnsPids, vethName } from "./network.js";
-import { run, succeeds } from "./exec.js";
+import { succeeds } from "./exec.js";
 import type { LabHost } from "./topology.js";
 
 /** What a lab host runs as PID 1: sshd alone (light: the bench's 50 hosts), or systemd. */
@@ -94,7 +94,8 @@ export async function removeCgroup(dir: string): Promise<void> {
 /** Remove whatever is left of a host: its processes (and with them its mounts), namespace, veth and cgroup. */
 export async function destroyHost(host: LabHost): Promise<void> {
   await destroyNetns(netnsName(host));
-  if (await succeeds("ip", ["link", "show", vethName(host)])) await run("ip", ["link", "del", vethName(host)]);
+  // The veth usually goes with the namespace, a moment later: deleting it may find it gone already.
+  await succeeds("ip", ["link", "del", vethName(host)]);
   await removeCgroup(cgroupDir(host));
 }
 
