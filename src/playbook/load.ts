@@ -6,6 +6,7 @@ import { loadInventory } from "../inventory/load.js";
 import { selectHosts } from "../inventory/patterns.js";
 import type { Inventory } from "../inventory/types.js";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
+import { withShortKeywords } from "../schema/fqcn.js";
 import { importPlaybookSchema } from "../schema/playbook.js";
 import { renderString } from "../template/engine.js";
 import { checkPlan } from "./check.js";
@@ -109,8 +110,8 @@ export function loadPlaybookFile(
   }
   const inner: LoadContext = { ...ctx, fileStack: [...ctx.fileStack, abs] };
   return value.flatMap((item: unknown, i) => {
-    if (item && typeof item === "object" && "import_playbook" in item)
-      return importPlaybook(item as Record<string, unknown>, src, [i], inner, extras);
+    const entry = item && typeof item === "object" && !Array.isArray(item) ? withShortKeywords(item as Record<string, unknown>) : undefined;
+    if (entry && "import_playbook" in entry) return importPlaybook(entry, src, [i], inner, extras);
     const play = parsePlay(item, src, [i], inner, extras);
     return play ? [play] : [];
   });

@@ -1,6 +1,7 @@
 // Reads a list of tasks: each item is a module task, a block (with rescue/always), or an import or
 // include of tasks or a role. Problems are collected; unusable items are left out of the plan.
 import { describeValue, type DocPath } from "../schema/ajv.js";
+import { withShortKeywords } from "../schema/fqcn.js";
 import { blockSchema } from "../schema/playbook.js";
 import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { parseIncludeRole, parseIncludeTasks } from "./include.js";
@@ -39,7 +40,7 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
     );
     return undefined;
   }
-  const raw = value as Raw;
+  const raw = withShortKeywords(value as Raw);
   if ("block" in raw) return parseBlock(raw, src, at, ctx);
   for (const key of ["rescue", "always"]) {
     if (key in raw) {
