@@ -23,7 +23,7 @@ interface State {
   readonly registered: Set<string>;
   /** After an include_vars of a computed file, unknown names are warnings instead of errors. */
   open: boolean;
-  /** False when loading already failed: some variables may be missing only because of that. */
+  /** False when a source of variables could not be read: some may be missing only because of that. */
   readonly checkVariables: boolean;
   play: Play;
 }
@@ -36,7 +36,7 @@ interface Site {
 }
 
 /** Runs every static check over the plan; problems are added to `problems`. With `checkVariables`
- * false (loading already failed somewhere) only files and handlers are checked, to avoid noise. */
+ * false (a source of variables could not be read) undefined variables are not reported, to avoid noise. */
 export function checkPlan(plan: Plan, problems: Problems, opts: { checkVariables?: boolean } = {}): void {
   const state: State = {
     problems,
@@ -76,7 +76,6 @@ function taskLabel(task: Task): string {
 }
 
 function report(site: Site, analysis: Analysis, state: State, inFile?: string): void {
-  if (!state.checkVariables) return;
   const at = site.task.at(site.sub);
   const path = formatPath(site.sub, site.task.path);
   const label = taskLabel(site.task);
@@ -85,6 +84,7 @@ function report(site: Site, analysis: Analysis, state: State, inFile?: string): 
     return;
   }
   for (const p of analysis.problems) state.problems.error(at, path, `${p} (task '${label}')`);
+  if (!state.checkVariables) return;
   for (const ref of analysis.refs) {
     if (site.names.has(ref.name) || state.registered.has(ref.name) || ref.name.startsWith("ansible_"))
       continue;

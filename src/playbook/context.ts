@@ -52,6 +52,28 @@ export function keywordsValid(schema: object, value: unknown, src: TaskSource, a
   return ctx.problems.count === before;
 }
 
+/** Checks a node's keywords against `schema`, reporting every issue at the node, and returns the node
+ * without the values at fault, so the rest of it is still read and checked (an unknown keyword is one
+ * problem, not a lost play). A bad item of a list keyword becomes `undefined`, which lists skip. */
+export function keepValid(schema: object, raw: Record<string, unknown>, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): { raw: Record<string, unknown>; valid: boolean } {
+  const issues = checkValue(schema, raw, { noun });
+  ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
+  let out = raw;
+  for (const issue of issues) out = withoutFault(out, issue.path);
+  return { raw: out, valid: issues.length === 0 };
+}
+
+/** `raw` without the value an issue points at: the item of a list keyword, else the whole keyword. */
+function withoutFault(raw: Record<string, unknown>, issuePath: DocPath): Record<string, unknown> {
+  const [key, index] = issuePath;
+  if (key === undefined) return raw;
+  const { [key]: value, ...rest } = raw;
+  if (Array.isArray(value) && typeof index === "number") {
+    return { ...rest, [key]: value.map((item, i) => (i === index ? undefined : item)) };
+  }
+  return rest;
+}
+
 /** Reports `abs` as a cycle (with the chain of files) if it is already being loaded; true when it was. */
 export function reportedCycle(abs: string, from: { src: TaskSource; at: DocPath } | undefined, ctx: LoadContext, what: string): boolean {
   if (!ctx.fileStack.includes(abs)) return false;

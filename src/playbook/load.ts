@@ -45,7 +45,7 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
   const inv = loadInventory(opts.inventories, { playbookDir });
   problems.warnings.push(...inv.warnings);
   if (!inv.ok) problems.addAll(inv.diagnostics);
-  const inventory = inv.ok ? inv.inventory : EMPTY_INVENTORY;
+  const inventory = inv.ok ? inv.inventory : (inv.inventory ?? EMPTY_INVENTORY);
   const ctx: LoadContext = {
     problems,
     playbookDir,
@@ -75,7 +75,9 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
     limit: opts.limit,
     playHosts,
   };
-  checkPlan(plan, problems, { checkVariables: problems.count === 0 });
+  // Every problem in one run: variables are checked whatever else failed, unless a source of
+  // variables itself could not be read (then "undefined" would only repeat that failure).
+  checkPlan(plan, problems, { checkVariables: (inv.ok || inv.inventory !== undefined) && !problems.varsIncomplete });
   if (problems.count > 0) return { ok: false, diagnostics: problems.errors, warnings: problems.warnings };
   return { ok: true, plan, warnings: problems.warnings };
 }

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
 import { playSchema, type PlayInput } from "../schema/playbook.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { condList, stringList } from "./keywords.js";
 import { isFile } from "./lookup.js";
 import type { Cond, LoadedVarsFile, Play, Task } from "./plan.js";
@@ -17,7 +17,7 @@ export interface PlayExtras {
   readonly tags: readonly string[];
 }
 
-/** Reads a play at `at` in the playbook source; undefined when its keywords are invalid. */
+/** Reads a play at `at` in the playbook source; a bad keyword is reported and left out, the rest still read. */
 export function parsePlay(
   raw: unknown,
   src: TaskSource,
@@ -25,16 +25,16 @@ export function parsePlay(
   ctx: LoadContext,
   extras: PlayExtras,
 ): Play | undefined {
-  const issues = checkValue(playSchema, raw, { noun: "play keyword" });
-  if (issues.length > 0) {
-    ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(playSchema, raw, { noun: "play keyword" }));
     return undefined;
   }
-  const p = raw as PlayInput;
+  const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword").raw as PlayInput;
   const playCtx: LoadContext = { ...ctx, play: { roles: [], handlers: [], expanded: new Set() } };
   const varsFiles = loadPlayVarsFiles(p.vars_files ?? [], src, [...at, "vars_files"], playCtx);
   const roleTasks: Task[] = [];
   (p.roles ?? []).forEach((entry, i) => {
+    if (entry === undefined) return; // reported with the play's keywords
     const block = expandRoleEntry(entry, src, [...at, "roles", i], playCtx);
     if (block) roleTasks.push(block);
   });
@@ -45,7 +45,7 @@ export function parsePlay(
     ...parseTaskList(p.handlers, src, [...at, "handlers"], playCtx),
     ...playCtx.play.handlers,
   ];
-  const hosts = stringList(p.hosts);
+  const hosts = stringList(p.hosts ?? []);
   return {
     loc: src.file.locate([...src.base, ...at]),
     path: pathOf(src, at),
@@ -94,6 +94,7 @@ function loadPlayVarsFiles(
   const out: LoadedVarsFile[] = [];
   const dir = path.dirname(src.file.abs);
   entries.forEach((entry, i) => {
+    if (entry === undefined) return; // reported with the play's keywords
     const loc = src.file.locate([...src.base, ...at, i]);
     const names = Array.isArray(entry) ? entry : [entry];
     if (names.some(isTemplated)) {

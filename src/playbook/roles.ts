@@ -37,6 +37,7 @@ export function loadRole(
     const hint = didYouMean(target.name, knownRoles(ctx.roleSearch));
     const searched = ctx.roleSearch.map(displayPath).join(", ");
     ctx.problems.error(loc, where, `role '${target.name}' not found${hint}; searched: ${searched}`);
+    ctx.problems.varsIncomplete = true;
     return undefined;
   }
   if (ctx.roleStack.includes(dir)) {

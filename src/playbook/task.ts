@@ -3,7 +3,7 @@
 import { describeValue, type DocPath } from "../schema/ajv.js";
 import { withShortKeywords } from "../schema/fqcn.js";
 import { blockSchema } from "../schema/playbook.js";
-import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { parseIncludeRole, parseIncludeTasks } from "./include.js";
 import { baseOf, stringList } from "./keywords.js";
 import { parseModuleTask } from "./module-task.js";
@@ -24,6 +24,7 @@ export function parseTaskList(value: unknown, src: TaskSource, sub: DocPath, ctx
   }
   const out: Task[] = [];
   value.forEach((item, i) => {
+    if (item === undefined) return; // a list item its parent's schema check already reported
     const task = parseTask(item, src, [...sub, i], ctx);
     if (task) out.push(task);
   });
@@ -66,8 +67,9 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
   return parseModuleTask(raw, src, at, ctx);
 }
 
-function parseBlock(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
-  if (!keywordsValid(blockSchema, raw, src, at, ctx, "block keyword")) return undefined;
+function parseBlock(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
+  const raw = keepValid(blockSchema, written, src, at, ctx, "block keyword").raw;
+  if (!Array.isArray(raw.block)) return undefined;
   return {
     ...baseOf(raw, src, at),
     kind: "block",

@@ -3,6 +3,7 @@
 import type { SourceLoc } from "../errors.js";
 import { checkValue } from "../schema/ajv.js";
 import { varsFileSchema } from "../schema/playbook.js";
+import { connectionVarsSchema } from "../schema/inventory.js";
 import type { Problems } from "./problems.js";
 import { readYamlFile, type YamlFile } from "./yaml-file.js";
 
@@ -19,12 +20,15 @@ export function loadVarsFile(
   const read = readYamlFile(abs, from, what);
   if (!read.ok) {
     problems.addAll(read.diagnostics);
+    problems.varsIncomplete = true;
     return undefined;
   }
   const issues = checkValue(varsFileSchema, read.file.value, { noun: "variable" });
   if (issues.length > 0) {
     problems.addIssues(read.file, [], "", issues);
+    problems.varsIncomplete = true;
     return undefined;
   }
+  if (read.file.value) problems.addIssues(read.file, [], "", checkValue(connectionVarsSchema, read.file.value, { noun: "variable" }));
   return { vars: (read.file.value ?? {}) as Vars, file: read.file };
 }

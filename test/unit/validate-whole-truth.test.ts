@@ -1,0 +1,170 @@
+// validate tells the whole truth: every problem of every file in one run. An unknown or mistyped
+// keyword is one problem and the rest of its play, block or task is still checked; wrong types of
+// numeric keywords and of connection variables are errors at their line and column.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hostSpecOf } from "../../src/engine/connect.js";
+import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
+
+function site(lines: string[]): Record<string, string> {
+  return { "site.yml": [...lines, ""].join("\n") };
+}
+
+test("an unknown play keyword is one problem, and the play's tasks are still checked", () => {
+  const errors = errorsOf(
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  hots: web",
+        "  tasks:",
+        "    - debug: {msg: '{{ nowhere }}'}",
+        "    - lineinfle: {path: /x, line: y}",
+        "    - debug: {msg: hi}",
+        "      when: missing_flag",
+      ]),
+    ),
+  );
+  const unknown = findError(errors, /unknown play keyword 'hots'/);
+  assert.deepEqual([unknown.line, unknown.col], [3, 3]);
+  assert.equal(findError(errors, /undefined variable 'nowhere'/).line, 5);
+  assert.equal(findError(errors, /unknown module 'lineinfle'/).line, 6);
+  assert.equal(findError(errors, /undefined variable 'missing_flag'/).line, 8);
+  assert.equal(errors.length, 4, errors.map((e) => e.message).join("\n"));
+});
+
+test("a bad task keyword is one problem; the task's conditions and arguments are still checked", () => {
+  const errors = errorsOf(
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  tasks:",
+        "    - command: echo {{ undefined_arg }}",
+        "      retries: many",
+        "      until: undefined_cond",
+        "      register: r",
+      ]),
+    ),
+  );
+  const retries = findError(errors, /found string 'many', expected an integer or a \{\{ \}\} template/);
+  assert.deepEqual([retries.line, retries.col, retries.path], [5, 16, "plays[0].tasks[0].retries"]);
+  findError(errors, /undefined variable 'undefined_arg'/);
+  findError(errors, /undefined variable 'undefined_cond'/);
+});
+
+test("a bad block keyword is one problem; the block's tasks are still checked", () => {
+  const errors = errorsOf(
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  tasks:",
+        "    - block:",
+        "        - debug: {msg: '{{ inner_missing }}'}",
+        "      becom: true",
+      ]),
+    ),
+  );
+  findError(errors, /unknown block keyword 'becom'/);
+  findError(errors, /undefined variable 'inner_missing'/);
+});
+
+test("a template syntax error is reported beside structural errors", () => {
+  const errors = errorsOf(
+    loadTree(
+      site(["- hosts: all", "  gather_facts: false", "  tasks:", "    - frobnicate: {}", "    - debug: {msg: '{{#if}}'}"]),
+    ),
+  );
+  findError(errors, /unknown module 'frobnicate'/);
+  assert.equal(findError(errors, /template syntax error/).line, 5);
+});
+
+test("numeric and boolean keywords of the wrong type are errors at their line and column", () => {
+  const errors = errorsOf(
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  serial: lots",
+        "  max_fail_percentage: half",
+        "  tasks:",
+        "    - command: 'true'",
+        "      register: r",
+        "      until: (eq r.rc 0)",
+        "      delay: soon",
+        "      timeout: forever",
+        "      become: maybe",
+        "    - debug: {msg: x}",
+        "      loop: [1]",
+        "      loop_control: {pause: later}",
+      ]),
+    ),
+  );
+  const where = (re: RegExp) => {
+    const e = findError(errors, re);
+    return [e.line, e.col];
+  };
+  assert.deepEqual(where(/'lots', expected a number of hosts, a percentage/), [3, 11]);
+  assert.deepEqual(where(/'half', expected a percentage/), [4, 24]);
+  assert.deepEqual(where(/'soon', expected a number/), [9, 14]);
+  assert.deepEqual(where(/'forever', expected an integer/), [10, 16]);
+  assert.deepEqual(where(/'maybe', expected a boolean/), [11, 15]);
+  assert.deepEqual(where(/'later', expected a number/), [14, 29]);
+});
+
+test("templates, digit strings and percentages still pass where a number is expected", () => {
+  planOf(
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  serial: ['1', '30%', 2]",
+        "  max_fail_percentage: '25'",
+        "  vars: {n: 3}",
+        "  tasks:",
+        "    - command: 'true'",
+        "      register: r",
+        "      until: (eq r.rc 0)",
+        "      retries: '{{ n }}'",
+        "      delay: '0.5'",
+        "      become: 'yes'",
+      ]),
+    ),
+  );
+});
+
+test("an inventory connection variable of the wrong type is an error, and the playbook is still checked", () => {
+  const errors = errorsOf(
+    loadTree({
+      "hosts.yml": "all:\n  hosts:\n    h1:\n      ansible_host: 10.0.0.1\n      ansible_port: not-a-port\n",
+      ...site(["- hosts: all", "  gather_facts: false", "  tasks:", "    - debug: {msg: '{{ not_there }}'}"]),
+    }),
+  );
+  const port = findError(errors, /found string 'not-a-port', expected a port number/);
+  assert.deepEqual([port.file.endsWith("hosts.yml"), port.line, port.col, port.path], [true, 5, 21, "all.hosts.h1.ansible_port"]);
+  findError(errors, /undefined variable 'not_there'/);
+});
+
+test("connection variables are typed in group_vars files and group vars too", () => {
+  const errors = errorsOf(
+    loadTree({
+      "hosts.yml": "all:\n  vars:\n    ansible_host: 'two words'\n  hosts:\n    h1:\n",
+      "group_vars/all.yml": "ansible_become: maybe\nansible_port: 70000\nansible_become_method: doas\n",
+      ...site(["- hosts: all", "  gather_facts: false", "  tasks: []"]),
+    }),
+  );
+  assert.equal(findError(errors, /'two words', expected a host name/).line, 3);
+  assert.equal(findError(errors, /'maybe', expected a boolean/).line, 1);
+  assert.equal(findError(errors, /70000/).line, 2);
+  assert.equal(findError(errors, /'doas', expected 'sudo', 'su'/).line, 3);
+});
+
+test("a templated connection variable is checked again after rendering", () => {
+  assert.throws(
+    () => hostSpecOf("h1", { ansible_host: "10.0.0.1", ansible_port: "{{ p }}", p: "ssh" }, {}),
+    /ansible_port: found string 'ssh', expected a port number .*\(after rendering\)/,
+  );
+  const spec = hostSpecOf("h1", { ansible_host: "10.0.0.1", ansible_port: "{{ p }}", p: 2222 }, {});
+  assert.equal(spec.kind === "ssh" && spec.target.port, 2222);
+});
