@@ -78,18 +78,25 @@ hb.registerHelper("with", function (this: unknown, value: unknown, options: Help
   return builtinWith.call(this, defined(value), options);
 });
 
-hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions) {
-  return evaluate(jinjaExpr(id), scopeOf(this, options.hash));
+hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
+  return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
 });
 
 /** Names as Ansible's expressions see them: block params first, then the context's variables
- * (template-valued ones rendered on use), a missing one as an Undefined at its position. */
-function scopeOf(context: unknown, bound: Record<string, unknown>): JScope {
+ * (inside `{{#each}}` the item's, then the template's), template-valued ones rendered on use; a
+ * missing one is an Undefined at its position. */
+function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): JScope {
+  const inContext = (context: unknown, name: string, at: { line: number; col: number }): unknown =>
+    isLazy(context, name) ? resolveLazy(context as TemplateVars, name) : lookupPath(context, [name], name, at);
   return {
     lookup: (name, at) => {
       if (Object.prototype.hasOwnProperty.call(bound, name)) return bound[name];
-      if (isLazy(context, name)) return resolveLazy(context as TemplateVars, name);
-      return lookupPath(context, [name], name, at);
+      let found: unknown;
+      for (const context of new Set(contexts.filter((c) => c !== undefined))) {
+        found = inContext(context, name, at);
+        if (!(found instanceof Undefined)) return found;
+      }
+      return found ?? new Undefined(name, name, at);
     },
   };
 }

@@ -2,7 +2,7 @@
 // `is defined`, `default` or a guarding `and`/`if`/`or` makes a missing one harmless, and the
 // filters, tests and functions they name that do not exist.
 import { didYouMean } from "../schema/suggest.js";
-import { CALLABLE_NAMES, pathText } from "./jinja-eval.js";
+import { CALLABLE_NAMES, headOf, pathText } from "./jinja-eval.js";
 import { filterName, FILTERS, LENIENT_FILTERS } from "./jinja-filters.js";
 import type { JExpr } from "./jinja-parse.js";
 import { LENIENT_TESTS, testName, TESTS } from "./jinja-tests.js";
@@ -33,12 +33,6 @@ export function analyzeJinja(e: JExpr, scope: JinjaScope): { refs: JinjaRef[]; p
 }
 
 type Out = { refs: JinjaRef[]; problems: string[] };
-
-/** The variable a path expression starts from (`x` of `x.a[0]`), or undefined when it is not a path. */
-export function headOf(e: JExpr): Extract<JExpr, { kind: "name" }> | undefined {
-  if (e.kind === "name") return e;
-  return e.kind === "attr" ? headOf(e.target) : undefined;
-}
 
 function with_(scope: JinjaScope, names: ReadonlySet<string>): JinjaScope {
   return names.size === 0 ? scope : { ...scope, guarded: new Set([...scope.guarded, ...names]) };
@@ -111,7 +105,7 @@ function walk(e: JExpr, scope: JinjaScope, out: Out): void {
     case "filter":
       checkName("filter", e.name, FILTERS, out);
       walkNamedArgs(e, out);
-      walkPath(e.input, scope, out, LENIENT_FILTERS.has(e.name) || LENIENT_FILTERS.has(filterName(e.name)));
+      walkPath(e.input, scope, out, LENIENT_FILTERS.has(filterName(e.name)));
       return walkAll([...e.args, ...Object.values(e.kwargs)], scope, out);
     case "call":
       return walkCall(e, scope, out);

@@ -2,8 +2,8 @@
 // an Undefined that only `is defined`, `is undefined` and `default` may look at; any other use is an
 // error naming it, with the position it was written at.
 import type { At, JExpr, KwArgs } from "./jinja-parse.js";
-import { applyFilter, LENIENT_FILTERS } from "./jinja-filters.js";
-import { applyTest, LENIENT_TESTS } from "./jinja-tests.js";
+import { applyFilter, filterName, LENIENT_FILTERS } from "./jinja-filters.js";
+import { applyTest, LENIENT_TESTS, testName } from "./jinja-tests.js";
 import { compareOnce, pyEq, pyIn, pyStr, truthy, typeName } from "./py-values.js";
 import { defined, Undefined } from "./undefined.js";
 
@@ -34,10 +34,12 @@ export function evaluate(e: JExpr, scope: JScope): unknown {
       return binary(e, scope);
     case "compare":
       return compare(e, scope);
-    case "test":
-      return applyTest(e.name, LENIENT_TESTS.has(e.name) ? evaluate(e.operand, scope) : strict(e.operand, scope), e.args.map((a) => strict(a, scope)));
+    case "test": {
+      const operand = LENIENT_TESTS.has(testName(e.name)) ? evaluate(e.operand, scope) : strict(e.operand, scope);
+      return applyTest(e.name, operand, e.args.map((a) => strict(a, scope)), kwargsOf(e.kwargs, scope));
+    }
     case "filter": {
-      const input = LENIENT_FILTERS.has(e.name) ? evaluate(e.input, scope) : strict(e.input, scope);
+      const input = LENIENT_FILTERS.has(filterName(e.name)) ? evaluate(e.input, scope) : strict(e.input, scope);
       return applyFilter(e.name, input, e.args.map((a) => strict(a, scope)), kwargsOf(e.kwargs, scope));
     }
     case "call":
@@ -73,7 +75,13 @@ function attribute(e: Extract<JExpr, { kind: "attr" }>, scope: JScope): unknown 
   if (target instanceof Undefined) return new Undefined(path, target.missing, target.at);
   const key = strict(e.key, scope);
   const found = itemOf(target, key);
-  return found.ok ? found.value : new Undefined(path, path, e.at);
+  return found.ok ? found.value : new Undefined(path, path, headOf(e)?.at ?? e.at);
+}
+
+/** The variable a path expression starts from (`x` of `x.a[0]`), or undefined when it is not a path. */
+export function headOf(e: JExpr): Extract<JExpr, { kind: "name" }> | undefined {
+  if (e.kind === "name") return e;
+  return e.kind === "attr" ? headOf(e.target) : undefined;
 }
 
 /** `target[key]` or `target.key`: a mapping's key, a list's or string's index (negative from the end). */

@@ -184,7 +184,7 @@ function yamlText(v: unknown, nice: boolean, indent: unknown): string {
       Seq: (_, n) => void (n.flow = n.items.every((i) => YAML.isScalar(i))),
     });
   }
-  return doc.toString({ indent: nice ? Number(indent ?? 4) : 2, flowCollectionPadding: false, lineWidth: 0 });
+  return doc.toString({ indent: nice ? Number(indent ?? 4) : 2, indentSeq: false, flowCollectionPadding: false, lineWidth: 0 });
 }
 
 const setOf = (a: unknown[], b: unknown[], inB: boolean): unknown[] => unique(a.filter((x) => b.some((y) => pyEq(x, y)) === inB), { case_sensitive: true });

@@ -32,13 +32,21 @@ function register(e: JExpr, key: string): number {
 
 type Expr = hbs.AST.Expression;
 
+/** Names that are constants in Ansible's syntax but would be variables in Handlebars'. */
+const JINJA_CONSTANTS = new Set(["none", "None", "True", "False"]);
+
+/** A Handlebars path that reads as a variable in both syntaxes (not `[1, 2]`, `-x`, `None`). */
+function isVariable(p: hbs.AST.PathExpression): boolean {
+  return !JINJA_CONSTANTS.has(p.original) && p.parts.every((part) => /^[\w@$-]+$/.test(part));
+}
+
 function isPlainPath(e: Expr, text: string): boolean {
   if (e.type !== "PathExpression") return e.type.endsWith("Literal");
-  return !/^\s*[-[{(]/.test(text);
+  return isVariable(e as hbs.AST.PathExpression) && !/^\s*[-[{(]/.test(text);
 }
 
 function argsFit(params: readonly Expr[]): boolean {
-  return !params.some((p) => p.type === "PathExpression" && JINJA_WORDS.has((p as hbs.AST.PathExpression).original));
+  return params.every((p) => p.type !== "PathExpression" || (!JINJA_WORDS.has((p as hbs.AST.PathExpression).original) && isVariable(p as hbs.AST.PathExpression)));
 }
 
 /** True when a call (`helper a b`) or a value is a Handlebars expression rather than Ansible's. */

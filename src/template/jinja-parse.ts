@@ -28,7 +28,7 @@ export type JExpr =
   | { readonly kind: "neg" | "pos"; readonly operand: JExpr; readonly at: At }
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: JExpr; readonly right: JExpr; readonly at: At }
   | { readonly kind: "compare"; readonly first: JExpr; readonly rest: readonly { op: CompareOp; expr: JExpr }[]; readonly at: At }
-  | { readonly kind: "test"; readonly operand: JExpr; readonly name: string; readonly args: readonly JExpr[]; readonly at: At }
+  | { readonly kind: "test"; readonly operand: JExpr; readonly name: string; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
   | { readonly kind: "filter"; readonly input: JExpr; readonly name: string; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
   | { readonly kind: "call"; readonly callee: JExpr; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
   | { readonly kind: "if"; readonly cond: JExpr; readonly then: JExpr; readonly otherwise?: JExpr; readonly at: At };
@@ -151,10 +151,10 @@ class Converter {
     const right = n.right as NjNode;
     if (right.typename === "FunCall") {
       const name = String((right.name as NjNode).value);
-      return { kind: "test", operand, name, args: this.args(right.args as NjNode).args, at };
+      return { kind: "test", operand, name, ...this.args(right.args as NjNode), at };
     }
     const name = right.typename === "Literal" ? String(right.value ?? "none") : String(right.value);
-    return { kind: "test", operand, name, args: [], at };
+    return { kind: "test", operand, name, args: [], kwargs: {}, at };
   }
 
   filter(n: NjNode, at: At): JExpr {

@@ -4,7 +4,7 @@ import { compareOnce, pyEq, pyIn, typeName } from "./py-values.js";
 import { regexWithFlags } from "./py-text.js";
 import { Undefined } from "./undefined.js";
 
-type Test = (value: unknown, args: unknown[]) => boolean;
+type Test = (value: unknown, args: unknown[], kw: Record<string, unknown>) => boolean;
 
 /** Tests that receive an undefined value instead of failing on it. */
 export const LENIENT_TESTS: ReadonlySet<string> = new Set(["defined", "undefined"]);
@@ -51,9 +51,10 @@ export function versionTest(value: unknown, [other, op = "eq"]: unknown[]): bool
 }
 
 function regexTest(kind: "match" | "search"): Test {
-  return (v, [pattern, ignorecase, multiline]) => {
+  return (v, [pattern, ignorecase, multiline], kw) => {
     const p = String(pattern);
-    return regexWithFlags(kind === "match" ? `^(?:${p})` : p, { ignorecase, multiline }).test(String(v));
+    const flags = { ignorecase: ignorecase ?? kw.ignorecase, multiline: multiline ?? kw.multiline };
+    return regexWithFlags(kind === "match" ? `^(?:${p})` : p, flags).test(String(v));
   };
 }
 
@@ -70,7 +71,7 @@ export const TESTS: Readonly<Record<string, Test>> = {
   skipped: (v) => result(v, "skipped").skipped === true,
   match: regexTest("match"),
   search: regexTest("search"),
-  regex: (v, [p, ignorecase, multiline, type]) => regexTest(type === "match" ? "match" : "search")(v, [p, ignorecase, multiline]),
+  regex: (v, [p, ignorecase, multiline, type], kw) => regexTest((type ?? kw.match_type) === "match" ? "match" : "search")(v, [p, ignorecase, multiline], kw),
   version: versionTest,
   string: (v) => typeof v === "string",
   number: num,
@@ -120,8 +121,8 @@ export function testName(name: string): string {
 }
 
 /** Applies a test by name; an unknown name is an error. */
-export function applyTest(name: string, value: unknown, args: unknown[]): boolean {
+export function applyTest(name: string, value: unknown, args: unknown[], kw: Record<string, unknown> = {}): boolean {
   const fn = TESTS[testName(name)];
   if (!fn) throw new Error(`unknown test '${name}'`);
-  return fn(value, args);
+  return fn(value, args, kw);
 }
