@@ -7,7 +7,7 @@ import path from "node:path";
 import { inventoryVarsOf } from "../inventory/precedence.js";
 import { MAGIC_VAR_NAMES } from "../inventory/magic.js";
 import { formatPath, isTemplated, type DocPath } from "../schema/ajv.js";
-import { analyzeCondition, analyzeTemplate, type Analysis } from "../template/analyze.js";
+import { analyzeCondition, analyzeTemplate, conditionGuards, type Analysis } from "../template/analyze.js";
 import { fileCandidates } from "./lookup.js";
 import type { Cond, ModuleTask, Play, Plan, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
@@ -105,14 +105,13 @@ function checkStrings(value: unknown, site: Site, state: State): void {
   }
 }
 
+/** Checks each condition of a list; what an item guards (`x is defined`) holds for the items after it. */
 function checkConds(conds: readonly Cond[] | undefined, site: Site, state: State): void {
-  (conds ?? []).forEach((c, i) =>
-    report(
-      { ...site, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub },
-      analyzeCondition(c),
-      state,
-    ),
-  );
+  let names = site.names;
+  (conds ?? []).forEach((c, i) => {
+    report({ ...site, names, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub }, analyzeCondition(c), state);
+    names = withNames(names, ...conditionGuards(c));
+  });
 }
 
 function withNames(names: ReadonlySet<string>, ...more: (string | undefined)[]): Set<string> {
@@ -170,13 +169,12 @@ function checkModuleTask(task: ModuleTask, names: ReadonlySet<string>, state: St
   if (task.module === "assert") {
     const that = task.args.that;
     const list = (Array.isArray(that) ? that : [that]) as Cond[];
-    list.forEach((c, i) =>
-      report(
-        { ...argsSite, sub: [task.moduleKey, "that", ...(Array.isArray(that) ? [i] : [])] },
-        analyzeCondition(c),
-        state,
-      ),
-    );
+    let guarded = names;
+    list.forEach((c, i) => {
+      const sub = [task.moduleKey, "that", ...(Array.isArray(that) ? [i] : [])];
+      report({ ...argsSite, names: guarded, sub }, analyzeCondition(c), state);
+      guarded = withNames(guarded, ...conditionGuards(c));
+    });
     checkStrings({ ...task.args, that: undefined }, argsSite, state);
   } else if (task.module === "debug" && typeof task.args.var === "string") {
     report({ ...argsSite, sub: [task.moduleKey, "var"] }, analyzeCondition(task.args.var), state);

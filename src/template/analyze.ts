@@ -149,3 +149,17 @@ export function analyzeCondition(cond: string | boolean): Analysis {
   w.expr(parsed.value, TOP);
   return { ok: true, refs: w.refs, problems: w.problems };
 }
+
+/** Names a condition guarantees are defined when it holds (`x is defined`, `(defined x)`, `x`), so
+ * the later items of a condition list may use them, as Ansible stops at the first false item. */
+export function conditionGuards(cond: string | boolean): string[] {
+  if (typeof cond === "boolean" || cond.includes("{{")) return [];
+  const parsed = parseCondition(cond);
+  if (!parsed.ok) return [];
+  const v = parsed.value;
+  if (v.type === "SubExpression" && (v as hbs.AST.SubExpression).path.original === JINJA_HELPER) {
+    return [...guardsWhenTrue(jinjaExpr(Number(((v as hbs.AST.SubExpression).params[0] as hbs.AST.NumberLiteral).value)))];
+  }
+  const one = guardOf(v);
+  return one === undefined ? [] : [one];
+}
