@@ -4,26 +4,26 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hostSpecOf } from "../../src/engine/connect.js";
+import type { Diagnostic } from "../../src/errors.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
 
 function site(lines: string[]): Record<string, string> {
   return { "site.yml": [...lines, ""].join("\n") };
 }
 
+/** The problems of a one-play playbook whose play keywords and tasks are `lines` (after `hosts: all`). */
+function playErrors(...lines: string[]): Diagnostic[] {
+  return errorsOf(loadTree(site(["- hosts: all", "  gather_facts: false", ...lines])));
+}
+
 test("an unknown play keyword is one problem, and the play's tasks are still checked", () => {
-  const errors = errorsOf(
-    loadTree(
-      site([
-        "- hosts: all",
-        "  gather_facts: false",
-        "  hots: web",
-        "  tasks:",
-        "    - debug: {msg: '{{ nowhere }}'}",
-        "    - lineinfle: {path: /x, line: y}",
-        "    - debug: {msg: hi}",
-        "      when: missing_flag",
-      ]),
-    ),
+  const errors = playErrors(
+    "  hots: web",
+    "  tasks:",
+    "    - debug: {msg: '{{ nowhere }}'}",
+    "    - lineinfle: {path: /x, line: y}",
+    "    - debug: {msg: hi}",
+    "      when: missing_flag",
   );
   const unknown = findError(errors, /unknown play keyword 'hots'/);
   assert.deepEqual([unknown.line, unknown.col], [3, 3]);
@@ -34,18 +34,12 @@ test("an unknown play keyword is one problem, and the play's tasks are still che
 });
 
 test("a bad task keyword is one problem; the task's conditions and arguments are still checked", () => {
-  const errors = errorsOf(
-    loadTree(
-      site([
-        "- hosts: all",
-        "  gather_facts: false",
-        "  tasks:",
-        "    - command: echo {{ undefined_arg }}",
-        "      retries: many",
-        "      until: undefined_cond",
-        "      register: r",
-      ]),
-    ),
+  const errors = playErrors(
+    "  tasks:",
+    "    - command: echo {{ undefined_arg }}",
+    "      retries: many",
+    "      until: undefined_cond",
+    "      register: r",
   );
   const retries = findError(errors, /found string 'many', expected an integer or a \{\{ \}\} template/);
   assert.deepEqual([retries.line, retries.col, retries.path], [5, 16, "plays[0].tasks[0].retries"]);
@@ -54,52 +48,40 @@ test("a bad task keyword is one problem; the task's conditions and arguments are
 });
 
 test("a bad block keyword is one problem; the block's tasks are still checked", () => {
-  const errors = errorsOf(
-    loadTree(
-      site([
-        "- hosts: all",
-        "  gather_facts: false",
-        "  tasks:",
-        "    - block:",
-        "        - debug: {msg: '{{ inner_missing }}'}",
-        "      becom: true",
-      ]),
-    ),
+  const errors = playErrors(
+    "  tasks:",
+    "    - block:",
+    "        - debug: {msg: '{{ inner_missing }}'}",
+    "      becom: true",
   );
   findError(errors, /unknown block keyword 'becom'/);
   findError(errors, /undefined variable 'inner_missing'/);
 });
 
 test("a template syntax error is reported beside structural errors", () => {
-  const errors = errorsOf(
-    loadTree(
-      site(["- hosts: all", "  gather_facts: false", "  tasks:", "    - frobnicate: {}", "    - debug: {msg: '{{#if}}'}"]),
-    ),
+  const errors = playErrors(
+    "  tasks:",
+    "    - frobnicate: {}",
+    "    - debug: {msg: '{{#if}}'}",
   );
   findError(errors, /unknown module 'frobnicate'/);
   assert.equal(findError(errors, /template syntax error/).line, 5);
 });
 
 test("numeric and boolean keywords of the wrong type are errors at their line and column", () => {
-  const errors = errorsOf(
-    loadTree(
-      site([
-        "- hosts: all",
-        "  gather_facts: false",
-        "  serial: lots",
-        "  max_fail_percentage: half",
-        "  tasks:",
-        "    - command: 'true'",
-        "      register: r",
-        "      until: (eq r.rc 0)",
-        "      delay: soon",
-        "      timeout: forever",
-        "      become: maybe",
-        "    - debug: {msg: x}",
-        "      loop: [1]",
-        "      loop_control: {pause: later}",
-      ]),
-    ),
+  const errors = playErrors(
+    "  serial: lots",
+    "  max_fail_percentage: half",
+    "  tasks:",
+    "    - command: 'true'",
+    "      register: r",
+    "      until: (eq r.rc 0)",
+    "      delay: soon",
+    "      timeout: forever",
+    "      become: maybe",
+    "    - debug: {msg: x}",
+    "      loop: [1]",
+    "      loop_control: {pause: later}",
   );
   const where = (re: RegExp) => {
     const e = findError(errors, re);
