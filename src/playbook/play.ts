@@ -8,6 +8,7 @@ import { isFile } from "./lookup.js";
 import type { Cond, LoadedVarsFile, Play, Task } from "./plan.js";
 import { expandRoleEntry } from "./roles.js";
 import { parseTaskList } from "./task.js";
+import { checkVarTemplates } from "./var-templates.js";
 import { loadVarsFile, type Vars } from "./vars-file.js";
 
 /** What an import_playbook adds to each play it brings. */
@@ -30,6 +31,7 @@ export function parsePlay(
     return undefined;
   }
   const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword").raw as PlayInput;
+  checkVarTemplates(p.vars, src.file, [...src.base, ...at, "vars"], src.root, ctx.problems);
   const playCtx: LoadContext = { ...ctx, play: { roles: [], handlers: [], expanded: new Set() } };
   const varsFiles = loadPlayVarsFiles(p.vars_files ?? [], src, [...at, "vars_files"], playCtx);
   const roleTasks: Task[] = [];

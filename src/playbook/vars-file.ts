@@ -5,6 +5,7 @@ import { checkValue } from "../schema/ajv.js";
 import { varsFileSchema } from "../schema/playbook.js";
 import { connectionVarsSchema } from "../schema/inventory.js";
 import type { Problems } from "./problems.js";
+import { checkVarTemplates } from "./var-templates.js";
 import { readYamlFile, type YamlFile } from "./yaml-file.js";
 
 /** Variables by name. */
@@ -30,5 +31,6 @@ export function loadVarsFile(
     return undefined;
   }
   if (read.file.value) problems.addIssues(read.file, [], "", checkValue(connectionVarsSchema, read.file.value, { noun: "variable" }));
+  checkVarTemplates(read.file.value, read.file, [], "", problems);
   return { vars: (read.file.value ?? {}) as Vars, file: read.file };
 }

@@ -148,12 +148,14 @@ function rewriteMustache(source: string, inner: string, offset: number): string 
   const block = BLOCK_OPENERS.exec(inner);
   const skip = block ? block[0].length : 0;
   if (!block && /^~|^[#/^!>&*]|^\s*else\b|~\s*$/.test(inner)) return inner;
-  const text = inner.slice(skip);
-  if (block && /\bas\s*\|/.test(text)) return inner;
+  const params = block ? /\s+as\s*\|[^|]*\|\s*$/.exec(inner.slice(skip)) : null;
+  const text = inner.slice(skip, params ? inner.length - params[0].length : inner.length);
   const start = positionOf(source, offset + skip);
   const reading = readExpression(text, start);
   if (reading.kind === "handlebars") return inner;
   if (reading.kind === "error") return { ok: false, message: `template syntax error: ${reading.message}` };
   const call = placeholder(reading.expr, text, start);
-  return block ? `${inner.slice(0, skip)}(${call.trimEnd()})${" ".repeat(Math.max(0, call.length - call.trimEnd().length - 2))}` : call;
+  if (!block) return call;
+  const padding = " ".repeat(Math.max(0, call.length - call.trimEnd().length - 2));
+  return `${inner.slice(0, skip)}(${call.trimEnd()})${padding}${params?.[0] ?? ""}`;
 }

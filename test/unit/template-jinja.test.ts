@@ -168,6 +168,14 @@ test("Handlebars helper calls keep working, beside Ansible's syntax in the same 
   assert.equal(renderString("\\{{ x | upper }} {{{ x }}}", vars, ctx), "{{ x | upper }} a");
 });
 
+test("{{#if}}, {{#unless}} and {{#each}} take Ansible's expressions, with or without block params", () => {
+  assert.equal(renderString("{{#each users | selectattr('admin') as |u|}}{{ u.name }};{{/each}}", vars, ctx), "bob;");
+  assert.equal(renderString("{{#each users | sort(attribute='name')}}{{ name }};{{/each}}", vars, ctx), "al;bob;");
+  assert.equal(renderString("{{#unless n > 5}}small{{/unless}}", vars, ctx), "small");
+  const a = analyzeTemplate("{{#if p is defined}}{{ p.port }}{{/if}}{{#each q | list as |i|}}{{ i }}{{/each}}");
+  assert.deepEqual(a.ok && a.refs.map((r) => r.path), ["q"]);
+});
+
 test("variables that are templates are rendered where an expression uses them", () => {
   const lazy = markTemplatedVars({ base: 5, port: "{{ base + 1 }}", url: "http://h:{{ port }}/" });
   assert.equal(renderString("{{ port | int + 1 }}", lazy, ctx), 7);

@@ -150,3 +150,18 @@ test("a templated connection variable is checked again after rendering", () => {
   const spec = hostSpecOf("h1", { ansible_host: "10.0.0.1", ansible_port: "{{ p }}", p: 2222 }, {});
   assert.equal(spec.kind === "ssh" && spec.target.port, 2222);
 });
+
+test("templates in variables are checked when loaded: syntax and unknown filters, at the variable", () => {
+  const errors = errorsOf(
+    loadTree({
+      "roles/r/defaults/main.yml": "r_url: \"http://{{ r_host | uper }}/\"\nr_ok: \"{{ r_host | default('x') }}\"\n",
+      "roles/r/tasks/main.yml": "- debug: {msg: hi}\n",
+      ...site(["- hosts: all", "  gather_facts: false", "  vars:", "    broken: '{{ a == }}'", "  roles: [r]"]),
+    }),
+  );
+  const filter = findError(errors, /unknown filter 'uper' \(did you mean 'upper'\?\)/);
+  assert.deepEqual([filter.file.endsWith("defaults/main.yml"), filter.line, filter.col], [true, 1, 8]);
+  const syntax = findError(errors, /template syntax error: .* in 'a =='/);
+  assert.deepEqual([syntax.line, syntax.col, syntax.path], [4, 13, "plays[0].vars.broken"]);
+  assert.equal(errors.length, 2, errors.map((e) => e.message).join("\n"));
+});
