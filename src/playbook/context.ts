@@ -63,14 +63,21 @@ export function keepValid(schema: object, raw: Record<string, unknown>, src: Tas
   return { raw: out, valid: issues.length === 0 };
 }
 
-/** `raw` without the value an issue points at: the item of a list keyword, else the whole keyword. */
+/** `raw` without the value an issue points at: a keyword of a list item (a role entry's `when`), the
+ * item of a list keyword, else the whole keyword. */
 function withoutFault(raw: Record<string, unknown>, issuePath: DocPath): Record<string, unknown> {
-  const [key, index] = issuePath;
+  const [key, index, inner] = issuePath;
   if (key === undefined) return raw;
   const { [key]: value, ...rest } = raw;
   if (Array.isArray(value) && typeof index === "number") {
-    return { ...rest, [key]: value.map((item, i) => (i === index ? undefined : item)) };
+    return { ...rest, [key]: value.map((item, i) => (i === index ? withoutItemFault(item, inner) : item)) };
   }
+  return rest;
+}
+
+function withoutItemFault(item: unknown, key: string | number | undefined): unknown {
+  if (typeof key !== "string" || item === null || typeof item !== "object" || Array.isArray(item)) return undefined;
+  const { [key]: _fault, ...rest } = item as Record<string, unknown>;
   return rest;
 }
 

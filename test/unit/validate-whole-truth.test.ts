@@ -165,3 +165,14 @@ test("templates in variables are checked when loaded: syntax and unknown filters
   assert.deepEqual([syntax.line, syntax.col, syntax.path], [4, 13, "plays[0].vars.broken"]);
   assert.equal(errors.length, 2, errors.map((e) => e.message).join("\n"));
 });
+
+test("a bad keyword of a role entry is one problem; the role is still loaded and checked", () => {
+  const errors = errorsOf(
+    loadTree({
+      "roles/r/tasks/main.yml": "- debug: {msg: '{{ in_role_missing }}'}\n",
+      ...site(["- hosts: all", "  gather_facts: false", "  roles:", "    - role: r", "      when: 5"]),
+    }),
+  );
+  assert.equal(findError(errors, /found integer 5, expected string or boolean or a list/).path, "plays[0].roles[0].when");
+  findError(errors, /undefined variable 'in_role_missing'/);
+});
