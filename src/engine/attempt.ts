@@ -102,7 +102,7 @@ function environmentOf(a: AttemptInput): Vars | undefined {
 }
 
 /** A numeric keyword (retries, delay, timeout) after rendering; a value that is not a number fails the task. */
-function numberOf(value: number | string | undefined, vars: Vars, task: Task, key: string): number | undefined {
+export function numberOf(value: number | string | undefined, vars: Vars, task: Task, key: string): number | undefined {
   if (value === undefined) return undefined;
   const rendered = typeof value === "string" ? renderValue(value, vars, { loc: task.at([key]), task: task.name }) : value;
   const v = typeof rendered === "number" || (typeof rendered === "string" && rendered.trim() !== "") ? Number(rendered) : NaN;

@@ -3,6 +3,7 @@
 // numeric keywords and of connection variables are errors at their line and column.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { numberOf } from "../../src/engine/attempt.js";
 import { hostSpecOf } from "../../src/engine/connect.js";
 import type { Diagnostic } from "../../src/errors.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
@@ -175,4 +176,16 @@ test("a bad keyword of a role entry is one problem; the role is still loaded and
   );
   assert.equal(findError(errors, /found integer 5, expected string or boolean or a list/).path, "plays[0].roles[0].when");
   findError(errors, /undefined variable 'in_role_missing'/);
+});
+
+test("a templated numeric keyword is checked again after rendering", () => {
+  const plan = planOf(
+    loadTree(site(["- hosts: all", "  gather_facts: false", "  vars: {n: 1}", "  tasks:", "    - command: 'true'", "      retries: '{{ n }}'"])),
+  );
+  const task = plan.plays[0]?.tasks[0];
+  assert.ok(task);
+  assert.equal(numberOf("{{ n }}", { n: 4 }, task, "retries"), 4);
+  assert.equal(numberOf(2.5, {}, task, "delay"), 2.5);
+  assert.throws(() => numberOf("{{ n }}", { n: "many" }, task, "retries"), /retries: 'many' is not a number \(rendered from '\{\{ n \}\}'\)/);
+  assert.throws(() => numberOf("{{ n }}", { n: -1 }, task, "retries"), /is not a number/);
 });
