@@ -4,7 +4,7 @@
 import type { At, JExpr, KwArgs } from "./jinja-parse.js";
 import { applyFilter, filterName, LENIENT_FILTERS } from "./jinja-filters.js";
 import { applyTest, LENIENT_TESTS, testName } from "./jinja-tests.js";
-import { compareOnce, pyEq, pyIn, pyStr, truthy, typeName } from "./py-values.js";
+import { compareOnce, pyEq, pyIn, pyStr, pyTitle, truthy, typeName } from "./py-values.js";
 import { defined, Undefined } from "./undefined.js";
 
 /** Where names come from: a variable's value, or an {@link Undefined} when there is none. */
@@ -185,6 +185,16 @@ const METHODS: Readonly<Record<string, (self: unknown, args: unknown[]) => unkno
   lower: (s) => pyStr(s).toLowerCase(),
   upper: (s) => pyStr(s).toUpperCase(),
   strip: (s) => pyStr(s).trim(),
+  rstrip: (s) => pyStr(s).trimEnd(),
+  lstrip: (s) => pyStr(s).trimStart(),
+  splitlines: (s) => pyStr(s).split(/\r?\n/).filter((l, i, all) => i < all.length - 1 || l !== ""),
+  find: (s, [x]) => pyStr(s).indexOf(pyStr(x)),
+  isdigit: (s) => /^\d+$/.test(pyStr(s)),
+  title: (s) => pyTitle(pyStr(s)),
+  format: (s, args) => {
+    let i = 0;
+    return pyStr(s).replace(/\{(\d*)\}/g, (_m, n: string) => pyStr(args[n === "" ? i++ : Number(n)]));
+  },
   replace: (s, [a, b]) => pyStr(s).split(pyStr(a)).join(pyStr(b)),
   join: (s, [list]) => (list as unknown[]).map(pyStr).join(pyStr(s)),
   count: (s, [x]) => (Array.isArray(s) ? s.filter((i) => pyEq(i, x)).length : pyStr(s).split(pyStr(x)).length - 1),

@@ -1,10 +1,11 @@
 // The filters of Ansible's expressions (`x | default('y')`, `list | join(',')`), with Ansible's
 // results: Python's str() and equality, Jinja's case-insensitive sort/unique/min/max, Ansible's bool.
+import crypto from "node:crypto";
 import path from "node:path";
 import YAML from "yaml";
 import { HELPERS } from "./helpers.js";
 import { applyTest } from "./jinja-tests.js";
-import { pyCmp, pyEq, pyIter, pyLen, pyStr, truthy, typeName } from "./py-values.js";
+import { pyCmp, pyEq, pyIter, pyLen, pyStr, pyTitle, truthy, typeName } from "./py-values.js";
 import { pyJson, pyRegexReplacement, regexWithFlags } from "./py-text.js";
 import { Undefined } from "./undefined.js";
 
@@ -176,6 +177,35 @@ function regexSearch(input: unknown, args: unknown[], kw: Kw): unknown {
   });
 }
 
+/** Python's re.findall: whole matches, or the group, or the tuple of groups when there are several. */
+function regexFindall(input: unknown, args: unknown[], kw: Kw): unknown[] {
+  return regexWithFlags(pyStr(args[0]), kw).findAll(pyStr(input)).map(([whole, ...groups]) => {
+    if (groups.length === 0) return whole;
+    const values = groups.map((g) => g ?? "");
+    return values.length === 1 ? values[0] : values;
+  });
+}
+
+/** Jinja's indent: every line but the first (unless `first`) and blank ones (unless `blank`) gets `width` spaces. */
+function indent(input: unknown, args: unknown[], kw: Kw): string {
+  const width = arg(args, kw, 0, "width", 4);
+  const pad = typeof width === "string" ? width : " ".repeat(Number(width));
+  const [first, blank] = [arg(args, kw, 1, "first", false) === true, arg(args, kw, 2, "blank", false) === true];
+  return pyStr(input).split("\n").map((line, i) => ((i > 0 || first) && (blank || line.trim() !== "") ? pad + line : line)).join("\n");
+}
+
+/** Python's `'%s is %d' % (a, b)`: %s, %d, %i, %f (with a precision) and %%. */
+function percentFormat(input: unknown, args: unknown[]): string {
+  let i = 0;
+  return pyStr(input).replace(/%(\.\d+)?([sdif%])/g, (_m, precision: string | undefined, kind: string) => {
+    if (kind === "%") return "%";
+    const v = args[i++];
+    if (kind === "s") return pyStr(v);
+    if (kind === "f") return Number(v).toFixed(precision ? Number(precision.slice(1)) : 6);
+    return String(Math.trunc(Number(v)));
+  });
+}
+
 function yamlText(v: unknown, nice: boolean, indent: unknown): string {
   const doc = new YAML.Document(v);
   if (!nice) {
@@ -250,6 +280,18 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   quote: (v) => HELPERS.quote?.(pyStr(v)),
   ternary: (v, a) => (v === null && a.length > 2 ? a[2] : truthy(v) ? a[0] : a[1]),
   type_debug: (v) => typeName(v),
+  regex_findall: (v, a, kw) => regexFindall(v, a, kw),
+  hash: (v, a) => crypto.createHash(pyStr(a[0] ?? "sha1")).update(pyStr(v), "utf8").digest("hex"),
+  checksum: (v) => crypto.createHash("sha1").update(pyStr(v), "utf8").digest("hex"),
+  extract: (v, a) => a.slice(1).reduce((acc: unknown, k) => attrOf(acc, pyStr(k)), attrOf(a[0], pyStr(v))),
+  indent: (v, a, kw) => indent(v, a, kw),
+  format: (v, a) => percentFormat(v, a),
+  dictsort: (v, a, kw) => {
+    const opts = { case_sensitive: arg(a, kw, 0, "case_sensitive", false) };
+    return Object.entries(v as object).sort(([x], [y]) => pyCmp(sortKey(x, opts), sortKey(y, opts)));
+  },
+  items: (v) => Object.entries(v as object),
+  title: (v) => pyTitle(pyStr(v)),
   quote_ident: (v) => HELPERS.quote_ident?.(pyStr(v)),
   pg_md5: (v, a) => HELPERS.pg_md5?.(pyStr(v), pyStr(a[0])),
   pg_scram: (v, a) => HELPERS.pg_scram?.(pyStr(v), pyStr(a[0]), a[1] === undefined ? undefined : pyStr(a[1])),

@@ -53,12 +53,36 @@ const BINARY: Readonly<Record<string, BinaryOp>> = {
 };
 const CONSTANTS: Readonly<Record<string, unknown>> = { True: true, true: true, False: false, false: false, None: null, none: null };
 
+// A backslash that Python keeps (`'\d+'` is backslash-d, as regular expressions need) but nunjucks
+// would drop stands in as this character while parsing: one character for one, so positions hold.
+const KEPT_BACKSLASH = "\ue000";
+const PYTHON_ESCAPES = new Set(["\\", "'", '"', "n", "t", "r"]);
+
+/** The source with each backslash that starts no Python escape inside a string literal marked. */
+function markKeptBackslashes(source: string): string {
+  let out = "";
+  let quote = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charAt(i);
+    if (quote && c === "\\") {
+      const next = source.charAt(i + 1);
+      out += PYTHON_ESCAPES.has(next) ? c + next : KEPT_BACKSLASH + next;
+      i++;
+      continue;
+    }
+    if (quote && c === quote) quote = "";
+    else if (!quote && (c === "'" || c === '"')) quote = c;
+    out += c;
+  }
+  return out;
+}
+
 /** Parses one expression written at `start` (where its first character is in the file). */
 export function parseJinja(source: string, start: At = { line: 1, col: 1 }): JinjaParse {
-  if (source.includes("\u0001")) return { ok: false, message: "control character \\x01 in an expression" };
+  if (/[\u0001\ue000]/.test(source)) return { ok: false, message: "control character in an expression" };
   let root: NjNode;
   try {
-    root = parser.parse(`${OPEN} ${source} ${CLOSE}`, undefined, { tags: TAGS });
+    root = parser.parse(`${OPEN} ${markKeptBackslashes(source)} ${CLOSE}`, undefined, { tags: TAGS });
   } catch (err) {
     return { ok: false, message: parserMessage(err) };
   }
@@ -99,7 +123,7 @@ class Converter {
     switch (n.typename) {
       case "Literal":
         if (n.value instanceof RegExp) throw new Error("regular expression literals (r/.../) are not part of Jinja2");
-        return { kind: "literal", value: n.value, at };
+        return { kind: "literal", value: typeof n.value === "string" ? n.value.replaceAll(KEPT_BACKSLASH, "\\") : n.value, at };
       case "Symbol":
         return this.symbol(String(n.value), at);
       case "LookupVal":

@@ -104,3 +104,8 @@ export function pyIter(v: unknown): unknown[] {
   if (value && typeof value === "object") return Object.keys(value);
   throw new Error(`'${typeName(value)}' object is not iterable`);
 }
+
+/** Python's `str.title()`: each word's first letter upper-cased, the rest lower-cased. */
+export function pyTitle(s: string): string {
+  return s.replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
+}

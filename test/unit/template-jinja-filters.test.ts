@@ -135,6 +135,28 @@ test("list, flatten, reverse, split, sum, abs, round, set operations; collection
   ]);
 });
 
+test("more filters real roles use: regex_findall, hash, extract, indent, format, dictsort, items, title", () => {
+  const hv = { a: { ip: "10.0.0.1" }, b: { ip: "10.0.0.2" } };
+  table([
+    ["'a1 b22 c' | regex_findall('\\d+')", ["1", "22"]], ["'k=v, x=y' | regex_findall('(\\w)=(\\w)')", [["k", "v"], ["x", "y"]]],
+    ["'k=v' | regex_findall('(\\w)=')", ["k"]], ["'hello' | hash('sha1')", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"],
+    ["'hello' | hash('md5')", "5d41402abc4b2a76b9719d911017c592"], ["'hello' | checksum", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"],
+    ["'a\\nb\\n\\nc' | indent(2)", "a\n  b\n\n  c"], ["'a\\nb' | indent(2, true)", "  a\n  b"], ["'%s has %d items' | format('l', 3.7)", "l has 3 items"],
+    ["'%.2f%%' | format(12.345)", "12.35%"], ["{'b': 1, 'A': 2} | dictsort", [["A", 2], ["b", 1]]], ["{'a': 1} | items | list", [["a", 1]]],
+    ["'hello big world' | title", "Hello Big World"],
+  ]);
+  assert.deepEqual(renderString("{{ ['a', 'b'] | map('extract', hv, 'ip') | list }}", { ...vars, hv }, ctx), ["10.0.0.1", "10.0.0.2"]);
+  assert.deepEqual(renderString("{{ 'a' | extract(hv) }}", { ...vars, hv }, ctx), { ip: "10.0.0.1" });
+});
+
+test("string methods real roles call: find, format, rstrip, lstrip, splitlines, isdigit, title", () => {
+  table([
+    ["'abc'.find('c')", 2], ["'abc'.find('z')", -1], ["'{} and {}'.format('a', 1)", "a and 1"], ["'{1}{0}'.format('a', 'b')", "ba"],
+    ["' x '.rstrip() ~ '|'", " x|"], ["' x '.lstrip()", "x "], ["'a\\nb\\n'.splitlines()", ["a", "b"]], ["'42'.isdigit()", true],
+    ["'4a'.isdigit()", false], ["'hi there'.title()", "Hi There"],
+  ]);
+});
+
 test("mandatory fails on an undefined value with its name, unknown filters fail with theirs", () => {
   assert.throws(() => value("nope | mandatory"), (e: unknown) => e instanceof TemplateError && /mandatory variable 'nope' not defined/.test(e.message));
   assert.throws(() => value("1 | frobnicate"), (e: unknown) => e instanceof TemplateError && /unknown filter 'frobnicate'/.test(e.message));

@@ -84,6 +84,10 @@ test("literals: strings, numbers, booleans, None in either case, lists and mappi
   assert.deepEqual(value("[1, 'a', none, True, 2.5]"), [1, "a", null, true, 2.5]);
   assert.deepEqual(value("{'a': [1, {'b': false}], 'c': None}"), { a: [1, { b: false }], c: null });
   assert.equal(value('"double" ~ \'single\''), "doublesingle");
+  // Python keeps a backslash that starts no escape, so regular expressions read as written.
+  assert.equal(value("'\\d+\\.\\w'"), "\\d+\\.\\w");
+  assert.equal(value("'a\\\\b' ~ 'it\\'s' ~ 'x\\ny'"), "a\\bit'sx\ny");
+  assert.equal(cond("'v1.2' is match('v\\d\\.\\d')"), true);
 });
 
 test("subscripts and attributes: x['k'], x[0], x[-1], hostvars[h].ansible_host, x.k", () => {
