@@ -2,7 +2,7 @@
 // files and roles being loaded (to catch cycles), and what the current play has collected so far.
 import path from "node:path";
 import type { DocPath } from "../schema/ajv.js";
-import { checkValue, formatPath } from "../schema/ajv.js";
+import { checkValue, formatPath, type SchemaIssue } from "../schema/ajv.js";
 import type { RoleContext, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -55,12 +55,17 @@ export function keywordsValid(schema: object, value: unknown, src: TaskSource, a
 /** Checks a node's keywords against `schema`, reporting every issue at the node, and returns the node
  * without the values at fault, so the rest of it is still read and checked (an unknown keyword is one
  * problem, not a lost play). A bad item of a list keyword becomes `undefined`, which lists skip. */
-export function keepValid(schema: object, raw: Record<string, unknown>, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): { raw: Record<string, unknown>; valid: boolean } {
+export function keepValid(schema: object, raw: Record<string, unknown>, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): Record<string, unknown> {
   const issues = checkValue(schema, raw, { noun });
   ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
+  return withoutFaults(raw, issues);
+}
+
+/** `raw` without every value the issues point at (see {@link keepValid}). */
+export function withoutFaults(raw: Record<string, unknown>, issues: readonly SchemaIssue[]): Record<string, unknown> {
   let out = raw;
   for (const issue of issues) out = withoutFault(out, issue.path);
-  return { raw: out, valid: issues.length === 0 };
+  return out;
 }
 
 /** `raw` without the value an issue points at: a keyword of a list item (a role entry's `when`), the

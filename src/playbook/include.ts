@@ -52,7 +52,7 @@ export function parseIncludeTasks(
   at: DocPath,
   ctx: LoadContext,
 ): Task | undefined {
-  const raw = keepValid(includeTasksSchema, written, src, at, ctx).raw;
+  const raw = keepValid(includeTasksSchema, written, src, at, ctx);
   const isImport = "import_tasks" in written;
   const key = isImport ? "import_tasks" : "include_tasks";
   if (!(key in raw)) return undefined;
@@ -114,7 +114,7 @@ export function parseIncludeTasks(
 
 /** import_role (expanded into a block) or include_role (a node, preloaded when the name is static). */
 export function parseIncludeRole(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): Task | undefined {
-  const raw = keepValid(includeRoleSchema, written, src, at, ctx).raw;
+  const raw = keepValid(includeRoleSchema, written, src, at, ctx);
   const isImport = "import_role" in written;
   const key = isImport ? "import_role" : "include_role";
   if (!(key in raw)) return undefined;

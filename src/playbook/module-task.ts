@@ -118,7 +118,7 @@ export function parseModuleTask(
   const key = findModule(raw, src, at, ctx);
   const given: Raw = {};
   for (const [k, v] of Object.entries(raw)) if (TASK_KEYWORDS.has(k)) given[k] = v;
-  const keywords = keepValid(taskKeywordsSchema, given, src, at, ctx).raw;
+  const keywords = keepValid(taskKeywordsSchema, given, src, at, ctx);
   if (key === undefined) return undefined;
   const module = canonicalModuleName(key) ?? key;
   const args = readArgs(key, raw[key], raw, src, at, ctx);

@@ -30,7 +30,7 @@ export function parsePlay(
     ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(playSchema, raw, { noun: "play keyword" }));
     return undefined;
   }
-  const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword").raw as PlayInput;
+  const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword") as PlayInput;
   checkVarTemplates(p.vars, src.file, [...src.base, ...at, "vars"], src.root, ctx.problems);
   const playCtx: LoadContext = { ...ctx, play: { roles: [], handlers: [], expanded: new Set() } };
   const varsFiles = loadPlayVarsFiles(p.vars_files ?? [], src, [...at, "vars_files"], playCtx);

@@ -68,7 +68,7 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
 }
 
 function parseBlock(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
-  const raw = keepValid(blockSchema, written, src, at, ctx, "block keyword").raw;
+  const raw = keepValid(blockSchema, written, src, at, ctx, "block keyword");
   if (!Array.isArray(raw.block)) return undefined;
   return {
     ...baseOf(raw, src, at),

@@ -178,6 +178,19 @@ test("a bad keyword of a role entry is one problem; the role is still loaded and
   findError(errors, /undefined variable 'in_role_missing'/);
 });
 
+test("a bad keyword of a meta dependency is one problem; the dependency is still loaded and checked", () => {
+  const errors = errorsOf(
+    loadTree({
+      "roles/a/meta/main.yml": "dependencies:\n  - role: b\n    when: 5\n",
+      "roles/a/tasks/main.yml": "- debug: {msg: a}\n",
+      "roles/b/tasks/main.yml": "- debug: {msg: '{{ in_dependency_missing }}'}\n",
+      ...site(["- hosts: all", "  gather_facts: false", "  roles: [a]"]),
+    }),
+  );
+  assert.equal(findError(errors, /found integer 5/).path, "meta.dependencies[0].when");
+  findError(errors, /undefined variable 'in_dependency_missing'/);
+});
+
 test("a templated numeric keyword is checked again after rendering", () => {
   const plan = planOf(
     loadTree(site(["- hosts: all", "  gather_facts: false", "  vars: {n: 1}", "  tasks:", "    - command: 'true'", "      retries: '{{ n }}'"])),
