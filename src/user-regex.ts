@@ -12,6 +12,8 @@ export interface UserRegex {
   exec(s: string): (string | undefined)[] & { index: number; groups?: Record<string, string | undefined> } | null;
   /** `s` with every match replaced; `$1`, `$<name>` and `$&` in `to` as String.prototype.replace has them. */
   replaceAll(s: string, to: string): string;
+  /** Every match, left to right: `[whole, ...groups]` each (a group that did not take part is undefined). */
+  findAll(s: string): (string | undefined)[][];
 }
 
 /** A user's pattern that RE2 cannot compile; the message says why, and what RE2 leaves out. */
@@ -44,5 +46,11 @@ function compile(pattern: string): UserRegex {
     test: (s) => re.test(s),
     exec: (s) => re.exec(s) as ReturnType<UserRegex["exec"]>,
     replaceAll: (s, to) => re.matcher(s).replaceAll(to),
+    findAll: (s) => {
+      const m = re.matcher(s);
+      const out: (string | undefined)[][] = [];
+      while (m.find()) out.push(Array.from({ length: m.groupCount() + 1 }, (_, i) => m.group(i) ?? undefined));
+      return out;
+    },
   };
 }

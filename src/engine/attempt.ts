@@ -70,7 +70,12 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
     return failed((err as Error).message);
   }
   const ctx = moduleContext(ctxParts);
-  const timeoutMs = numberOf(task.timeout, a.vars, task, "timeout");
+  let timeoutMs;
+  try {
+    timeoutMs = numberOf(task.timeout, a.vars, task, "timeout");
+  } catch (err) {
+    return failed((err as Error).message);
+  }
   return retry(a, () => invokeModule(task.module, args, ctx, { timeoutMs: timeoutMs ? timeoutMs * 1000 : undefined, mask: false }));
 }
 
@@ -96,10 +101,13 @@ function environmentOf(a: AttemptInput): Vars | undefined {
   return value as Vars;
 }
 
-function numberOf(value: number | string | undefined, vars: Vars, task: Task, key: string): number | undefined {
+/** A numeric keyword (retries, delay, timeout) after rendering; a value that is not a number fails the task. */
+export function numberOf(value: number | string | undefined, vars: Vars, task: Task, key: string): number | undefined {
   if (value === undefined) return undefined;
-  const v = Number(typeof value === "string" ? renderValue(value, vars, { loc: task.at([key]), task: task.name }) : value);
-  return Number.isFinite(v) ? v : undefined;
+  const rendered = typeof value === "string" ? renderValue(value, vars, { loc: task.at([key]), task: task.name }) : value;
+  const v = typeof rendered === "number" || (typeof rendered === "string" && rendered.trim() !== "") ? Number(rendered) : NaN;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${key}: '${String(rendered)}' is not a number (rendered from '${String(value)}')`);
+  return v;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

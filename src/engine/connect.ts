@@ -14,6 +14,8 @@ import { VARIABLE_NAME } from "../schema/playbook.js";
 import { decodeUtf8 } from "../playbook/utf8.js";
 import { displayPath } from "../playbook/yaml-file.js";
 import { TemplateError } from "../errors.js";
+import { checkValue, formatPath } from "../schema/ajv.js";
+import { connectionVarsSchema } from "../schema/inventory.js";
 import { renderText, renderValue } from "../template/engine.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -23,6 +25,7 @@ export function hostSpecOf(name: string, vars: Vars, opts: { trustOnFirstUse?: b
   const keys = [...Object.values(CONNECTION_VARS).flat(), "ansible_ssh_timeout", "ansible_timeout"];
   const picked: Vars = {};
   for (const k of keys) if (vars[k] !== undefined) picked[k] = renderValue(vars[k], vars, { loc: { file: "<inventory>", line: 1, col: 1 }, path: k });
+  checkRenderedConnectionVars(picked);
   const info = connectionOf(name, picked);
   if (info.connection === "local") return { kind: "local", name };
   const timeout = Number(picked.ansible_ssh_timeout ?? picked.ansible_timeout ?? NaN);
@@ -40,6 +43,14 @@ export function hostSpecOf(name: string, vars: Vars, opts: { trustOnFirstUse?: b
       connectTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : undefined,
     },
   };
+}
+
+/** Rendered connection variables must have their types (a templated `ansible_port` that renders to a word is an error). */
+function checkRenderedConnectionVars(picked: Vars): void {
+  const issues = checkValue(connectionVarsSchema, picked, { noun: "variable" });
+  if (issues.length === 0) return;
+  const diagnostics = issues.map((i) => ({ file: "<inventory>", line: 1, col: 1, path: formatPath(i.path), message: `${i.message} (after rendering)` }));
+  throw new TemplateError(diagnostics);
 }
 
 /** The spec for a delegate_to target that is not in the inventory: only the controller itself. */

@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { Diagnostic, SourceLoc } from "../errors.js";
 import { checkValue, formatPath, type DocPath } from "../schema/ajv.js";
-import { inventorySchema, type GroupInput, type InventoryInput } from "../schema/inventory.js";
+import { connectionVarsSchema, inventorySchema, type GroupInput, type InventoryInput } from "../schema/inventory.js";
 import { Problems } from "../playbook/problems.js";
 import type { Vars } from "../playbook/vars-file.js";
 import { readYamlFile, type YamlFile } from "../playbook/yaml-file.js";
@@ -20,7 +20,7 @@ export interface LoadInventoryOptions {
 /** The loaded inventory, or every diagnostic that prevented it; warnings in both cases. */
 export type InventoryResult =
   | { ok: true; inventory: Inventory; warnings: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[]; warnings: Diagnostic[] };
+  | { ok: false; diagnostics: Diagnostic[]; warnings: Diagnostic[]; /** Whole, when only variables' types are wrong. */ inventory?: Inventory };
 
 interface HostBuild {
   name: string;
@@ -43,11 +43,13 @@ interface Build {
   hosts: Map<string, HostBuild>;
   groups: Map<string, GroupBuild>;
   problems: Problems;
+  /** Wrongly typed connection variables: errors, but the inventory is still whole. */
+  typeProblems: Problems;
 }
 
 /** Loads one or more inventory files (later files add to and override earlier ones). */
 export function loadInventory(files: readonly string[], opts: LoadInventoryOptions = {}): InventoryResult {
-  const build: Build = { hosts: new Map(), groups: new Map(), problems: new Problems() };
+  const build: Build = { hosts: new Map(), groups: new Map(), problems: new Problems(), typeProblems: new Problems() };
   group(build, "all");
   const abs = files.map((f) => path.resolve(f));
   for (const file of abs) readInventoryFile(build, file);
@@ -60,7 +62,7 @@ export function loadInventory(files: readonly string[], opts: LoadInventoryOptio
     build.problems,
   );
   const { errors, warnings } = build.problems;
-  if (errors.length > 0) return { ok: false, diagnostics: errors, warnings };
+  if (errors.length > 0) return { ok: false, diagnostics: [...errors, ...build.typeProblems.errors], warnings };
   const depths = groupDepths(build.groups);
   const empty = (): Vars => ({});
   const groups = new Map<string, InventoryGroup>();
@@ -91,7 +93,10 @@ export function loadInventory(files: readonly string[], opts: LoadInventoryOptio
       },
     });
   }
-  return { ok: true, inventory: { hosts, groups, files: abs }, warnings };
+  const inventory: Inventory = { hosts, groups, files: abs };
+  const typeErrors = build.typeProblems.errors;
+  if (typeErrors.length > 0) return { ok: false, diagnostics: typeErrors, warnings, inventory };
+  return { ok: true, inventory, warnings };
 }
 
 function readInventoryFile(build: Build, abs: string): void {
@@ -124,8 +129,10 @@ function walkGroup(build: Build, file: YamlFile, name: string, input: GroupInput
   const g = group(build, name);
   g.loc ??= file.locate(at, { key: true });
   if (!input) return;
+  checkConnectionVars(build, file, input.vars, [...at, "vars"]);
   Object.assign(g.vars, input.vars ?? {});
   for (const [pattern, vars] of Object.entries(input.hosts ?? {})) {
+    checkConnectionVars(build, file, vars, [...at, "hosts", pattern]);
     const loc = file.locate([...at, "hosts", pattern], { key: true });
     for (const hostName of expandHostRange(pattern)) addHost(build, name, hostName, vars ?? {}, loc);
   }
@@ -141,6 +148,12 @@ function walkGroup(build: Build, file: YamlFile, name: string, input: GroupInput
     link(build, name, child);
     walkGroup(build, file, child, childInput, [...at, "children", child]);
   }
+}
+
+/** Reports connection variables of the wrong type (`ansible_port: not-a-port`) at their line. */
+function checkConnectionVars(build: Build, file: YamlFile, vars: unknown, at: DocPath): void {
+  if (vars === undefined || vars === null) return;
+  build.typeProblems.addIssues(file, at, "", checkValue(connectionVarsSchema, vars, { noun: "variable" }));
 }
 
 function addHost(build: Build, groupName: string, name: string, vars: Vars, loc: SourceLoc): void {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { inventoryVarsOf } from "../inventory/precedence.js";
 import { MAGIC_VAR_NAMES } from "../inventory/magic.js";
 import { formatPath, isTemplated, type DocPath } from "../schema/ajv.js";
-import { analyzeCondition, analyzeTemplate, type Analysis } from "../template/analyze.js";
+import { analyzeCondition, analyzeTemplate, conditionGuards, type Analysis } from "../template/analyze.js";
 import { fileCandidates } from "./lookup.js";
 import type { Cond, ModuleTask, Play, Plan, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
@@ -23,7 +23,7 @@ interface State {
   readonly registered: Set<string>;
   /** After an include_vars of a computed file, unknown names are warnings instead of errors. */
   open: boolean;
-  /** False when loading already failed: some variables may be missing only because of that. */
+  /** False when a source of variables could not be read: some may be missing only because of that. */
   readonly checkVariables: boolean;
   play: Play;
 }
@@ -36,7 +36,7 @@ interface Site {
 }
 
 /** Runs every static check over the plan; problems are added to `problems`. With `checkVariables`
- * false (loading already failed somewhere) only files and handlers are checked, to avoid noise. */
+ * false (a source of variables could not be read) undefined variables are not reported, to avoid noise. */
 export function checkPlan(plan: Plan, problems: Problems, opts: { checkVariables?: boolean } = {}): void {
   const state: State = {
     problems,
@@ -76,7 +76,6 @@ function taskLabel(task: Task): string {
 }
 
 function report(site: Site, analysis: Analysis, state: State, inFile?: string): void {
-  if (!state.checkVariables) return;
   const at = site.task.at(site.sub);
   const path = formatPath(site.sub, site.task.path);
   const label = taskLabel(site.task);
@@ -85,6 +84,7 @@ function report(site: Site, analysis: Analysis, state: State, inFile?: string): 
     return;
   }
   for (const p of analysis.problems) state.problems.error(at, path, `${p} (task '${label}')`);
+  if (!state.checkVariables) return;
   for (const ref of analysis.refs) {
     if (site.names.has(ref.name) || state.registered.has(ref.name) || ref.name.startsWith("ansible_"))
       continue;
@@ -105,14 +105,13 @@ function checkStrings(value: unknown, site: Site, state: State): void {
   }
 }
 
+/** Checks each condition of a list; what an item guards (`x is defined`) holds for the items after it. */
 function checkConds(conds: readonly Cond[] | undefined, site: Site, state: State): void {
-  (conds ?? []).forEach((c, i) =>
-    report(
-      { ...site, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub },
-      analyzeCondition(c),
-      state,
-    ),
-  );
+  let names = site.names;
+  (conds ?? []).forEach((c, i) => {
+    report({ ...site, names, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub }, analyzeCondition(c), state);
+    names = withNames(names, ...conditionGuards(c));
+  });
 }
 
 function withNames(names: ReadonlySet<string>, ...more: (string | undefined)[]): Set<string> {
@@ -170,13 +169,12 @@ function checkModuleTask(task: ModuleTask, names: ReadonlySet<string>, state: St
   if (task.module === "assert") {
     const that = task.args.that;
     const list = (Array.isArray(that) ? that : [that]) as Cond[];
-    list.forEach((c, i) =>
-      report(
-        { ...argsSite, sub: [task.moduleKey, "that", ...(Array.isArray(that) ? [i] : [])] },
-        analyzeCondition(c),
-        state,
-      ),
-    );
+    let guarded = names;
+    list.forEach((c, i) => {
+      const sub = [task.moduleKey, "that", ...(Array.isArray(that) ? [i] : [])];
+      report({ ...argsSite, names: guarded, sub }, analyzeCondition(c), state);
+      guarded = withNames(guarded, ...conditionGuards(c));
+    });
     checkStrings({ ...task.args, that: undefined }, argsSite, state);
   } else if (task.module === "debug" && typeof task.args.var === "string") {
     report({ ...argsSite, sub: [task.moduleKey, "var"] }, analyzeCondition(task.args.var), state);

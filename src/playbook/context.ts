@@ -2,7 +2,7 @@
 // files and roles being loaded (to catch cycles), and what the current play has collected so far.
 import path from "node:path";
 import type { DocPath } from "../schema/ajv.js";
-import { checkValue, formatPath } from "../schema/ajv.js";
+import { checkValue, formatPath, type SchemaIssue } from "../schema/ajv.js";
 import type { RoleContext, Task } from "./plan.js";
 import type { Problems } from "./problems.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -50,6 +50,40 @@ export function keywordsValid(schema: object, value: unknown, src: TaskSource, a
   const before = ctx.problems.count;
   ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(schema, value, { noun }));
   return ctx.problems.count === before;
+}
+
+/** Checks a node's keywords against `schema`, reporting every issue at the node, and returns the node
+ * without the values at fault, so the rest of it is still read and checked (an unknown keyword is one
+ * problem, not a lost play). A bad item of a list keyword becomes `undefined`, which lists skip. */
+export function keepValid(schema: object, raw: Record<string, unknown>, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): Record<string, unknown> {
+  const issues = checkValue(schema, raw, { noun });
+  ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
+  return withoutFaults(raw, issues);
+}
+
+/** `raw` without every value the issues point at (see {@link keepValid}). */
+export function withoutFaults(raw: Record<string, unknown>, issues: readonly SchemaIssue[]): Record<string, unknown> {
+  let out = raw;
+  for (const issue of issues) out = withoutFault(out, issue.path);
+  return out;
+}
+
+/** `raw` without the value an issue points at: a keyword of a list item (a role entry's `when`), the
+ * item of a list keyword, else the whole keyword. */
+function withoutFault(raw: Record<string, unknown>, issuePath: DocPath): Record<string, unknown> {
+  const [key, index, inner] = issuePath;
+  if (key === undefined) return raw;
+  const { [key]: value, ...rest } = raw;
+  if (Array.isArray(value) && typeof index === "number") {
+    return { ...rest, [key]: value.map((item, i) => (i === index ? withoutItemFault(item, inner) : item)) };
+  }
+  return rest;
+}
+
+function withoutItemFault(item: unknown, key: string | number | undefined): unknown {
+  if (typeof key !== "string" || item === null || typeof item !== "object" || Array.isArray(item)) return undefined;
+  const { [key]: _fault, ...rest } = item as Record<string, unknown>;
+  return rest;
 }
 
 /** Reports `abs` as a cycle (with the chain of files) if it is already being loaded; true when it was. */

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { isTemplated, type DocPath } from "../schema/ajv.js";
 import { includeRoleSchema, includeTasksSchema } from "../schema/playbook.js";
-import { keywordsValid, pathOf, reportedCycle, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, reportedCycle, type LoadContext, type TaskSource } from "./context.js";
 import { baseOf, loopOf } from "./keywords.js";
 import { fileCandidates, isFile } from "./lookup.js";
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, RoleTarget, Task } from "./plan.js";
@@ -47,14 +47,15 @@ function fileOf(ref: unknown): string {
 
 /** import_tasks (expanded into a block) or include_tasks (a node, preloaded when static). */
 export function parseIncludeTasks(
-  raw: Raw,
+  written: Raw,
   src: TaskSource,
   at: DocPath,
   ctx: LoadContext,
 ): Task | undefined {
-  if (!keywordsValid(includeTasksSchema, raw, src, at, ctx)) return undefined;
-  const isImport = "import_tasks" in raw;
+  const raw = keepValid(includeTasksSchema, written, src, at, ctx);
+  const isImport = "import_tasks" in written;
   const key = isImport ? "import_tasks" : "include_tasks";
+  if (!(key in raw)) return undefined;
   const file = fileOf(raw[key]);
   const base = baseOf(raw, src, at);
   const keyLoc = src.file.locate([...src.base, ...at, key]);
@@ -112,10 +113,11 @@ export function parseIncludeTasks(
 }
 
 /** import_role (expanded into a block) or include_role (a node, preloaded when the name is static). */
-export function parseIncludeRole(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): Task | undefined {
-  if (!keywordsValid(includeRoleSchema, raw, src, at, ctx)) return undefined;
-  const isImport = "import_role" in raw;
+export function parseIncludeRole(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): Task | undefined {
+  const raw = keepValid(includeRoleSchema, written, src, at, ctx);
+  const isImport = "import_role" in written;
   const key = isImport ? "import_role" : "include_role";
+  if (!(key in raw)) return undefined;
   const ref = raw[key] as Raw;
   const target: RoleTarget = {
     name: String(ref.name),

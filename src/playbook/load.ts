@@ -6,6 +6,7 @@ import { loadInventory } from "../inventory/load.js";
 import { selectHosts } from "../inventory/patterns.js";
 import type { Inventory } from "../inventory/types.js";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
+import { withShortKeywords } from "../schema/fqcn.js";
 import { importPlaybookSchema } from "../schema/playbook.js";
 import { renderString } from "../template/engine.js";
 import { checkPlan } from "./check.js";
@@ -44,7 +45,7 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
   const inv = loadInventory(opts.inventories, { playbookDir });
   problems.warnings.push(...inv.warnings);
   if (!inv.ok) problems.addAll(inv.diagnostics);
-  const inventory = inv.ok ? inv.inventory : EMPTY_INVENTORY;
+  const inventory = inv.ok ? inv.inventory : (inv.inventory ?? EMPTY_INVENTORY);
   const ctx: LoadContext = {
     problems,
     playbookDir,
@@ -74,7 +75,9 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
     limit: opts.limit,
     playHosts,
   };
-  checkPlan(plan, problems, { checkVariables: problems.count === 0 });
+  // Every problem in one run: variables are checked whatever else failed, unless a source of
+  // variables itself could not be read (then "undefined" would only repeat that failure).
+  checkPlan(plan, problems, { checkVariables: (inv.ok || inv.inventory !== undefined) && !problems.varsIncomplete });
   if (problems.count > 0) return { ok: false, diagnostics: problems.errors, warnings: problems.warnings };
   return { ok: true, plan, warnings: problems.warnings };
 }
@@ -109,8 +112,8 @@ export function loadPlaybookFile(
   }
   const inner: LoadContext = { ...ctx, fileStack: [...ctx.fileStack, abs] };
   return value.flatMap((item: unknown, i) => {
-    if (item && typeof item === "object" && "import_playbook" in item)
-      return importPlaybook(item as Record<string, unknown>, src, [i], inner, extras);
+    const entry = item && typeof item === "object" && !Array.isArray(item) ? withShortKeywords(item as Record<string, unknown>) : undefined;
+    if (entry && "import_playbook" in entry) return importPlaybook(entry, src, [i], inner, extras);
     const play = parsePlay(item, src, [i], inner, extras);
     return play ? [play] : [];
   });

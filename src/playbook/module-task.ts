@@ -1,6 +1,6 @@
 // A task that runs a module: finds the one module key among the keywords (with "did you mean" for
 // typos), reads its arguments in any of Ansible's forms, and validates them against the module schema.
-import { checkValue, describeValue, type DocPath } from "../schema/ajv.js";
+import { describeValue, type DocPath } from "../schema/ajv.js";
 import {
   canonicalArgs,
   canonicalModuleName,
@@ -10,7 +10,7 @@ import {
 } from "../schema/module-registry.js";
 import { TASK_KEYWORDS, taskKeywordsSchema } from "../schema/playbook.js";
 import { didYouMean } from "../schema/suggest.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { baseOf, condList, loopOf, stringList } from "./keywords.js";
 import { parseFreeForm, parseKeyValues } from "./kv.js";
 import type { ModuleTask } from "./plan.js";
@@ -107,23 +107,18 @@ function readArgs(
   return canonicalArgs(spec, { ...((raw.args ?? {}) as Vars), ...args });
 }
 
-/** Parses a module task; undefined (with problems recorded) when it cannot be used. */
+/** Parses a module task, recording its problems; a bad keyword is left out so the rest is still checked
+ * (the load fails anyway). Undefined when there is no module or its arguments cannot be read. */
 export function parseModuleTask(
   raw: Raw,
   src: TaskSource,
   at: DocPath,
   ctx: LoadContext,
 ): ModuleTask | undefined {
-  const before = ctx.problems.count;
   const key = findModule(raw, src, at, ctx);
-  const keywords: Raw = {};
-  for (const [k, v] of Object.entries(raw)) if (TASK_KEYWORDS.has(k)) keywords[k] = v;
-  ctx.problems.addIssues(
-    src.file,
-    [...src.base, ...at],
-    src.root,
-    checkValue(taskKeywordsSchema, keywords, { noun: "keyword" }),
-  );
+  const given: Raw = {};
+  for (const [k, v] of Object.entries(raw)) if (TASK_KEYWORDS.has(k)) given[k] = v;
+  const keywords = keepValid(taskKeywordsSchema, given, src, at, ctx);
   if (key === undefined) return undefined;
   const module = canonicalModuleName(key) ?? key;
   const args = readArgs(key, raw[key], raw, src, at, ctx);
@@ -138,24 +133,23 @@ export function parseModuleTask(
     const loc = src.file.locate([...src.base, ...at, key, ...sub], { key: isKey });
     ctx.problems.error(loc, pathOf(src, [...at, key, ...sub]), issue.message);
   }
-  if (ctx.problems.count > before) return undefined;
   return {
-    ...baseOf(raw, src, at),
+    ...baseOf(keywords, src, at),
     kind: "module",
     module,
     moduleKey: key,
     args,
-    loop: loopOf(raw),
-    register: raw.register as string | undefined,
-    notify: stringList(raw.notify),
-    listen: stringList(raw.listen),
-    changedWhen: raw.changed_when === undefined ? undefined : condList(raw.changed_when),
-    failedWhen: raw.failed_when === undefined ? undefined : condList(raw.failed_when),
-    until: raw.until === undefined ? undefined : condList(raw.until),
-    retries: raw.retries as number | string | undefined,
-    delay: raw.delay as number | string | undefined,
-    timeout: raw.timeout as number | string | undefined,
-    delegateFacts: raw.delegate_facts as boolean | undefined,
+    loop: loopOf(keywords),
+    register: keywords.register as string | undefined,
+    notify: stringList(keywords.notify),
+    listen: stringList(keywords.listen),
+    changedWhen: keywords.changed_when === undefined ? undefined : condList(keywords.changed_when),
+    failedWhen: keywords.failed_when === undefined ? undefined : condList(keywords.failed_when),
+    until: keywords.until === undefined ? undefined : condList(keywords.until),
+    retries: keywords.retries as number | string | undefined,
+    delay: keywords.delay as number | string | undefined,
+    timeout: keywords.timeout as number | string | undefined,
+    delegateFacts: keywords.delegate_facts as boolean | undefined,
   };
 }
 

@@ -2,12 +2,13 @@
 import path from "node:path";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
 import { playSchema, type PlayInput } from "../schema/playbook.js";
-import { pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { condList, stringList } from "./keywords.js";
 import { isFile } from "./lookup.js";
 import type { Cond, LoadedVarsFile, Play, Task } from "./plan.js";
 import { expandRoleEntry } from "./roles.js";
 import { parseTaskList } from "./task.js";
+import { checkVarTemplates } from "./var-templates.js";
 import { loadVarsFile, type Vars } from "./vars-file.js";
 
 /** What an import_playbook adds to each play it brings. */
@@ -17,7 +18,7 @@ export interface PlayExtras {
   readonly tags: readonly string[];
 }
 
-/** Reads a play at `at` in the playbook source; undefined when its keywords are invalid. */
+/** Reads a play at `at` in the playbook source; a bad keyword is reported and left out, the rest still read. */
 export function parsePlay(
   raw: unknown,
   src: TaskSource,
@@ -25,16 +26,17 @@ export function parsePlay(
   ctx: LoadContext,
   extras: PlayExtras,
 ): Play | undefined {
-  const issues = checkValue(playSchema, raw, { noun: "play keyword" });
-  if (issues.length > 0) {
-    ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(playSchema, raw, { noun: "play keyword" }));
     return undefined;
   }
-  const p = raw as PlayInput;
+  const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword") as PlayInput;
+  checkVarTemplates(p.vars, src.file, [...src.base, ...at, "vars"], src.root, ctx.problems);
   const playCtx: LoadContext = { ...ctx, play: { roles: [], handlers: [], expanded: new Set() } };
   const varsFiles = loadPlayVarsFiles(p.vars_files ?? [], src, [...at, "vars_files"], playCtx);
   const roleTasks: Task[] = [];
   (p.roles ?? []).forEach((entry, i) => {
+    if (entry === undefined) return; // reported with the play's keywords
     const block = expandRoleEntry(entry, src, [...at, "roles", i], playCtx);
     if (block) roleTasks.push(block);
   });
@@ -45,7 +47,7 @@ export function parsePlay(
     ...parseTaskList(p.handlers, src, [...at, "handlers"], playCtx),
     ...playCtx.play.handlers,
   ];
-  const hosts = stringList(p.hosts);
+  const hosts = stringList(p.hosts ?? []);
   return {
     loc: src.file.locate([...src.base, ...at]),
     path: pathOf(src, at),
@@ -94,6 +96,7 @@ function loadPlayVarsFiles(
   const out: LoadedVarsFile[] = [];
   const dir = path.dirname(src.file.abs);
   entries.forEach((entry, i) => {
+    if (entry === undefined) return; // reported with the play's keywords
     const loc = src.file.locate([...src.base, ...at, i]);
     const names = Array.isArray(entry) ? entry : [entry];
     if (names.some(isTemplated)) {

@@ -7,6 +7,9 @@ import type { YamlFile } from "./yaml-file.js";
 export class Problems {
   readonly errors: Diagnostic[] = [];
   readonly warnings: Diagnostic[] = [];
+  /** True once a source of variables (a vars file, role defaults) could not be read: a variable then
+   * looks undefined only because of that, so undefined-variable checks would be noise. */
+  varsIncomplete = false;
 
   /** Records an error at a source location. */
   error(at: SourceLoc, path: string, message: string): void {

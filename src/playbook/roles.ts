@@ -4,7 +4,7 @@ import path from "node:path";
 import { checkValue, isTemplated, type DocPath } from "../schema/ajv.js";
 import { roleEntrySchema, roleMetaSchema } from "../schema/playbook.js";
 import { didYouMean } from "../schema/suggest.js";
-import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, keywordsValid, pathOf, withoutFaults, type LoadContext, type TaskSource } from "./context.js";
 import { loadTaskFile } from "./include.js";
 import { baseOf } from "./keywords.js";
 import { findRole, knownRoles, roleFile } from "./lookup.js";
@@ -37,6 +37,7 @@ export function loadRole(
     const hint = didYouMean(target.name, knownRoles(ctx.roleSearch));
     const searched = ctx.roleSearch.map(displayPath).join(", ");
     ctx.problems.error(loc, where, `role '${target.name}' not found${hint}; searched: ${searched}`);
+    ctx.problems.varsIncomplete = true;
     return undefined;
   }
   if (ctx.roleStack.includes(dir)) {
@@ -87,7 +88,8 @@ function readMeta(dir: string, ctx: LoadContext): RoleMeta {
   }
   const issues = checkValue(roleMetaSchema, read.file.value, { noun: "meta key" });
   ctx.problems.addIssues(read.file, [], "meta", issues);
-  const value = (issues.length === 0 ? (read.file.value ?? {}) : {}) as Raw;
+  const written = read.file.value;
+  const value = written && typeof written === "object" && !Array.isArray(written) ? withoutFaults(written as Raw, issues) : {};
   return {
     file: read.file,
     dependencies: (value.dependencies ?? []) as unknown[],
@@ -142,8 +144,11 @@ export function expandRoleEntry(
   at: DocPath,
   ctx: LoadContext,
 ): BlockTask | null | undefined {
-  if (!keywordsValid(roleEntrySchema, raw, src, at, ctx)) return undefined;
-  const entry: Raw = typeof raw === "string" ? { role: raw } : (raw as Raw);
+  if (typeof raw !== "string" && (raw === null || typeof raw !== "object" || Array.isArray(raw))) {
+    keywordsValid(roleEntrySchema, raw, src, at, ctx);
+    return undefined;
+  }
+  const entry: Raw = typeof raw === "string" ? { role: raw } : keepValid(roleEntrySchema, raw as Raw, src, at, ctx);
   const name = entry.role ?? entry.name;
   if (typeof name !== "string" || name === "") {
     ctx.problems.error(

@@ -1,8 +1,9 @@
 // Reads a list of tasks: each item is a module task, a block (with rescue/always), or an import or
 // include of tasks or a role. Problems are collected; unusable items are left out of the plan.
 import { describeValue, type DocPath } from "../schema/ajv.js";
+import { withShortKeywords } from "../schema/fqcn.js";
 import { blockSchema } from "../schema/playbook.js";
-import { keywordsValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
+import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";
 import { parseIncludeRole, parseIncludeTasks } from "./include.js";
 import { baseOf, stringList } from "./keywords.js";
 import { parseModuleTask } from "./module-task.js";
@@ -23,6 +24,7 @@ export function parseTaskList(value: unknown, src: TaskSource, sub: DocPath, ctx
   }
   const out: Task[] = [];
   value.forEach((item, i) => {
+    if (item === undefined) return; // a list item its parent's schema check already reported
     const task = parseTask(item, src, [...sub, i], ctx);
     if (task) out.push(task);
   });
@@ -39,7 +41,7 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
     );
     return undefined;
   }
-  const raw = value as Raw;
+  const raw = withShortKeywords(value as Raw);
   if ("block" in raw) return parseBlock(raw, src, at, ctx);
   for (const key of ["rescue", "always"]) {
     if (key in raw) {
@@ -65,8 +67,9 @@ export function parseTask(value: unknown, src: TaskSource, at: DocPath, ctx: Loa
   return parseModuleTask(raw, src, at, ctx);
 }
 
-function parseBlock(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
-  if (!keywordsValid(blockSchema, raw, src, at, ctx, "block keyword")) return undefined;
+function parseBlock(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): BlockTask | undefined {
+  const raw = keepValid(blockSchema, written, src, at, ctx, "block keyword");
+  if (!Array.isArray(raw.block)) return undefined;
   return {
     ...baseOf(raw, src, at),
     kind: "block",

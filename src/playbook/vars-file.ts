@@ -3,7 +3,9 @@
 import type { SourceLoc } from "../errors.js";
 import { checkValue } from "../schema/ajv.js";
 import { varsFileSchema } from "../schema/playbook.js";
+import { connectionVarsSchema } from "../schema/inventory.js";
 import type { Problems } from "./problems.js";
+import { checkVarTemplates } from "./var-templates.js";
 import { readYamlFile, type YamlFile } from "./yaml-file.js";
 
 /** Variables by name. */
@@ -19,12 +21,16 @@ export function loadVarsFile(
   const read = readYamlFile(abs, from, what);
   if (!read.ok) {
     problems.addAll(read.diagnostics);
+    problems.varsIncomplete = true;
     return undefined;
   }
   const issues = checkValue(varsFileSchema, read.file.value, { noun: "variable" });
   if (issues.length > 0) {
     problems.addIssues(read.file, [], "", issues);
+    problems.varsIncomplete = true;
     return undefined;
   }
+  if (read.file.value) problems.addIssues(read.file, [], "", checkValue(connectionVarsSchema, read.file.value, { noun: "variable" }));
+  checkVarTemplates(read.file.value, read.file, [], "", problems);
   return { vars: (read.file.value ?? {}) as Vars, file: read.file };
 }

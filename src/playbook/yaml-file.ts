@@ -17,6 +17,7 @@ import {
 } from "yaml";
 import type { Diagnostic, SourceLoc } from "../errors.js";
 import type { DocPath } from "../schema/ajv.js";
+import { shortKeyword } from "../schema/fqcn.js";
 import { decodeUtf8 } from "./utf8.js";
 import { checkDocument } from "./yaml-checks.js";
 
@@ -113,7 +114,7 @@ function offsetOf(doc: Document, p: DocPath, key: boolean): number {
     const seg = p[i];
     if (isMap(node)) {
       const pair = node.items.find(
-        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg),
+        (it) => isPair(it) && isScalar(it.key) && keyMatches(String(it.key.value), String(seg)),
       );
       if (!pair) return offset;
       const last = i === p.length - 1;
@@ -128,6 +129,11 @@ function offsetOf(doc: Document, p: DocPath, key: boolean): number {
     }
   }
   return offset;
+}
+
+/** A map key matches a path segment as written or, for a prefixed structural keyword, by its short form. */
+function keyMatches(key: string, seg: string): boolean {
+  return key === seg || shortKeyword(key) === seg;
 }
 
 function rangeStart(node: unknown): number | undefined {

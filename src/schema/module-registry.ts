@@ -1,7 +1,8 @@
 // Which modules exist and what arguments each takes. The loader validates tasks against this registry;
 // the executor's modules (src/modules/<name>.ts) import their schema from src/schema/modules and may
-// register more. Ansible's FQCNs (`ansible.builtin.copy`) resolve to the short names.
+// register more. Ansible's FQCNs (`ansible.builtin.copy`, `ansible.posix.mount`) resolve to the short names.
 import { checkValue, type SchemaIssue } from "./ajv.js";
+import { qualifiedNames } from "./fqcn.js";
 import { CORE_MODULES } from "./modules/index.js";
 
 /** How a module is registered: its name, its argument schema and how Ansible spells its arguments. */
@@ -12,7 +13,7 @@ export interface ModuleSchemaSpec {
   readonly freeForm?: string;
   /** Ansible's argument aliases: alias -> canonical argument name. */
   readonly aliases?: Readonly<Record<string, string>>;
-  /** Other module names that mean this one (`ansible.builtin.<name>` is always added). */
+  /** Other module names that mean this one (their prefixed forms, as Ansible spells them, are added). */
   readonly names?: readonly string[];
 }
 
@@ -28,8 +29,10 @@ export function registerModuleSchema(
   const freeForm = opts.freeForm === true ? "cmd" : opts.freeForm || undefined;
   const spec: ModuleSchemaSpec = { name, schema, freeForm, aliases: opts.aliases, names: opts.names };
   specs.set(name, spec);
-  for (const alias of [name, `ansible.builtin.${name}`, `ansible.legacy.${name}`, ...(opts.names ?? [])]) {
-    nameIndex.set(alias, name);
+  for (const short of [name, ...(opts.names ?? [])]) {
+    for (const alias of [short, ...qualifiedNames(short), `ansible.builtin.${name}`, `ansible.legacy.${name}`]) {
+      nameIndex.set(alias, name);
+    }
   }
 }
 

@@ -9,9 +9,32 @@ const strOrList = { type: ["string", "array"], items: { type: "string" } } as co
 const map = { type: ["object", "null"] } as const;
 /** A variable name (vars, register, loop_var, environment): what a shell and Handlebars both accept. */
 export const VARIABLE_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
-/** A `{{ }}` string may stand in for a boolean or a number; it is checked when rendered. */
-const boolOrTemplate = { type: ["boolean", "string"] } as const;
-const intOrTemplate = { type: ["integer", "string"] } as const;
+/** A string that is a template: it stands in for another type and is checked when rendered. */
+const TEMPLATE = "\\{\\{";
+/** A boolean, a string that reads as one (`yes`, `False`), or a `{{ }}` template. */
+export const boolOrTemplate = {
+  type: ["boolean", "string"],
+  pattern: `^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|[Oo][Nn]|[Oo][Ff][Ff]|1|0)\\s*$|${TEMPLATE}`,
+  description: "a boolean or a {{ }} template",
+} as const;
+/** An integer, a string of digits, or a `{{ }}` template. */
+export const intOrTemplate = {
+  type: ["integer", "string"],
+  pattern: `^\\s*\\d+\\s*$|${TEMPLATE}`,
+  description: "an integer or a {{ }} template",
+} as const;
+/** A number, a string that is one, or a `{{ }}` template. */
+const numberOrTemplate = {
+  type: ["number", "string"],
+  pattern: `^\\s*\\d+(\\.\\d+)?\\s*$|${TEMPLATE}`,
+  description: "a number or a {{ }} template",
+} as const;
+/** A `serial` batch: a number of hosts, a percentage (`30%`) or a `{{ }}` template. */
+const batchOrTemplate = {
+  type: ["integer", "string"],
+  pattern: `^\\s*\\d+(\\.\\d+)?%?\\s*$|${TEMPLATE}`,
+  description: "a number of hosts, a percentage or a {{ }} template",
+} as const;
 
 /** A condition: a Handlebars expression, a boolean, or a list of them that must all hold. */
 export const conditionSchema = {
@@ -54,7 +77,7 @@ const loopKeywords = {
       loop_var: { type: "string", pattern: VARIABLE_NAME },
       index_var: { type: "string", pattern: VARIABLE_NAME },
       label: str,
-      pause: { type: ["number", "string"] },
+      pause: numberOrTemplate,
       extended: bool,
     },
   },
@@ -74,7 +97,7 @@ export const taskKeywordsSchema = {
     failed_when: conditionSchema,
     until: conditionSchema,
     retries: intOrTemplate,
-    delay: { type: ["number", "string"] },
+    delay: numberOrTemplate,
     args: { type: "object" },
     delegate_facts: bool,
     timeout: intOrTemplate,
@@ -180,8 +203,8 @@ export const playSchema = {
     tasks: { type: ["array", "null"], items: { type: "object" } },
     post_tasks: { type: ["array", "null"], items: { type: "object" } },
     handlers: { type: ["array", "null"], items: { type: "object" } },
-    serial: { type: ["integer", "string", "array"], items: { type: ["integer", "string"] } },
-    max_fail_percentage: { type: ["number", "string"] },
+    serial: { type: ["integer", "string", "array"], pattern: batchOrTemplate.pattern, description: batchOrTemplate.description, items: batchOrTemplate },
+    max_fail_percentage: { ...numberOrTemplate, pattern: batchOrTemplate.pattern, description: "a percentage or a {{ }} template" },
     gather_facts: boolOrTemplate,
     force_handlers: bool,
     strategy: { enum: ["linear", "free"] },

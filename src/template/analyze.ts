@@ -4,6 +4,8 @@ import { didYouMean } from "../schema/suggest.js";
 import { jinjaHint, mustacheValue, parseCondition, parseTemplate } from "./ast.js";
 import { BLOCK_HELPERS, HELPERS } from "./helpers.js";
 import { isVariablePath } from "./rewrite.js";
+import { analyzeJinja, guardsWhenTrue } from "./jinja-analyze.js";
+import { JINJA_HELPER, jinjaExpr } from "./jinja-mustache.js";
 
 /** A variable used by a template: its top-level name, the path as written, and where (1-based). */
 export interface TemplateRef {
@@ -51,6 +53,7 @@ class Walker {
 
   call(s: hbs.AST.SubExpression, scope: Scope): void {
     const name = s.path.original;
+    if (name === JINJA_HELPER) return this.jinja(s, scope);
     if (!(name in HELPERS)) {
       const hint = jinjaHint(`{{${this.source}}}`) ?? jinjaHint(this.source);
       this.problems.push(
@@ -66,6 +69,14 @@ class Walker {
       if (name === "and" || name === "ternary") inner = withGuard(inner, guardOf(param));
     });
     for (const pair of s.hash?.pairs ?? []) this.expr(pair.value, scope);
+  }
+
+  /** An Ansible expression: its variables (positions are already the file's) and unknown names. */
+  jinja(s: hbs.AST.SubExpression, scope: Scope): void {
+    const expr = jinjaExpr(Number((s.params[0] as hbs.AST.NumberLiteral).value));
+    const found = analyzeJinja(expr, { bound: scope.blockParams, guarded: scope.guarded, itemContext: scope.itemContext });
+    this.refs.push(...found.refs);
+    this.problems.push(...found.problems);
   }
 
   program(prog: hbs.AST.Program | undefined, scope: Scope): void {
@@ -104,6 +115,7 @@ function guardOf(e: Expr): string | undefined {
   if (e.type === "PathExpression") return (e as hbs.AST.PathExpression).parts[0];
   if (e.type === "SubExpression") {
     const s = e as hbs.AST.SubExpression;
+    if (s.path.original === JINJA_HELPER) return [...guardsWhenTrue(jinjaExpr(Number((s.params[0] as hbs.AST.NumberLiteral).value)))][0];
     const first = s.params[0];
     if (s.path.original === "defined" && first?.type === "PathExpression")
       return (first as hbs.AST.PathExpression).parts[0];
@@ -136,4 +148,18 @@ export function analyzeCondition(cond: string | boolean): Analysis {
   const w = new Walker(cond);
   w.expr(parsed.value, TOP);
   return { ok: true, refs: w.refs, problems: w.problems };
+}
+
+/** Names a condition guarantees are defined when it holds (`x is defined`, `(defined x)`, `x`), so
+ * the later items of a condition list may use them, as Ansible stops at the first false item. */
+export function conditionGuards(cond: string | boolean): string[] {
+  if (typeof cond === "boolean" || cond.includes("{{")) return [];
+  const parsed = parseCondition(cond);
+  if (!parsed.ok) return [];
+  const v = parsed.value;
+  if (v.type === "SubExpression" && (v as hbs.AST.SubExpression).path.original === JINJA_HELPER) {
+    return [...guardsWhenTrue(jinjaExpr(Number(((v as hbs.AST.SubExpression).params[0] as hbs.AST.NumberLiteral).value)))];
+  }
+  const one = guardOf(v);
+  return one === undefined ? [] : [one];
 }

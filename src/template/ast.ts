@@ -1,44 +1,35 @@
-// Small helpers over Handlebars' syntax tree: parsing with friendly errors (with hints for Jinja2
-// habits), turning a mustache into a value expression, printing an expression back for messages.
+// Small helpers over Handlebars' syntax tree: parsing (Ansible's expressions inside become `__j` calls)
+// with friendly errors, turning a mustache into a value expression, printing an expression back.
 import Handlebars from "handlebars";
+import { jinjaValue, readExpression, rewriteJinja } from "./jinja-mustache.js";
 
 type Expr = hbs.AST.Expression;
 
-/** Parses a template; a syntax error comes back as a message with a hint when Jinja2 was written. */
+/** Parses a template (Ansible's expressions inside become `__j` calls); a syntax error comes back as a
+ * message, with a hint when Jinja2 statements were written. */
 export function parseTemplate(
   source: string,
 ): { ok: true; ast: hbs.AST.Program } | { ok: false; message: string } {
   const jinja = jinjaHint(source);
-  if (source.includes("{%"))
-    return {
-      ok: false,
-      message: `template syntax error: ${jinja ?? "Jinja2 statements ({% %}) are not supported; use {{#if}} and {{#each}} blocks"}`,
-    };
+  if (jinja) return { ok: false, message: `template syntax error: ${jinja}` };
+  const rewritten = rewriteJinja(source);
+  if (!rewritten.ok) return rewritten;
+  return parseHandlebars(rewritten.text);
+}
+
+/** Handlebars' own parse, with its error as one line. */
+function parseHandlebars(text: string): { ok: true; ast: hbs.AST.Program } | { ok: false; message: string } {
   try {
-    return { ok: true, ast: Handlebars.parse(source) };
+    return { ok: true, ast: Handlebars.parse(text) };
   } catch (err) {
-    const first = String((err as Error).message).split("\n");
-    const detail = first[first.length - 1] ?? "";
-    return { ok: false, message: `template syntax error: ${jinja ?? detail}` };
+    const lines = String((err as Error).message).split("\n");
+    return { ok: false, message: `template syntax error: ${lines[lines.length - 1] ?? ""}` };
   }
 }
 
-/** A hint for Jinja2 syntax that Handlebars does not have, or undefined. */
+/** A hint for Jinja2 syntax that gocd-bc does not read (statements), or undefined. */
 export function jinjaHint(source: string): string | undefined {
-  const inside = [...source.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => m[1] ?? "").join(" ");
-  const text = inside || source;
-  if (/\{%/.test(source))
-    return "Jinja2 statements ({% %}) are not supported; use {{#if}} and {{#each}} blocks";
-  if (/\|\s*[a-z_]/.test(text))
-    return "Jinja2 filters ('| name') are not supported; use helpers, e.g. (default x 'y') or (join list ',')";
-  if (/\bis\s+(not\s+)?(defined|undefined|none)\b/.test(text))
-    return "Jinja2 tests ('is defined') are not supported; use (defined x) or (not (defined x))";
-  if (/==|!=|<=|>=|\s[<>]\s/.test(text))
-    return "Jinja2 operators are not supported; use (eq a b), (ne a b), (lt a b), (gt a b)";
-  if (/\s(and|or|in)\s/.test(` ${text} `) || /^\s*not\s/.test(text))
-    return "Jinja2 operators are not supported; use (and a b), (or a b), (not a), (in item list)";
-  if (/\w\[\s*['"\d]/.test(text))
-    return "Jinja2 subscripts (x['k'], x[0]) are not supported; use x.k, x.[0] or (lookup x 'k')";
+  if (/\{%/.test(source)) return "Jinja2 statements ({% %}) are not supported; use {{#if}} and {{#each}} blocks";
   return undefined;
 }
 
@@ -71,7 +62,12 @@ export function soleMustache(ast: hbs.AST.Program): hbs.AST.MustacheStatement | 
 
 /** Parses a condition (`is_primary`, `(eq a b)`, `eq a b`, `not x`) into one value expression. */
 export function parseCondition(expr: string): { ok: true; value: Expr } | { ok: false; message: string } {
-  const parsed = parseTemplate(`{{__condition ${expr}}}`);
+  const jinja = jinjaHint(expr);
+  if (jinja) return { ok: false, message: `condition syntax error: ${jinja}` };
+  const reading = readExpression(expr, { line: 1, col: 1 });
+  if (reading.kind === "jinja") return { ok: true, value: jinjaValue(reading.expr, expr, { line: 1, col: 1 }) };
+  if (reading.kind === "error") return { ok: false, message: `condition syntax error: ${reading.message}` };
+  const parsed = parseHandlebars(`{{__condition ${expr}}}`);
   if (!parsed.ok)
     return { ok: false, message: parsed.message.replace("template syntax error", "condition syntax error") };
   const m = parsed.ast.body[0] as hbs.AST.MustacheStatement | undefined;

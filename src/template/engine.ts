@@ -5,6 +5,8 @@ import Handlebars from "handlebars";
 import { TemplateError, type SourceLoc } from "../errors.js";
 import { jinjaHint, mustacheValue, parseCondition, parseTemplate, printExpr, soleMustache } from "./ast.js";
 import { HELPERS, LENIENT_HELPERS } from "./helpers.js";
+import { evaluate, type JScope } from "./jinja-eval.js";
+import { JINJA_HELPER, jinjaExpr } from "./jinja-mustache.js";
 import { outputStatement, rewriteExpr, rewriteProgram, setHelperCheck } from "./rewrite.js";
 import { defined, isFalsy, lookupPath, Undefined, UndefinedVariableError } from "./undefined.js";
 
@@ -76,7 +78,30 @@ hb.registerHelper("with", function (this: unknown, value: unknown, options: Help
   return builtinWith.call(this, defined(value), options);
 });
 
-setHelperCheck((name) => Object.prototype.hasOwnProperty.call(hb.helpers, name) && !name.startsWith("__"));
+hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
+  return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
+});
+
+/** Names as Ansible's expressions see them: block params first, then the context's variables
+ * (inside `{{#each}}` the item's, then the template's), template-valued ones rendered on use; a
+ * missing one is an Undefined at its position. */
+function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): JScope {
+  const inContext = (context: unknown, name: string, at: { line: number; col: number }): unknown =>
+    isLazy(context, name) ? resolveLazy(context as TemplateVars, name) : lookupPath(context, [name], name, at);
+  return {
+    lookup: (name, at) => {
+      if (Object.prototype.hasOwnProperty.call(bound, name)) return bound[name];
+      let found: unknown;
+      for (const context of new Set(contexts.filter((c) => c !== undefined))) {
+        found = inContext(context, name, at);
+        if (!(found instanceof Undefined)) return found;
+      }
+      return found ?? new Undefined(name, name, at);
+    },
+  };
+}
+
+setHelperCheck((name) => name === JINJA_HELPER || Object.prototype.hasOwnProperty.call(hb.helpers, name) && !name.startsWith("__"));
 
 function printValue(value: unknown): string {
   if (value === null || value === undefined) return "";

@@ -48,11 +48,21 @@ export function rewriteExpr(e: Expr, blockParams: ReadonlySet<string>): Expr {
     const out: hbs.AST.SubExpression = {
       ...s,
       params: s.params.map((x) => rewriteExpr(x, blockParams)),
-      hash: rewriteHash(s.hash, blockParams),
+      hash: s.path.original === "__j" ? boundNames(blockParams, s.loc) : rewriteHash(s.hash, blockParams),
     };
     return out;
   }
   return e;
+}
+
+/** Block params in scope handed to an Ansible expression (`__j`) as hash pairs, since only
+ * Handlebars itself can resolve them. */
+function boundNames(blockParams: ReadonlySet<string>, loc: hbs.AST.SourceLocation): hbs.AST.Hash {
+  const pairs = [...blockParams].map((name): hbs.AST.HashPair => {
+    const value: hbs.AST.PathExpression = { type: "PathExpression", data: false, depth: 0, parts: [name], original: name, loc };
+    return { type: "HashPair", key: name, value, loc };
+  });
+  return { type: "Hash", pairs, loc };
 }
 
 function numberLit(value: number, loc: hbs.AST.SourceLocation): hbs.AST.NumberLiteral {

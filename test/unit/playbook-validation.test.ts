@@ -120,11 +120,12 @@ test("a guarded optional variable is not an error", () => {
   );
 });
 
-test("an unknown helper in a condition is an error with a hint for Jinja2 habits", () => {
+test("an unknown helper or test in a condition is an error with a suggestion", () => {
   const errors = errorsOf(
-    loadTree({ "site.yml": `${HEAD}  tasks:\n    - debug: {msg: x}\n      when: port is defined\n` }),
+    loadTree({ "site.yml": `${HEAD}  tasks:\n    - debug: {msg: x}\n      when: (eqq port 1)\n    - debug: {msg: x}\n      when: port is definde\n` }),
   );
-  findError(errors, /unknown helper 'port': Jinja2 tests .* use \(defined x\)/);
+  findError(errors, /unknown helper 'eqq' \(did you mean 'eq'\?\)/);
+  findError(errors, /unknown test 'definde' \(did you mean 'defined'\?\)/);
 });
 
 test("a missing role is an error, with the places searched and a suggestion", () => {

@@ -64,11 +64,14 @@ test("unknown helpers and block helpers are problems, with suggestions", () => {
   ]);
 });
 
-test("syntax errors are messages with Jinja2 hints", () => {
-  const a = analyzeCondition("a and b");
-  assert.ok(a.ok);
-  assert.match(a.problems[0] ?? "", /unknown helper 'a': Jinja2 operators/);
-  const b = analyzeTemplate("{{ a == b }}");
+test("syntax errors are messages saying what is wrong and where", () => {
+  const a = analyzeCondition("a and");
+  assert.equal(a.ok, false);
+  if (!a.ok) assert.match(a.message, /condition syntax error: .* in 'a and'/);
+  const b = analyzeTemplate("{{ a == }}");
   assert.equal(b.ok, false);
-  if (!b.ok) assert.match(b.message, /use \(eq a b\)/);
+  if (!b.ok) assert.match(b.message, /template syntax error: .* in 'a =='/);
+  const c = analyzeTemplate("{% if a %}x{% endif %}");
+  assert.equal(c.ok, false);
+  if (!c.ok) assert.match(c.message, /Jinja2 statements/);
 });

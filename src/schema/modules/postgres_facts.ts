@@ -18,5 +18,5 @@ export type PostgresFactsArgs = Infer<typeof postgresFactsArgs>;
 export const postgresFactsModule: ModuleSchemaSpec = {
   name: "postgres_facts",
   schema: postgresFactsArgs,
-  names: ["postgresql_info", "community.postgresql.postgresql_info"],
+  names: ["postgresql_info"],
 };

@@ -23,5 +23,5 @@ export type PostgresQueryArgs = Infer<typeof postgresQueryArgs>;
 export const postgresQueryModule: ModuleSchemaSpec = {
   name: "postgres_query",
   schema: postgresQueryArgs,
-  names: ["postgresql_query", "community.postgresql.postgresql_query"],
+  names: ["postgresql_query"],
 };

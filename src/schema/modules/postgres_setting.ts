@@ -21,5 +21,5 @@ export type PostgresSettingArgs = Infer<typeof postgresSettingArgs>;
 export const postgresSettingModule: ModuleSchemaSpec = {
   name: "postgres_setting",
   schema: postgresSettingArgs,
-  names: ["postgresql_set", "community.postgresql.postgresql_set"],
+  names: ["postgresql_set"],
 };

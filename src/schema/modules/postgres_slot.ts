@@ -24,5 +24,5 @@ export const postgresSlotModule: ModuleSchemaSpec = {
   name: "postgres_slot",
   schema: postgresSlotArgs,
   aliases: { slot_name: "name" },
-  names: ["postgresql_slot", "community.postgresql.postgresql_slot"],
+  names: ["postgresql_slot"],
 };

@@ -23,5 +23,5 @@ export type PostgresUserArgs = Infer<typeof postgresUserArgs>;
 export const postgresUserModule: ModuleSchemaSpec = {
   name: "postgres_user",
   schema: postgresUserArgs,
-  names: ["postgresql_user", "community.postgresql.postgresql_user"],
+  names: ["postgresql_user"],
 };
