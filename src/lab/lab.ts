@@ -77,7 +77,7 @@ async function ensureHost(host: LabHost, ctx: (h: LabHost) => BootContext): Prom
 
 /** Create (or repair) the lab; `extra` sets the number of bench hosts, or keeps the current number. */
 export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Promise<HostOutcome[]> {
-  await preflight();
+  await preflight({ install: true });
   const paths = labPaths();
   const before = await readState(paths.root);
   const init = opts.init ?? before?.init ?? "sshd";
