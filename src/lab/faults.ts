@@ -24,20 +24,20 @@ while kill -0 -1 2>/dev/null && [ "$i" -lt ${STOP_GRACE_MS / 100} ]; do sleep 0.
 sync`;
 
 /** Whether the host's namespace exists (it runs, or is partitioned). */
-async function isRunning(host: LabHost): Promise<boolean> {
+export function isRunning(host: LabHost): boolean {
   return existsSync(`/run/netns/${netnsName(host)}`);
 }
 
 /** Whether the host's cable is pulled: its veth is up but out of the lab's bridge. */
 export async function isPartitioned(host: LabHost): Promise<boolean> {
-  if (!(await isRunning(host))) return false;
+  if (!isRunning(host)) return false;
   const link = await run("ip", ["-o", "link", "show", vethName(host)]).catch(() => "");
   return link !== "" && !link.includes(` master ${LAB_NET.bridge} `);
 }
 
 /** A clean shutdown: services stopped in order, processes ended, then the namespace removed. Disk kept. */
 async function stop(host: LabHost, ctx: BootContext): Promise<FaultOutcome["result"]> {
-  if (!(await isRunning(host))) return "already";
+  if (!isRunning(host)) return "already";
   const pid = await hostInitPid(host);
   if (pid !== undefined) {
     const inside = ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w"];
@@ -57,21 +57,21 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Prom
 
 /** A power cut: every process of the host killed at once (SIGKILL), its disk left as it was. */
 async function crash(host: LabHost): Promise<FaultOutcome["result"]> {
-  if (!(await isRunning(host))) return "already";
+  if (!isRunning(host)) return "already";
   await destroyHost(host);
   return "done";
 }
 
 /** Boots a stopped or crashed host from its disk and waits for its sshd. */
 async function start(host: LabHost, ctx: BootContext): Promise<FaultOutcome["result"]> {
-  if (await isRunning(host)) return "already";
+  if (isRunning(host)) return "already";
   await bootHost(host, ctx);
   if (!(await waitForSsh(host.ip, 30_000))) throw new LabError(`${host.name} did not come up (see ${ctx.hostDir}/boot.log)`);
   return "done";
 }
 
 async function partition(host: LabHost): Promise<FaultOutcome["result"]> {
-  if (!(await isRunning(host))) throw new LabError(`${host.name} is not running: nothing to partition`);
+  if (!isRunning(host)) throw new LabError(`${host.name} is not running: nothing to partition`);
   if (await isPartitioned(host)) return "already";
   // Out of the bridge, the link stays up on both ends: the host sees no failure, only silence.
   await run("ip", ["link", "set", vethName(host), "nomaster"]);

@@ -8,7 +8,7 @@ import { ensureKeyPair, knownHostsLine, writeAtomic } from "./keys.js";
 import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } from "./network.js";
 import { renderInventory } from "./inventory-file.js";
 import { BOOT_SCRIPT } from "./boot-script.js";
-import { applyFault, isPartitioned, type FaultAction, type FaultOutcome } from "./faults.js";
+import { applyFault, isPartitioned, isRunning, type FaultAction, type FaultOutcome } from "./faults.js";
 import { buildStandinRepo } from "./standin-packages.js";
 import { preflight } from "./preflight.js";
 import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
@@ -154,7 +154,7 @@ export async function labStatus(): Promise<HostStatus[] | undefined> {
   if (!state) return undefined;
   return mapLimit(labHosts(state.extraHosts), 16, async (host): Promise<HostStatus> => {
     const init = initOf(host, state.init ?? "sshd");
-    if (!existsSync(`/run/netns/${netnsName(host)}`)) return { host, state: "stopped", init, answers: false, detail: "stopped" };
+    if (!isRunning(host)) return { host, state: "stopped", init, answers: false, detail: "stopped" };
     if (await isPartitioned(host)) return { host, state: "partitioned", init, answers: false, detail: "partitioned" };
     try {
       const out = await run("ssh", [
