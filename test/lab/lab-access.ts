@@ -51,3 +51,9 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** A statement run by psql as postgres on a host's default cluster; its rows unaligned, one per line. */
+export const psqlOn = (target: string, sql: string) => ok(target, `cd / && su postgres -c "psql -XAtc '${sql}'"`);
+
+/** Whether the host's PostgreSQL accepts connections (not merely started: recovery done). */
+export const pgReady = async (target: string) => (await sh(target, "pg_isready -q -h /var/run/postgresql")).code === 0;

@@ -11,12 +11,12 @@ import "./fresh-lab.js";
 import { labDown, labFault, labStatus, labUp } from "../../src/lab/lab.js";
 import { labPaths, LAB_NET } from "../../src/lab/topology.js";
 import { cli, told } from "./cli.js";
-import { eventually, host, ok, sh } from "./lab-access.js";
+import { eventually, host, ok, pgReady, psqlOn, sh } from "./lab-access.js";
 
 const DB = "db-primary";
 const PG_LOG = "/var/log/postgresql/postgresql-15-main.log";
-const psql = (sql: string) => ok(DB, `cd / && su postgres -c "psql -XAtc '${sql}'"`);
-const pgUp = async () => (await sh(DB, "pg_isready -q -h /var/run/postgresql")).code === 0;
+const psql = (sql: string) => psqlOn(DB, sql);
+const pgUp = () => pgReady(DB);
 const holdsVip = async (name: string) => (await sh(name, "ip -4 -o addr show dev eth0")).stdout.includes(` ${LAB_NET.vip}/`);
 
 /** Unicast VRRP between the two GoCD servers, as the keepalived role sets it up, without a health check. */

@@ -13,11 +13,11 @@ import { LAB_CGROUP_ROOT } from "../../src/lab/host.js";
 import { labDown, labFault, labUp } from "../../src/lab/lab.js";
 import { CORE_HOSTS } from "../../src/lab/topology.js";
 import { changedCount, runPlaybook, writeInventory } from "./engine-harness.js";
-import { eventually, ok, sh } from "./lab-access.js";
+import { eventually, ok, pgReady, psqlOn, sh } from "./lab-access.js";
 
 const DB = "db-primary";
-const pgUp = async () => (await sh(DB, "pg_isready -q -h /var/run/postgresql")).code === 0;
-const psql = (sql: string) => ok(DB, `cd / && su postgres -c "psql -XAtc '${sql}'"`);
+const pgUp = () => pgReady(DB);
+const psql = (sql: string) => psqlOn(DB, sql);
 const unit = (h: string, what: string, u: string) => sh(h, `systemctl ${what} ${u}`).then((r) => r.stdout.trim());
 
 describe("systemd lab hosts", { concurrency: false }, () => {
