@@ -3,18 +3,16 @@
 // every host at the first failure; the falsy strings `off`, `0`, `none` (quoted or plain YAML) skip a task
 // and turn a keyword off; secrets whose variable names are not `password` stay out of every output form.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { cli, told } from "./cli.js";
 import { writeInventory } from "./engine-harness.js";
 import { eventually, ok, sh } from "./lab-access.js";
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
 const DIR = "/srv/gbc-guards";
 const BIG = 512 * 1024 * 1024;
 
@@ -54,18 +52,17 @@ describe("guards an operator relies on, through the command line", { concurrency
       file: {path: ${DIR}/never, state: touch}
 `);
       await sh("agent1", `rm -rf ${DIR}`);
-      const child = spawn(process.execPath, [MAIN, "run", file, "-i", inventory], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      let child: ChildProcess | undefined;
+      const running = cli(["run", file, "-i", inventory], 300_000, (c) => (child = c));
       // Interrupt while the temporary file is being written.
       const writing = await eventually(async () => (await sh("agent1", `ls -A ${DIR} 2>/dev/null | grep -c gocd-bc || true`)).stdout.trim() !== "0", 60_000, 50);
-      assert.ok(writing, `the write never started:\n${out}`);
-      child.kill("SIGINT");
-      const code = await Promise.race([exited, new Promise<"late">((r) => setTimeout(() => r("late"), 30_000))]);
-      if (code === "late") child.kill("SIGKILL");
-      assert.equal(code, 99, `not ended with 99 within 30 s of Ctrl-C:\n${out}`);
+      assert.ok(writing, "the write never started");
+      child?.kill("SIGINT");
+      const hung = setTimeout(() => child?.kill("SIGKILL"), 30_000);
+      const r = await running;
+      clearTimeout(hung);
+      const out = r.stdout + r.stderr;
+      assert.equal(r.code, 99, `not ended with 99 within 30 s of Ctrl-C:\n${out}`);
       assert.match(out, /Interrupted/);
       // Nothing temporary is left; the destination is either absent or whole.
       const left = await eventually(async () => (await listing("agent1")).every((f) => f === "big.bin"), 5_000);

@@ -1,7 +1,7 @@
 // gocd-bc's command line as an operator runs it, for the end-to-end lab tests: spawn the built CLI (piped, or
 // at a pseudo-terminal), keep what it printed, read its `--json` events.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { quote } from "shell-quote";
@@ -24,9 +24,9 @@ export type Json = Record<string, unknown>;
 /** Every CLI run of the test process, for checks over all output (secrets). */
 export const outputs: Cli[] = [];
 
-/** Runs `gocd-bc ARGS...` to completion, its output piped. */
-export function cli(args: string[], timeoutMs = 300_000): Promise<Cli> {
-  return collect(args, process.execPath, [MAIN, ...args], { ...process.env, NO_COLOR: "1" }, timeoutMs);
+/** Runs `gocd-bc ARGS...` to completion, its output piped; `started` gets the process (to signal it). */
+export function cli(args: string[], timeoutMs = 300_000, started?: (child: ChildProcess) => void): Promise<Cli> {
+  return collect(args, process.execPath, [MAIN, ...args], { ...process.env, NO_COLOR: "1" }, timeoutMs, started);
 }
 
 /**
@@ -42,10 +42,11 @@ export function cliAtTerminal(args: string[], timeoutMs = 300_000): Promise<Cli>
   return collect(args, "script", ["-qfec", command, "/dev/null"], env, timeoutMs);
 }
 
-function collect(args: string[], file: string, argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Cli> {
+function collect(args: string[], file: string, argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onStart?: (child: ChildProcess) => void): Promise<Cli> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+    onStart?.(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
