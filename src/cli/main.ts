@@ -71,7 +71,7 @@ function program(setExit: (code: number) => void): Command {
   const lab = cli.command("lab").description("the embedded lab: real hosts in namespaces on this machine (Linux, root)");
   lab.command("up").description("create the lab, or repair it; a running lab is left alone")
     .option("--hosts <n>", "extra plain hosts for benchmarks (bench001...)", wholeNumber)
-    .option("--init <init>", "what the six core hosts run as PID 1: sshd (default) or systemd", labInit)
+    .option("--init <init>", "what the six core hosts run as PID 1: systemd (default) or sshd", labInit)
     .action(async (opts) => setExit(await labUpCommand(opts)));
   lab.command("down").description("remove every namespace, process, mount, bridge and file the lab made")
     .action(async () => setExit(await labDownCommand()));

@@ -15,6 +15,9 @@ import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topol
 
 /** Marks a directory as the lab's, so `down` never removes a folder it did not make. */
 const MARKER = ".gocd-bc-lab";
+/** What a new lab's core hosts run as PID 1: systemd, as production GoCD hosts do (`--init sshd` keeps the
+ * roles' other init path tested; bench hosts always run sshd alone, so 50 of them fit in memory). */
+export const DEFAULT_CORE_INIT: LabInit = "systemd";
 /** Hosts booted at once; each boot is a handful of short `ip` calls and one detached process. */
 const BOOT_PARALLELISM = 8;
 
@@ -80,7 +83,7 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   await preflight({ install: true });
   const paths = labPaths();
   const before = await readState(paths.root);
-  const init = opts.init ?? before?.init ?? "sshd";
+  const init = opts.init ?? before?.init ?? DEFAULT_CORE_INIT;
   if (before && (before.init ?? "sshd") !== init && existsSync(path.join(paths.root, "ready"))) {
     throw new LabError(`the lab's hosts run ${before.init ?? "sshd"}: run \`gocd-bc lab down\` before \`lab up --init ${init}\``);
   }

@@ -43,9 +43,9 @@ test("hosts have separate filesystems: a file written on one is absent on the ot
   }
 });
 
-test("hosts have separate process tables: sshd is the first process and no host sees another's", async () => {
+test("hosts have separate process tables: systemd is the first process and no host sees another's", async () => {
   const comm = (await ok("db-primary", "cat /proc/1/comm")).trim();
-  assert.equal(comm, "sshd");
+  assert.equal(comm, "systemd");
   await ok("db-primary", "sleep 30 >/dev/null 2>&1 & echo $! > /tmp/sleeper");
   const other = await ok("db-standby", "ps -eo args");
   assert.doesNotMatch(other, /sleep 30/);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { labDown, labFault, labStatus, labUp } from "../../src/lab/lab.js";
 import { labPaths, LAB_NET } from "../../src/lab/topology.js";
@@ -39,6 +39,17 @@ function keepalivedConf(self: string, peer: string, priority: number): string {
 }
 
 describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrency: false }, () => {
+  // On plain sshd hosts (the lab's other init, where boot is the /etc/rc2.d links): the systemd hosts'
+  // faults are tested in lab-systemd.test.ts, so both of the roles' init paths keep a test.
+  before(async () => {
+    await labDown();
+    await labUp({ extra: 0, init: "sshd" });
+  });
+  after(async () => {
+    await labDown();
+    await labUp({ extra: 0 });
+  });
+
   it("a file, a committed row and an enabled service survive a reboot; a service not enabled stays off", async () => {
     await ok(DB, "echo kept > /root/gbc-fault-file && pg_ctlcluster 15 main start && update-rc.d postgresql enable");
     await psql("CREATE TABLE faults (n int); INSERT INTO faults VALUES (1)");
