@@ -1,7 +1,8 @@
-// `gocd-bc lab up | down | status | stop | crash | start | reboot | partition | heal`: prints what the lab did; the exit code is decided in main.ts.
+// `gocd-bc lab up | down | status | snapshot | restore | stop | crash | start | reboot | partition | heal`: prints what the lab did; the exit code is decided in main.ts.
 import type { FaultAction } from "../lab/faults.js";
 import type { LabInit } from "../lab/host.js";
-import { labDown, labFault, labStatus, labUp } from "../lab/lab.js";
+import { labDown, labFault, labRestore, labSnapshot, labSnapshots, labStatus, labUp } from "../lab/lab.js";
+import type { SnapshotOutcome } from "../lab/snapshots.js";
 import { labPaths } from "../lab/topology.js";
 
 /** `lab up`: create or repair the lab, then say what happened to each host and where the inventory is. */
@@ -39,6 +40,31 @@ export async function labFaultCommand(action: FaultAction, hosts: string[]): Pro
     const [done, already] = FAULT_DONE[action];
     console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.result === "done" ? done : already}`);
   }
+  return 0;
+}
+
+function printSnapshotHosts(outcomes: readonly SnapshotOutcome[], running: string, stopped: string): void {
+  for (const o of outcomes) console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.running ? running : stopped}`);
+}
+
+/** `lab snapshot [NAME]`: save the lab as NAME, or list the snapshots. */
+export async function labSnapshotCommand(name?: string): Promise<number> {
+  if (name === undefined) {
+    const names = await labSnapshots();
+    console.log(names.length ? names.join("\n") : "lab snapshot: none yet (`gocd-bc lab snapshot NAME`)");
+    return 0;
+  }
+  const started = Date.now();
+  printSnapshotHosts(await labSnapshot(name), "saved, running again", "saved (stopped)");
+  console.log(`lab snapshot ${name}: saved in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return 0;
+}
+
+/** `lab restore NAME`: every host back to the snapshot. */
+export async function labRestoreCommand(name: string): Promise<number> {
+  const started = Date.now();
+  printSnapshotHosts(await labRestore(name), "restored, running", "restored (stopped)");
+  console.log(`lab restore ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return 0;
 }
 

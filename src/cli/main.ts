@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The command line: parses arguments, calls one command, and is the only place that exits the process.
 import { Command, InvalidArgumentError } from "commander";
-import { labDownCommand, labFaultCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
+import { labDownCommand, labFaultCommand, labRestoreCommand, labSnapshotCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
 import { exitCodeOf } from "./exit-codes.js";
 import { driftCommand, provisionCommand } from "./provision.js";
 import { runCommand } from "./run.js";
@@ -86,6 +86,10 @@ function program(setExit: (code: number) => void): Command {
   for (const [action, what] of faults) {
     lab.command(`${action} <hosts...>`).description(what).action(async (hosts: string[]) => setExit(await labFaultCommand(action, hosts)));
   }
+  lab.command("snapshot [name]").description("save every host's disk as NAME (running hosts are stopped cleanly for it and booted again); without NAME, list the snapshots")
+    .action(async (name?: string) => setExit(await labSnapshotCommand(name)));
+  lab.command("restore <name>").description("bring every host back to snapshot NAME, running as it ran then (what the hosts hold now is discarded)")
+    .action(async (name: string) => setExit(await labRestoreCommand(name)));
   lab.command("status").description("each host, its address, and whether it answers over SSH")
     .option("--json", "machine-readable output")
     .action(async (opts) => setExit(await labStatusCommand(opts)));

@@ -9,6 +9,7 @@ import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } fro
 import { renderInventory } from "./inventory-file.js";
 import { BOOT_SCRIPT } from "./boot-script.js";
 import { applyFault, isPartitioned, isRunning, type FaultAction, type FaultOutcome } from "./faults.js";
+import { listSnapshots, restoreSnapshot, takeSnapshot, type SnapshotLab, type SnapshotOutcome } from "./snapshots.js";
 import { buildStandinRepo } from "./standin-packages.js";
 import { preflight } from "./preflight.js";
 import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
@@ -141,6 +142,31 @@ export async function labFault(action: FaultAction, names: readonly string[]): P
   if (names.length === 0) throw new LabError(`lab ${action} needs at least one host: ${all.map((h) => h.name).join(", ")}`);
   const ctx = bootContext(paths, state.init ?? "sshd");
   return mapLimit(all.filter((h) => names.includes(h.name)), BOOT_PARALLELISM, (h) => applyFault(action, h, ctx(h)));
+}
+
+/** The running lab as the snapshot functions see it; refused when there is no lab. */
+async function snapshotLab(): Promise<SnapshotLab> {
+  await preflight({ needTools: false });
+  const paths = labPaths();
+  const state = await readState(paths.root);
+  if (!state) throw new LabError("there is no lab: run `gocd-bc lab up` first");
+  const init = state.init ?? "sshd";
+  return { root: paths.root, hosts: labHosts(state.extraHosts), extraHosts: state.extraHosts, init, hostDir: paths.hostDir, boot: bootContext(paths, init) };
+}
+
+/** `lab snapshot NAME`: every host's disk saved (running hosts stopped cleanly for it, then booted again). */
+export async function labSnapshot(name: string): Promise<SnapshotOutcome[]> {
+  return takeSnapshot(await snapshotLab(), name);
+}
+
+/** `lab restore NAME`: every host back to the snapshot, running as it ran then. */
+export async function labRestore(name: string): Promise<SnapshotOutcome[]> {
+  return restoreSnapshot(await snapshotLab(), name);
+}
+
+/** The names of the lab's snapshots (none when there is no lab). */
+export async function labSnapshots(): Promise<string[]> {
+  return listSnapshots(labPaths().root);
 }
 
 /** A host's condition for `lab status`: running, stopped (its disk kept) or partitioned. */

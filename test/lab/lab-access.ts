@@ -57,3 +57,20 @@ export const psqlOn = (target: string, sql: string) => ok(target, `cd / && su po
 
 /** Whether the host's PostgreSQL accepts connections (not merely started: recovery done). */
 export const pgReady = async (target: string) => (await sh(target, "pg_isready -q -h /var/run/postgresql")).code === 0;
+
+/** Shell: whether systemd is the host's init (the lab boots either). */
+const ON_SYSTEMD = "[ -d /run/systemd/system ]";
+
+/** Whether a service starts at boot, on either init: its systemd unit enabled, or its /etc/rc2.d S link. */
+export const enabledAtBoot = async (target: string, service: string) =>
+  (await sh(target, `if ${ON_SYSTEMD}; then systemctl is-enabled --quiet ${service}; else ls /etc/rc2.d/S[0-9][0-9]${service} >/dev/null 2>&1; fi`)).code === 0;
+
+/** Starts at boot or not, on either init (`systemctl enable|disable`, `update-rc.d NAME enable|disable`). */
+export const setEnabledAtBoot = (target: string, service: string, enabled: boolean) =>
+  ok(target, `if ${ON_SYSTEMD}; then systemctl ${enabled ? "enable" : "disable"} --quiet ${service}; else update-rc.d ${service} ${enabled ? "enable" : "disable"} >/dev/null; fi`);
+
+/** The oldest process whose command line matches `pattern` (pgrep -f), as a string; "" when none. */
+export const pidOf = async (target: string, pattern: string) => (await sh(target, `pgrep -o -f '${pattern}'`)).stdout.trim();
+
+/** The GoCD server's (stand-in's) process id, whichever init started it. */
+export const goServerPid = (target: string) => pidOf(target, "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs");

@@ -2,12 +2,13 @@
 // (files, committed rows and what it enabled survive a reboot; what it did not enable stays off); a crash
 // is a power cut that PostgreSQL recovers from, a stop is a clean shutdown; a partitioned host keeps
 // running but nothing reaches it, its VRRP peer takes the VIP, and healing brings it back; `lab down`
-// after all that leaves nothing behind.
+// after all that leaves nothing behind. On plain sshd hosts (boot is the /etc/rc2.d links): the systemd
+// hosts' faults are tested in lab-systemd.test.ts.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
-import "./fresh-lab.js";
+import { describe, it } from "node:test";
+import "./fresh-sshd-lab.js";
 import { labDown, labFault, labStatus, labUp } from "../../src/lab/lab.js";
 import { labPaths, LAB_NET } from "../../src/lab/topology.js";
 import { cli, told } from "./cli.js";
@@ -39,17 +40,6 @@ function keepalivedConf(self: string, peer: string, priority: number): string {
 }
 
 describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrency: false }, () => {
-  // On plain sshd hosts (the lab's other init, where boot is the /etc/rc2.d links): the systemd hosts'
-  // faults are tested in lab-systemd.test.ts, so both of the roles' init paths keep a test.
-  before(async () => {
-    await labDown();
-    await labUp({ extra: 0, init: "sshd" });
-  });
-  after(async () => {
-    await labDown();
-    await labUp({ extra: 0 });
-  });
-
   it("a file, a committed row and an enabled service survive a reboot; a service not enabled stays off", async () => {
     await ok(DB, "echo kept > /root/gbc-fault-file && pg_ctlcluster 15 main start && update-rc.d postgresql enable");
     await psql("CREATE TABLE faults (n int); INSERT INTO faults VALUES (1)");

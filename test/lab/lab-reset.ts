@@ -15,6 +15,16 @@ export const KEEPALIVED_PROC = "^/usr/sbin/keepalived( |$)";
 export const PG_DATA = "/var/lib/postgresql/15/main";
 export const PG_CONF = "/etc/postgresql/15/main";
 export const SYNC_INIT = "/etc/init.d/gocd-bc-config-sync";
+/** The config sync's timer, where systemd runs (its loop is an init script elsewhere). */
+export const SYNC_TIMER = "gocd-bc-config-sync.timer";
+const ON_SYSTEMD = "[ -d /run/systemd/system ]";
+
+/** Whether the standby's config sync runs on its own: its timer active (systemd) or its loop running. */
+export const syncLoopRuns = async (h: string) =>
+  (await sh(h, `if ${ON_SYSTEMD}; then systemctl is-active --quiet ${SYNC_TIMER}; else ${SYNC_INIT} status; fi`)).code === 0;
+
+/** Stops the config sync (timer or loop) without disabling it, as an operator's mistake would. */
+export const stopSyncLoop = (h: string) => ok(h, `if ${ON_SYSTEMD}; then systemctl stop ${SYNC_TIMER}; else ${SYNC_INIT} stop >/dev/null; fi`);
 const VIP = LAB_NET.vip;
 
 const keepalivedRuns = async (h: string) => (await sh(h, `pgrep -f '${KEEPALIVED_PROC}' >/dev/null`)).code === 0;
@@ -28,8 +38,10 @@ export async function resetToBare(): Promise<void> {
   const everywhere = [
     // The config sync loop and its service.
     `[ -x ${SYNC_INIT} ] && ${SYNC_INIT} stop >/dev/null 2>&1`,
+    `${ON_SYSTEMD} && systemctl disable --now --quiet ${SYNC_TIMER} gocd-bc-config-sync.service 2>/dev/null`,
     "update-rc.d -f gocd-bc-config-sync remove >/dev/null 2>&1",
     `rm -f ${SYNC_INIT} /etc/systemd/system/gocd-bc-config-sync.service /etc/systemd/system/gocd-bc-config-sync.timer /run/gocd-bc-config-sync.pid`,
+    `${ON_SYSTEMD} && systemctl daemon-reload`,
     // A health responder the edge test may have left (by its pid file).
     "test -e /run/gbc-edge-health-responder.pid && kill $(cat /run/gbc-edge-health-responder.pid) 2>/dev/null; rm -f /run/gbc-edge-health-responder.pid",
     // keepalived stopped (it drops the VIP), its configuration gone.
@@ -42,6 +54,8 @@ export async function resetToBare(): Promise<void> {
     `sed -i '\\# ${MOUNT} #d' /etc/fstab`,
     // GoCD stopped and purged, with what purging leaves (data, the user).
     "for s in go-server go-agent; do [ -x /etc/init.d/$s ] && /etc/init.d/$s stop >/dev/null 2>&1; done",
+    // keepalived and PostgreSQL as bare hosts have them: not started at boot.
+    `${ON_SYSTEMD} && systemctl disable --quiet keepalived postgresql 2>/dev/null`,
     "for p in go-server go-agent; do dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q installed && DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=60 $p >/dev/null 2>&1; done",
     "rm -rf /etc/go /var/lib/go-server /usr/share/go-server /var/log/go-server /var/lib/go-agent /usr/share/go-agent /var/log/go-agent /etc/default/go-server /etc/default/go-agent",
     "rm -f /etc/apt/sources.list.d/gocd.list",

@@ -2,7 +2,7 @@
 // db-standby, reached both ways: psql as the postgres OS user (no password) and pg over the SSH stream
 // with a password. postgres_facts is checked on a real primary + streaming standby (agent1) pair.
 import { after, before, test } from "node:test";
-import "./fresh-lab.js";
+import "./fresh-sshd-lab.js";
 import assert from "node:assert/strict";
 import type { TaskResult } from "../../src/modules/contract.js";
 import { renderString } from "../../src/template/engine.js";

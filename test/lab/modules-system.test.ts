@@ -1,7 +1,7 @@
 // Timelines of the system modules on real lab hosts (agent1, share): check -> changed with a diff and the
 // host untouched; apply -> changed; apply again -> ok with its reason. Each test undoes what it made.
 import { after, test } from "node:test";
-import "./fresh-lab.js";
+import "./fresh-sshd-lab.js";
 import assert from "node:assert/strict";
 import type { TaskResult } from "../../src/modules/contract.js";
 import { closeLabConnections, runModule } from "./module-harness.js";

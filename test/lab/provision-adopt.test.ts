@@ -7,12 +7,12 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import "./fresh-lab.js";
 import { LAB_APT_MOUNT, LAB_NET, labPaths } from "../../src/lab/topology.js";
-import { eventually, ok, sh } from "./lab-access.js";
+import { enabledAtBoot, eventually, goServerPid, ok, sh } from "./lab-access.js";
 import { cli, labInventory, provisionOk, recap, told } from "./cli.js";
 
 const inventory = () => readFileSync(labPaths().inventory, "utf8");
 const gocdDbPassword = () => /^\s*gocd_db_password:\s*(\S+)\s*$/m.exec(inventory())?.[1] ?? "";
-const serverPid = () => ok("gocd-primary", "cat /run/go-server.pid").then((s) => s.trim());
+const serverPid = () => goServerPid("gocd-primary");
 const postmasterPid = () => ok("db-primary", "head -n 1 /var/lib/postgresql/15/main/postmaster.pid").then((s) => s.trim());
 const psql = (host: string, sql: string) => ok(host, `cd / && su postgres -c "psql -d gocd -Atc '${sql}'"`);
 
@@ -53,6 +53,7 @@ describe("provisioning an existing GoCD", { concurrency: false }, () => {
       "the existing data did not reach the standby");
     assert.equal(await health("198.18.0.11"), 200);
     const pid = await serverPid();
+    assert.notEqual(pid, "", "the primary GoCD server does not run");
     const again = await provisionOk();
     for (const [host, s] of Object.entries(recap(again))) assert.equal(s.changed, 0, `${host} changed on the second run`);
     assert.equal(await serverPid(), pid, "the second run restarted the primary GoCD server");
@@ -60,6 +61,7 @@ describe("provisioning an existing GoCD", { concurrency: false }, () => {
 
   it("provisioning the standby side does not interrupt the primary's service", async () => {
     const [server, postmaster] = [await serverPid(), await postmasterPid()];
+    assert.notEqual(server, "", "the primary GoCD server does not run");
     // The standby side in disrepair: its database stopped, its share unmounted, its GoCD config gone.
     await ok("db-standby", "pg_ctlcluster 15 main stop");
     await ok("gocd-standby", "umount /var/lib/go-server/artifacts-share && rm -f /etc/go/db.properties");
@@ -95,9 +97,10 @@ describe("provisioning an existing GoCD", { concurrency: false }, () => {
     await ok("gocd-standby", `sed -i 's|^db.url=.*|db.url=jdbc:postgresql://db-primary:5432/gocd|' ${props} && /etc/init.d/go-server start >/dev/null`);
     try {
       assert.ok(await eventually(async () => (await health("198.18.0.12")) === 200, 30_000), "the standby's GoCD never became healthy on the primary's database");
-      const pids = async () => [await serverPid(), await ok("gocd-standby", "cat /run/go-server.pid").then((s) => s.trim())];
-      const files = () => ok("gocd-standby", `md5sum ${props} /etc/go/cruise-config.xml; ls /etc/rc2.d | grep go-server || true`);
+      const pids = async () => [await serverPid(), await goServerPid("gocd-standby")];
+      const files = async () => `${await ok("gocd-standby", `md5sum ${props} /etc/go/cruise-config.xml`)} at boot: ${await enabledAtBoot("gocd-standby", "go-server")}`;
       const [pidsBefore, filesBefore] = [await pids(), await files()];
+      assert.ok(pidsBefore.every(Boolean), `a GoCD server does not run: ${pidsBefore.join(", ")}`);
       for (const command of ["provision", "drift"]) {
         const r = await cli([command, ...labInventory()]);
         assert.equal(r.code, 1, told(r));

@@ -12,8 +12,8 @@ import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { LAB_NET, labPaths } from "../../src/lab/topology.js";
 import { cli, events, labInventory, outputs, provisionOk, recap, told, type Cli } from "./cli.js";
-import { eventually, ok, sh } from "./lab-access.js";
-import { EXPORT, KEEPALIVED_CONF, KEEPALIVED_PROC, MOUNT, PG_CONF, PG_DATA, resetToBare, SYNC_INIT } from "./lab-reset.js";
+import { enabledAtBoot, eventually, ok, setEnabledAtBoot, sh } from "./lab-access.js";
+import { EXPORT, KEEPALIVED_CONF, KEEPALIVED_PROC, MOUNT, PG_CONF, PG_DATA, resetToBare, stopSyncLoop, SYNC_INIT, syncLoopRuns } from "./lab-reset.js";
 
 const INVENTORY = labPaths().inventory;
 const CRUISE = "/etc/go/cruise-config.xml";
@@ -39,14 +39,16 @@ const HOSTS = ["gocd-primary", "gocd-standby", "db-primary", "db-standby", "shar
 // start time of every long-running service process, and PostgreSQL's settings with its start and last
 // configuration load times (a reload changes the latter).
 const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/go-agent/wrapper-config", "/etc/default",
-  "/etc/keepalived", "/etc/fstab", "/etc/gocd-bc", "/usr/local/lib/gocd-bc", "/var/lib/gocd-bc", "/etc/init.d", "/etc/rc2.d",
+  "/etc/keepalived", "/etc/fstab", "/etc/gocd-bc", "/usr/local/lib/gocd-bc", "/var/lib/gocd-bc", "/etc/init.d", "/etc/rc2.d", "/etc/systemd/system",
   "/root/.ssh", "/etc/apt/sources.list.d", "/etc/postgresql", "/var/lib/postgresql/.pgpass", "/var/lib/postgresql/15/main/postgresql.auto.conf",
   "/var/lib/postgresql/15/main/standby.signal", "/etc/ssh/sshd_config.d", "/etc/ssh/gocd-bc-authorized-keys", "/etc/passwd", "/etc/group"];
-const PIDFILES = ["/run/keepalived.pid", "/run/go-server.pid", "/run/go-agent.pid", "/run/gocd-bc-config-sync.pid"];
+/** The long-running service processes (pgrep -f patterns), whichever init started them. */
+const DAEMONS = ["^/usr/sbin/keepalived( |$)", "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs", "^/usr/bin/node /usr/share/go-agent/bin/go-agent.mjs",
+  "gocd-bc/config-loop"];
 async function hostState(h: string): Promise<string> {
   const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
     `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
-  const started = `for f in ${PIDFILES.join(" ")}; do [ -f "$f" ] && p=$(cat "$f") && [ -d /proc/$p ] && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
+  const started = `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do p=$(pgrep -o -f "$f") && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
     "for p in $(pgrep -x sshfs; head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null); do echo \"pid $(cut -d' ' -f2,22 /proc/$p/stat)\"; done; true";
   const pg = "[ -f /var/lib/postgresql/15/main/postmaster.pid ] && cd / && su postgres -c \"psql -XAtc \\\"SELECT pg_postmaster_start_time(), pg_conf_load_time()\\\" -c \\\"SELECT name || '=' || setting FROM pg_settings WHERE source <> 'default' ORDER BY 1\\\"\"; true";
   return `${await ok(h, files)}\n${await ok(h, started)}\n${await ok(h, pg)}`;
@@ -268,8 +270,7 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
   const advert = (h: string) => ok(h, `grep -E '^ *advert_int ' ${KEEPALIVED_CONF}`).then((s) => s.trim());
   const hbaReplication = (h: string) => sh(h, `grep -c '^host replication "gocd_bc_replication" ' ${PG_CONF}/pg_hba.conf`).then((r) => Number(r.stdout.trim()));
   const walKeep = () => psql("db-primary", "SHOW wal_keep_size").then((s) => s.trim());
-  const goServerBootLinks = () => ok("gocd-standby", "ls /etc/rc2.d | grep go-server || true").then((s) => s.trim());
-  const syncLoopRuns = async () => (await sh("gocd-standby", `${SYNC_INIT} status`)).code === 0;
+  const syncLoopRunsOnStandby = () => syncLoopRuns("gocd-standby");
   const cruiseSum = (h: string) => ok(h, `sha256sum < ${CRUISE}`);
 
   const CASES: readonly DriftCase[] = [
@@ -335,14 +336,15 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       name: "the standby's go-server started and enabled by hand",
       expected: ["gocd-standby | gocd_server : the standby server stays stopped while its database is a replica"],
       inject: async () => {
-        await ok("gocd-standby", "update-rc.d go-server enable >/dev/null && /etc/init.d/go-server start >/dev/null");
+        await setEnabledAtBoot("gocd-standby", "go-server", true);
+        await ok("gocd-standby", "/etc/init.d/go-server start >/dev/null");
         assert.ok(await eventually(async () => (await sh("gocd-standby", "/etc/init.d/go-server status")).code === 3, 15_000),
           "the standby's go-server kept running against its read-only database");
         assert.match(await ok("gocd-standby", "tail -n 5 /var/log/go-server/go-server.log"), /Could not run database migrations: .*read-only/);
       },
-      present: async () => assert.match(await goServerBootLinks(), /^S\d\dgo-server$/m),
+      present: async () => assert.equal(await enabledAtBoot("gocd-standby", "go-server"), true, "go-server is not enabled at boot"),
       corrected: async () => {
-        assert.doesNotMatch(await goServerBootLinks(), /^S\d\dgo-server$/m);
+        assert.equal(await enabledAtBoot("gocd-standby", "go-server"), false, "go-server is still enabled at boot");
         assert.equal((await sh("gocd-standby", "/etc/init.d/go-server status")).code, 3);
       },
     },
@@ -354,15 +356,16 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
         "gocd-standby | gocd_config_sync : sync loop runs on the standby only",
       ],
       inject: async () => {
-        await ok("gocd-standby", `${SYNC_INIT} stop >/dev/null && printf '<!-- hand edit on the standby -->\\n' >> ${CRUISE}`);
+        await stopSyncLoop("gocd-standby");
+        await ok("gocd-standby", `printf '<!-- hand edit on the standby -->\\n' >> ${CRUISE}`);
       },
       present: async () => {
         assert.equal((await sh("gocd-standby", `grep -qF 'hand edit on the standby' ${CRUISE}`)).code, 0);
-        assert.equal(await syncLoopRuns(), false, "the sync loop runs");
+        assert.equal(await syncLoopRunsOnStandby(), false, "the sync loop runs");
       },
       corrected: async () => {
         assert.equal(await cruiseSum("gocd-standby"), await cruiseSum("gocd-primary"));
-        assert.equal(await syncLoopRuns(), true, "the sync loop does not run");
+        assert.equal(await syncLoopRunsOnStandby(), true, "the sync loop does not run");
       },
     },
   ];

@@ -5,7 +5,8 @@
 // and never started. Checked: a run makes the standby's sync set identical to the active's and a second
 // run changes nothing; the loop (every 2 s here) carries a change on the active, and undoes a change on
 // the standby, without a provision run; the restricted key can only read the export; on the active the
-// pull does nothing and says why; the status file records the last pull.
+// pull does nothing and says why; the status file records the last pull. On plain sshd hosts: the loop as
+// an init script; provision.test.ts exercises its systemd timer.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -13,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { quote } from "shell-quote";
-import "./fresh-lab.js";
+import "./fresh-sshd-lab.js";
 import { labPaths } from "../../src/lab/topology.js";
 import type { RunEvent } from "../../src/report/events.js";
 import { changedCount, runPlaybook, type Ran } from "./engine-harness.js";
