@@ -7,7 +7,7 @@ import { dropOmitted } from "../inventory/magic.js";
 import { invokeModule } from "./invoke.js";
 import type { TaskResult } from "../modules/contract.js";
 import type { Cond, ModuleTask, Task } from "../playbook/plan.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
 import { becomeOf, environmentError, moduleContext } from "./connect.js";
 import { registeredValue } from "./results.js";

@@ -4,7 +4,7 @@
 import { formatDiagnostic } from "../errors.js";
 import { loadIncludedRole, loadIncludedTasks } from "../playbook/runtime-load.js";
 import type { IncludeRoleTask, IncludeTasksTask, Task } from "../playbook/plan.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
 import { taskLabel } from "./handlers.js";
 import { itemVars, loopItems } from "./loop.js";

@@ -1,7 +1,7 @@
 // Loops: the items of `loop` / `with_items` / `with_list` / `with_dict` rendered for one host, the
 // variables each item adds (item, index_var, ansible_loop), and the label shown for it.
 import type { LoopSpec, Task } from "../playbook/plan.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { renderValue } from "../template/engine.js";
 
 /** The items of a loop for one host, or why they cannot be computed. */

@@ -1,7 +1,7 @@
 // What a task's result does to a host: the registered variable (Ansible's shape: x.changed, x.failed,
 // x.stdout, x.results for loops), the recap counters, the no_log censoring, and the host's status.
 import type { TaskResult } from "../modules/contract.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import type { HostState } from "./types.js";
 
 /** The text that replaces a `no_log` task's output. */

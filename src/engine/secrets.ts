@@ -4,7 +4,7 @@
 // what the templates of a `no_log` task's arguments rendered to. Every event passes through the mask.
 import { maskDeep, maskResult, maskText } from "../modules/support/mask.js";
 import { SECRET_NAME } from "../modules/support/secret-text.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import type { RunEvent } from "../report/events.js";
 import { isTemplated } from "../schema/ajv.js";
 import { renderedVar } from "../template/engine.js";

@@ -1,7 +1,7 @@
 // One module task across the hosts of the batch: tag selection, `meta` actions, task_start, then the
 // hosts in parallel up to `forks`; run_once runs on the first host and gives its result to the rest.
 import type { ModuleTask, Task } from "../playbook/plan.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { evalCondition } from "../template/engine.js";
 import { flushHandlers, taskLabel } from "./handlers.js";
 import { runTaskOnHost, type HostRun } from "./host-task.js";

@@ -3,7 +3,7 @@
 import type { ConnectionPool } from "../connection/pool.js";
 import type { VarLayers } from "../inventory/precedence.js";
 import type { Plan, Play, Task } from "../playbook/plan.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import type { HostStats, Reporter, RunEvent } from "../report/events.js";
 
 /** What `gocd-bc run` asks of the executor. */

@@ -6,7 +6,7 @@ import { magicVars } from "../inventory/magic.js";
 import type { Play, Task, TaskBase } from "../playbook/plan.js";
 import { planVarLayers } from "../playbook/vars-layers.js";
 import { markTemplatedVars } from "../template/engine.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import type { HostState, PlayContext, RunContext } from "./types.js";
 
 /** The inventory layers of a host, computed once per run. */

@@ -1,8 +1,8 @@
 // A host written in two places of the inventory must not be given two different addresses, ports,
 // users or keys: that is ambiguous, and connecting to the wrong machine is worse than stopping.
 import type { SourceLoc } from "../errors.js";
-import type { Problems } from "../playbook/problems.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Problems } from "../source/problems.js";
+import type { Vars } from "../source/vars-file.js";
 import { CONNECTION_VARS } from "./connection.js";
 
 const CHECKED = ["host", "port", "user", "connection", "privateKeyFile"] as const;

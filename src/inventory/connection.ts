@@ -1,6 +1,6 @@
 // How to reach a host, read from its merged variables: Ansible's `ansible_*` connection variables, or
 // the same names without the prefix (`host`, `port`, `user`), plus our `ansible_ssh_known_hosts_file`.
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 /** Everything the connection layer needs to open a session to one host. */
 export interface ConnectionInfo {

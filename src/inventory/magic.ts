@@ -1,7 +1,7 @@
 // Ansible's magic variables that the runner defines for each host: its name, its groups, the play's
 // hosts, the directories involved and `omit`. `hostvars` and facts are filled in by the engine.
 import path from "node:path";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { groupsOfHost, hostsInGroup } from "./patterns.js";
 import type { Inventory } from "./types.js";
 

@@ -1,7 +1,7 @@
 // Variable precedence as Ansible documents it, lowest first. The engine fills the layers it knows for
 // a host and a task; mergeVars applies them in order. Merging replaces top-level keys (Ansible's
 // default `hash_behaviour = replace`): a dict in a higher layer replaces the whole dict below it.
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 import { groupsOfHost } from "./patterns.js";
 import type { Inventory } from "./types.js";
 

@@ -1,7 +1,7 @@
 // The loaded inventory: hosts and groups with their variables kept per source, so variable precedence
 // (inventory file < group_vars/ < host_vars/, inventory dir < playbook dir) can be applied later.
 import type { SourceLoc } from "../errors.js";
-import type { Vars } from "../playbook/vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 /** Variables read from group_vars/ or host_vars/ beside the inventory and beside the playbook. */
 export interface DirVars {

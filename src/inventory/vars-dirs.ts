@@ -2,8 +2,8 @@
 // or host a file (`db.yml`, `db.yaml`, `db.json`, `db`) or a folder of such files, merged by name.
 import fs from "node:fs";
 import path from "node:path";
-import type { Problems } from "../playbook/problems.js";
-import { loadVarsFile, type Vars } from "../playbook/vars-file.js";
+import type { Problems } from "../source/problems.js";
+import { loadVarsFile, type Vars } from "../source/vars-file.js";
 
 /** Variables per group and per host from one kind of location (inventory dirs or the playbook dir). */
 export interface VarsDirContent {

@@ -10,10 +10,10 @@ import { formatPath, isTemplated, type DocPath } from "../schema/ajv.js";
 import { analyzeCondition, analyzeTemplate, conditionGuards, type Analysis } from "../template/analyze.js";
 import { fileCandidates } from "./lookup.js";
 import type { Cond, ModuleTask, Play, Plan, Task } from "./plan.js";
-import type { Problems } from "./problems.js";
-import { decodeUtf8 } from "./utf8.js";
-import { loadVarsFile, type Vars } from "./vars-file.js";
-import { displayPath } from "./yaml-file.js";
+import type { Problems } from "../source/problems.js";
+import { decodeUtf8 } from "../source/utf8.js";
+import { loadVarsFile, type Vars } from "../source/vars-file.js";
+import { displayPath } from "../source/yaml-file.js";
 
 /** What is known while walking a play: names defined so far, and whether some could not be known. */
 interface State {

@@ -4,8 +4,8 @@ import path from "node:path";
 import type { DocPath } from "../schema/ajv.js";
 import { checkValue, formatPath, type SchemaIssue } from "../schema/ajv.js";
 import type { RoleContext, Task } from "./plan.js";
-import type { Problems } from "./problems.js";
-import type { YamlFile } from "./yaml-file.js";
+import type { Problems } from "../source/problems.js";
+import type { YamlFile } from "../source/yaml-file.js";
 
 /** What the play being loaded has collected: its roles, its handlers, the roles already expanded. */
 export interface PlayCollector {

@@ -3,9 +3,9 @@
 import path from "node:path";
 import type { SourceLoc } from "../errors.js";
 import { firstNonPair, parseKeyValues } from "./kv.js";
-import type { Problems } from "./problems.js";
-import { loadVarsFile, type Vars } from "./vars-file.js";
-import { parseYaml } from "./yaml-file.js";
+import type { Problems } from "../source/problems.js";
+import { loadVarsFile, type Vars } from "../source/vars-file.js";
+import { parseYaml } from "../source/yaml-file.js";
 
 const COMMAND_LINE: SourceLoc = { file: "<command line>", line: 1, col: 1 };
 

@@ -10,8 +10,8 @@ import { fileCandidates, isFile } from "./lookup.js";
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, RoleTarget, Task } from "./plan.js";
 import { loadRole } from "./roles.js";
 import { parseTaskList } from "./task.js";
-import type { Vars } from "./vars-file.js";
-import { displayPath, readYamlFile } from "./yaml-file.js";
+import type { Vars } from "../source/vars-file.js";
+import { displayPath, readYamlFile } from "../source/yaml-file.js";
 
 type Raw = Record<string, unknown>;
 

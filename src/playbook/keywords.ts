@@ -4,7 +4,7 @@ import type { SourceLoc } from "../errors.js";
 import type { DocPath } from "../schema/ajv.js";
 import { pathOf, type TaskSource } from "./context.js";
 import type { Cond, LoopSpec, TaskBase } from "./plan.js";
-import type { Vars } from "./vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 type Raw = Record<string, unknown>;
 

@@ -16,9 +16,9 @@ import { condList, stringList } from "./keywords.js";
 import { roleSearchPath } from "./lookup.js";
 import type { Play, Plan } from "./plan.js";
 import { parsePlay, type PlayExtras } from "./play.js";
-import { Problems } from "./problems.js";
-import type { Vars } from "./vars-file.js";
-import { readYamlFile } from "./yaml-file.js";
+import { Problems } from "../source/problems.js";
+import type { Vars } from "../source/vars-file.js";
+import { readYamlFile } from "../source/yaml-file.js";
 
 /** What to load: the playbook, the inventories, `-e` values, `--limit`, extra role directories. */
 export interface LoadPlanOptions {

@@ -14,7 +14,7 @@ import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.
 import { baseOf, condList, loopOf, stringList } from "./keywords.js";
 import { parseFreeForm, parseKeyValues } from "./kv.js";
 import type { ModuleTask } from "./plan.js";
-import type { Vars } from "./vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 type Raw = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import type { SourceLoc } from "../errors.js";
 import type { Inventory } from "../inventory/types.js";
 import type { DocPath } from "../schema/ajv.js";
-import type { Vars } from "./vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 /** A condition as written: a Handlebars expression (`(eq role 'primary')`) or a boolean. */
 export type Cond = string | boolean;

@@ -8,8 +8,8 @@ import { isFile } from "./lookup.js";
 import type { Cond, LoadedVarsFile, Play, Task } from "./plan.js";
 import { expandRoleEntry } from "./roles.js";
 import { parseTaskList } from "./task.js";
-import { checkVarTemplates } from "./var-templates.js";
-import { loadVarsFile, type Vars } from "./vars-file.js";
+import { checkVarTemplates } from "../source/var-templates.js";
+import { loadVarsFile, type Vars } from "../source/vars-file.js";
 
 /** What an import_playbook adds to each play it brings. */
 export interface PlayExtras {

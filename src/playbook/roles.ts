@@ -9,8 +9,8 @@ import { loadTaskFile } from "./include.js";
 import { baseOf } from "./keywords.js";
 import { findRole, knownRoles, roleFile } from "./lookup.js";
 import type { BlockTask, LoadedRole, RoleContext, RoleTarget, Task } from "./plan.js";
-import { loadVarsFile, type Vars } from "./vars-file.js";
-import { displayPath, readYamlFile, type YamlFile } from "./yaml-file.js";
+import { loadVarsFile, type Vars } from "../source/vars-file.js";
+import { displayPath, readYamlFile, type YamlFile } from "../source/yaml-file.js";
 
 type Raw = Record<string, unknown>;
 

@@ -7,9 +7,9 @@ import type { LoadContext } from "./context.js";
 import { loadTaskFile } from "./include.js";
 import { fileCandidates, isFile } from "./lookup.js";
 import type { IncludeRoleTask, IncludeTasksTask, LoadedRole, Plan, Task } from "./plan.js";
-import { Problems } from "./problems.js";
+import { Problems } from "../source/problems.js";
 import { loadRole } from "./roles.js";
-import { displayPath, type YamlFile } from "./yaml-file.js";
+import { displayPath, type YamlFile } from "../source/yaml-file.js";
 
 /** Tasks loaded at run time, or the diagnostics that prevented it. */
 export type RuntimeLoad<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };

@@ -3,7 +3,7 @@
 // extra vars and magic variables, then calls mergeVars.
 import type { VarLayers } from "../inventory/precedence.js";
 import type { Play, Task } from "./plan.js";
-import type { Vars } from "./vars-file.js";
+import type { Vars } from "../source/vars-file.js";
 
 /** Layers from the plan for `task`, given its enclosing blocks (outermost first). Roles are public as
  * in Ansible's default: every role of the play contributes its defaults and vars, the task's own role

@@ -7,8 +7,8 @@ import { test } from "node:test";
 import { validateCommand } from "../../src/cli/validate.js";
 import { parseExtraVars } from "../../src/playbook/extra-vars.js";
 import { loadPlan } from "../../src/playbook/load.js";
-import { Problems } from "../../src/playbook/problems.js";
-import { YAML_PARSE_OPTIONS, parseYaml } from "../../src/playbook/yaml-file.js";
+import { Problems } from "../../src/source/problems.js";
+import { YAML_PARSE_OPTIONS, parseYaml } from "../../src/source/yaml-file.js";
 import { errorsOf, findError, loadTree, ONE_HOST, planOf, tree } from "./loader-helpers.js";
 
 const HEAD = "- hosts: all\n  gather_facts: false\n";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseFreeForm, parseKeyValues, tokenize } from "../../src/playbook/kv.js";
 import { parseExtraVars } from "../../src/playbook/extra-vars.js";
-import { Problems } from "../../src/playbook/problems.js";
+import { Problems } from "../../src/source/problems.js";
 
 test("tokens keep quotes and {{ }} together", () => {
   assert.deepEqual(

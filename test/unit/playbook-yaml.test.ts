@@ -1,7 +1,7 @@
 // Malformed YAML is reported with file:line:column before anything else happens.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseYaml } from "../../src/playbook/yaml-file.js";
+import { parseYaml } from "../../src/source/yaml-file.js";
 import { errorsOf, findError, loadTree } from "./loader-helpers.js";
 
 test("a tab used for indentation is an error at its line", () => {

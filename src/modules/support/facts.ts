@@ -3,7 +3,7 @@
 // At a play's start it is also where an unreachable host is found, as in Ansible's "Gathering Facts".
 import { rawCommand } from "../../connection/command.js";
 import type { Connection } from "../../connection/types.js";
-import type { Vars } from "../../playbook/vars-file.js";
+import type { Vars } from "../../source/vars-file.js";
 
 /** The command that prints what `parseFacts` reads. */
 export const FACTS_COMMAND = rawCommand("uname -s; uname -n; uname -r; uname -m; cat /etc/os-release 2>/dev/null || true");
