@@ -6,8 +6,8 @@ import type { ModuleTask, Task } from "../playbook/plan.js";
 import type { HostState, PlayContext } from "./types.js";
 import { runTasks } from "./walk.js";
 
-/** The name a task is shown with: `role : name`, or the module when unnamed. */
-export function taskLabel(task: Task): string {
+/** The name a run shows a task with: `role : name` (the role only for role tasks), or the module when unnamed. */
+export function qualifiedTaskName(task: Task): string {
   const own = task.name ?? (task.kind === "module" ? task.module : task.kind);
   return task.role ? `${task.role.name} : ${own}` : own;
 }
@@ -48,7 +48,7 @@ export function reportPending(pc: PlayContext, hosts: readonly string[], why?: s
     if (!st || st.notified.size === 0) continue;
     if (why === undefined && eligible(pc, st)) continue;
     const reason = why ?? whyNot(st);
-    pc.run.emit({ type: "handlers_pending", host, handlers: [...st.notified.keys()].map(taskLabel), why: reason });
+    pc.run.emit({ type: "handlers_pending", host, handlers: [...st.notified.keys()].map(qualifiedTaskName), why: reason });
     st.notified.clear();
   }
 }

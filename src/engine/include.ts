@@ -6,7 +6,7 @@ import { loadIncludedRole, loadIncludedTasks } from "../playbook/runtime-load.js
 import type { IncludeRoleTask, IncludeTasksTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
-import { taskLabel } from "./handlers.js";
+import { qualifiedTaskName } from "./handlers.js";
 import { itemVars, loopItems } from "./loop.js";
 import { countVerdict } from "./results.js";
 import type { PlayContext, ScopeVars } from "./types.js";
@@ -21,7 +21,8 @@ interface Entry {
   readonly extra: Vars | undefined;
 }
 
-type Plan = { ok: true; entries: Entry[] } | { ok: false; error: string } | { ok: "skip" };
+/** What one host includes: its entries, why it cannot, or nothing (its `when:` is false). */
+type HostEntries = { ok: true; entries: Entry[] } | { ok: false; error: string } | { ok: "skip" };
 
 /** How deep includes may nest at run time; a computed name can hide a self-include from the loader. */
 export const MAX_INCLUDE_DEPTH = 50;
@@ -62,7 +63,7 @@ export async function runInclude(
   }
 }
 
-function entriesFor(pc: PlayContext, node: IncludeNode, parents: readonly Task[], host: string, extra: Vars | undefined, hostvars: Vars): Plan {
+function entriesFor(pc: PlayContext, node: IncludeNode, parents: readonly Task[], host: string, extra: Vars | undefined, hostvars: Vars): HostEntries {
   try {
     const vars = taskVars(pc, host, node, parents, extra, hostvars);
     const when = inheritedWhen(pc.play, parents, node);
@@ -119,7 +120,7 @@ function depthError(chain: readonly Task[]): string | undefined {
 
 /** An include that cannot be resolved fails its hosts, reported like a task. */
 function fail(pc: PlayContext, node: IncludeNode, hosts: readonly string[], error: string): void {
-  const label = taskLabel(node);
+  const label = qualifiedTaskName(node);
   pc.run.emit({ type: "task_start", play: pc.play.name, task: label, loc: node.loc, hosts: [...hosts], handler: pc.inHandlers });
   for (const host of hosts) {
     pc.run.emit({ type: "host_result", task: label, host, loc: node.loc, result: { status: "failed", error, data: {} }, check: pc.run.opts.check, durationMs: 0 });

@@ -5,7 +5,7 @@ import { isConnectionError, UnreachableError } from "../connection/errors.js";
 import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
 import { moduleSchema, canonicalArgs } from "../schema/module-registry.js";
-import { isApplyFailed, type ModuleContext, type ModuleData, type Plan, type TaskResult } from "../modules/contract.js";
+import { isApplyFailed, type ModuleContext, type ModuleData, type Decision, type TaskResult } from "../modules/contract.js";
 import { maskResult } from "../modules/support/mask.js";
 import { moduleImpl } from "../modules/registry.js";
 
@@ -24,8 +24,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A plan object that is not one of the four kinds is a bug in the module, not in the user's task. */
-function isPlan(value: unknown): value is Plan {
+/** A decision that is not one of the four kinds is a bug in the module, not in the user's task. */
+function isDecision(value: unknown): value is Decision {
   if (typeof value !== "object" || value === null) return false;
   const p = value as { kind?: unknown; apply?: unknown; reason?: unknown; summary?: unknown; error?: unknown };
   switch (p.kind) {
@@ -68,7 +68,7 @@ export async function invokeModule(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   try {
     const plan: unknown = await withTimeout(impl.plan(ctx, args), timeoutMs, `${spec.name}`);
-    if (!isPlan(plan)) {
+    if (!isDecision(plan)) {
       return { status: "failed", error: `module ${spec.name} broke the module contract (a bug in gocd-bc): plan returned ${JSON.stringify(plan)}`, data: {} };
     }
     // Secrets are masked here, once for every module, whatever the module itself remembered to mask;
@@ -81,7 +81,7 @@ export async function invokeModule(
   }
 }
 
-async function settle(plan: Plan, ctx: ModuleContext, name: string, timeoutMs: number): Promise<TaskResult> {
+async function settle(plan: Decision, ctx: ModuleContext, name: string, timeoutMs: number): Promise<TaskResult> {
   const data: ModuleData = plan.data ?? {};
   switch (plan.kind) {
     case "ok":

@@ -4,7 +4,7 @@
 // 4 some host unreachable and none failed, 99 interrupted (Ctrl-C).
 import { ConnectionPool, type Connector } from "../connection/pool.js";
 import "../modules/all.js";
-import type { Plan } from "../playbook/plan.js";
+import type { LoadedPlaybook } from "../playbook/plan.js";
 import type { HostStats, RunEvent } from "../report/events.js";
 import { runPlay } from "./play.js";
 import { maskEvent, secretList } from "./secrets.js";
@@ -17,7 +17,7 @@ export const DEFAULT_FORKS = 50;
 export const RUN_EXIT = { ok: 0, failed: 2, unreachable: 4, interrupted: 99 } as const;
 
 /** Runs every play of the plan; never throws for host problems (they are results), only for bugs. */
-export async function runPlan(plan: Plan, opts: RunOptions, connector?: Connector): Promise<RunOutcome> {
+export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?: Connector): Promise<RunOutcome> {
   const started = Date.now();
   const pool = new ConnectionPool(connector);
   let closed = false;

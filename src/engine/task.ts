@@ -3,7 +3,7 @@
 import type { ModuleTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { evalCondition } from "../template/engine.js";
-import { flushHandlers, taskLabel } from "./handlers.js";
+import { flushHandlers, qualifiedTaskName } from "./handlers.js";
 import { runTaskOnHost, type HostRun } from "./host-task.js";
 import { tagsSelect } from "./tags.js";
 import { isActive, type PlayContext, type ScopeVars } from "./types.js";
@@ -45,7 +45,7 @@ export async function runModuleTask(
 ): Promise<void> {
   if (!pc.inHandlers && !tagsSelect(inheritedTags(pc.play, parents, task), pc.run.opts)) return;
   if (task.module === "meta") return runMeta(pc, task, parents, hosts, scope);
-  const label = taskLabel(task);
+  const label = qualifiedTaskName(task);
   pc.run.emit({ type: "task_start", play: pc.play.name, task: label, loc: task.loc, hosts: [...hosts], handler: pc.inHandlers });
   const hostvars = hostvarsOf(pc);
   const runOnce = runOnceOf(pc, task, parents);

@@ -2,7 +2,7 @@
 // registered results, pending handlers) and the per-play context the strategy walks with.
 import type { ConnectionPool } from "../connection/pool.js";
 import type { VarLayers } from "../inventory/precedence.js";
-import type { Plan, Play, Task } from "../playbook/plan.js";
+import type { LoadedPlaybook, Play, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import type { HostStats, Reporter, RunEvent } from "../report/events.js";
 
@@ -56,7 +56,7 @@ export interface HostState {
 
 /** Everything shared by a run: the plan, options, connections, hosts, secrets and the event sink. */
 export interface RunContext {
-  readonly plan: Plan;
+  readonly plan: LoadedPlaybook;
   readonly opts: RunOptions;
   readonly forks: number;
   readonly pool: ConnectionPool;

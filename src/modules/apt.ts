@@ -3,7 +3,7 @@
 // a change (it rewrites the package lists), so `cache_valid_time` is what makes a re-run report ok.
 import { cmd, type Command } from "../connection/index.js";
 import type { AptArgs } from "../schema/modules/apt.js";
-import { change, fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { change, fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { describeState, probe, runOrThrow } from "./support/exec.js";
 
@@ -97,7 +97,7 @@ function aptCommands(args: AptArgs, work: PackageWork, update: boolean): Command
 }
 
 /** The decision of `apt` (also used by `package`). */
-export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Plan> {
+export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Decision> {
   if (args.deb !== undefined) return fail("apt: `deb` (installing a .deb file) is not supported; publish it in a repository");
   const specs = args.name === undefined ? [] : typeof args.name === "string" ? args.name.split(",").map((s) => s.trim()).filter(Boolean) : args.name;
   if (!specs.length && !args.update_cache) return fail("apt: give `name` and/or `update_cache`");

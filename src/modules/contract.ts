@@ -16,7 +16,7 @@ export interface Change {
 export type ModuleData = Readonly<Record<string, unknown>>;
 
 /** What `plan` decided. `apply` must do exactly what `summary` and `diff` describe, nothing else. */
-export type Plan =
+export type Decision =
   | { readonly kind: "ok"; readonly reason: string; readonly data?: ModuleData }
   | {
       readonly kind: "change";
@@ -87,20 +87,20 @@ export interface ModuleContext {
 export interface ModuleDefinition<Args = Record<string, unknown>> {
   readonly name: string;
   /** Decide what to do for these (rendered, validated) arguments; must not change the host. */
-  plan(ctx: ModuleContext, args: Args): Promise<Plan>;
+  plan(ctx: ModuleContext, args: Args): Promise<Decision>;
 }
 
 /** Helper for modules: a plan that changes something, with its diff. */
-export function change(summary: string, apply: () => Promise<ModuleData | ApplyFailed | void>, diff?: readonly Change[], data?: ModuleData): Plan {
+export function change(summary: string, apply: () => Promise<ModuleData | ApplyFailed | void>, diff?: readonly Change[], data?: ModuleData): Decision {
   return { kind: "change", summary, apply, diff, data };
 }
 
 /** Helper for modules: nothing to do, and why (tests assert the reason). */
-export function ok(reason: string, data?: ModuleData): Plan {
+export function ok(reason: string, data?: ModuleData): Decision {
   return { kind: "ok", reason, data };
 }
 
 /** Helper for modules: the task cannot be carried out. */
-export function fail(error: string, data?: ModuleData): Plan {
+export function fail(error: string, data?: ModuleData): Decision {
   return { kind: "fail", error, data };
 }

@@ -1,7 +1,7 @@
 // `debug`: shows a message or a variable's value; never changes anything. `verbosity: N` skips it unless
 // the run's verbosity (the `ansible_verbosity` variable) is at least N.
 import type { DebugArgs } from "../schema/modules/debug.js";
-import { fail, ok, type Plan } from "./contract.js";
+import { fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { valueOf } from "./support/expr.js";
 import { maskDeep } from "./support/mask.js";
@@ -9,7 +9,7 @@ import { maskDeep } from "./support/mask.js";
 /** The `debug` module. */
 export const debugModule = defineModule<DebugArgs>({
   name: "debug",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const verbosity = Number(ctx.vars.ansible_verbosity ?? 0);
     if (args.verbosity !== undefined && verbosity < args.verbosity) {
       return { kind: "skip", reason: `verbosity ${verbosity} is below ${args.verbosity}` };

@@ -3,7 +3,7 @@
 import { cmd } from "../connection/command.js";
 import type { RemoteStat } from "../connection/types.js";
 import type { FileArgs } from "../schema/modules/file.js";
-import { change, fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { change, fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { attrCommand, resolveAttrs, type Attrs } from "./support/attrs.js";
 import { planLink } from "./support/file-link.js";
@@ -44,7 +44,7 @@ function defaultState(current: RemoteStat | null, args: FileArgs): NonNullable<F
   return "file";
 }
 
-function planAbsent(ctx: ModuleContext, path: string, current: RemoteStat | null): Plan {
+function planAbsent(ctx: ModuleContext, path: string, current: RemoteStat | null): Decision {
   if (!current) return ok("already absent", { path, state: "absent" });
   const diff = [{ path, before: `state: ${stateOf(current)}\n`, after: "state: absent\n" }];
   return change(`remove ${stateOf(current)} ${path}`, async () => {
@@ -52,13 +52,13 @@ function planAbsent(ctx: ModuleContext, path: string, current: RemoteStat | null
   }, diff, { path, state: "absent" });
 }
 
-function planExisting(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Plan {
+function planExisting(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Decision {
   if (!current) return fail(`file ${path} is absent, cannot continue (state: file does not create files; use state: touch, copy or template)`);
   if (current.type === "directory") return fail(`${path} is a directory, not a file`);
   return planAttrs(ctx, path, current, want, `already a ${stateOf(current)}`);
 }
 
-function planTouch(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Plan {
+function planTouch(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Decision {
   const before = current ? stateLines(stateOf(current), want, current, "before") : "state: absent\n";
   const after = stateLines(current ? stateOf(current) : "file", want, current, "after").replace(/\n/, " (touched)\n");
   const fix = attrCommand(path, want);
@@ -67,7 +67,7 @@ function planTouch(ctx: ModuleContext, path: string, current: RemoteStat | null,
   }, [{ path, before, after }], { path, state: "file" });
 }
 
-async function planDirectory(ctx: ModuleContext, args: FileArgs, current: RemoteStat | null, want: Attrs): Promise<Plan> {
+async function planDirectory(ctx: ModuleContext, args: FileArgs, current: RemoteStat | null, want: Attrs): Promise<Decision> {
   const path = args.path;
   if (current && current.type !== "directory") return fail(`${path} exists and is a ${stateOf(current)}, not a directory`);
   if (current) {

@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type { GetUrlArgs } from "../schema/modules/get_url.js";
-import { fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { httpFromHost } from "./support/http-over.js";
 import { isDirectory, planFile, readCurrent, sha1 } from "./support/write-file.js";
@@ -49,7 +49,7 @@ async function download(ctx: ModuleContext, args: GetUrlArgs): Promise<{ content
 /** The `get_url` module. */
 export const getUrlModule = defineModule<GetUrlArgs>({
   name: "get_url",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const sum = args.checksum === undefined ? undefined : parseChecksum(args.checksum);
     if (sum && "error" in sum) return fail(sum.error);
     const dest = await destPath(ctx, args);

@@ -1,7 +1,7 @@
 // `group`: a local group present (with a gid) or absent, through groupadd/groupmod/groupdel.
 import { cmd, type Command } from "../connection/index.js";
 import type { GroupArgs } from "../schema/modules/group.js";
-import { change, ok, type ModuleContext, type Plan } from "./contract.js";
+import { change, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { describeState, probe, runOrThrow } from "./support/exec.js";
 
@@ -21,7 +21,7 @@ export async function lookupGroup(ctx: ModuleContext, name: string) {
 /** The `group` module. */
 export const groupImpl = defineModule<GroupArgs>({
   name: "group",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const now = await lookupGroup(ctx, args.name);
     const data = (gid?: number) => ({ name: args.name, gid: gid ?? null, state: args.state ?? "present" });
     if (args.state === "absent") {
@@ -43,7 +43,7 @@ export const groupImpl = defineModule<GroupArgs>({
   },
 });
 
-function step(ctx: ModuleContext, summary: string, command: Command, before: string, after: string, data: Record<string, unknown>, readGid = false): Plan {
+function step(ctx: ModuleContext, summary: string, command: Command, before: string, after: string, data: Record<string, unknown>, readGid = false): Decision {
   return change(summary, async () => {
     await runOrThrow(ctx, command);
     if (readGid) return { gid: (await lookupGroup(ctx, String(data.name)))?.gid ?? null };

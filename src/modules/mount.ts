@@ -4,7 +4,7 @@
 // is checked first, so a host without an NFS client fails with that reason instead of mount's own words.
 import { cmd, type Command } from "../connection/index.js";
 import type { MountArgs } from "../schema/modules/mount.js";
-import { change, fail, ok, type Change, type ModuleContext, type Plan } from "./contract.js";
+import { change, fail, ok, type Change, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { probe, runOrThrow } from "./support/exec.js";
 import { findFstabEntry, liveMountAt, missingFlags, setFstabEntry, type FstabEntry, type LiveMount } from "./support/fstab.js";
@@ -65,7 +65,7 @@ function fstabWrite(ctx: ModuleContext, h: Host, after: string, backup: boolean)
   };
 }
 
-async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host, mounted: boolean): Promise<Plan> {
+async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host, mounted: boolean): Promise<Decision> {
   const entry = wantedEntry(args);
   if (typeof entry === "string") return fail(`mount ${args.path}: ${entry}`);
   const old = findFstabEntry(h.text, args.path);
@@ -89,7 +89,7 @@ async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host
   }, diff, { fstab: h.fstab });
 }
 
-function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Plan {
+function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Decision {
   const after = setFstabEntry(h.text, args.path, undefined);
   const inFstab = findFstabEntry(h.text, args.path) !== undefined;
   if (!inFstab && !h.live) return ok(`${args.path} is neither in ${h.fstab} nor mounted`, { fstab: h.fstab });
@@ -106,7 +106,7 @@ function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Plan {
 /** The `mount` module. */
 export const mountImpl = defineModule<MountArgs>({
   name: "mount",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const h = await readHost(ctx, args);
     switch (args.state ?? "mounted") {
       case "present":

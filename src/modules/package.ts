@@ -2,7 +2,7 @@
 // so this checks apt-get is there and hands the decision to `apt`.
 import { cmd } from "../connection/index.js";
 import type { PackageArgs } from "../schema/modules/package.js";
-import { fail, type Plan } from "./contract.js";
+import { fail, type Decision } from "./contract.js";
 import { planApt } from "./apt.js";
 import { defineModule } from "./registry.js";
 import { probe } from "./support/exec.js";
@@ -10,7 +10,7 @@ import { probe } from "./support/exec.js";
 /** The `package` module. */
 export const packageImpl = defineModule<PackageArgs>({
   name: "package",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     if (args.use !== undefined && args.use !== "auto" && args.use !== "apt") return fail(`package: use=${args.use} is not supported (only apt)`);
     if ((await probe(ctx, cmd`command -v apt-get`)).exitCode !== 0) return fail("package: no apt-get on this host (gocd-bc supports Debian's apt only)");
     return planApt(ctx, { name: args.name, state: args.state });

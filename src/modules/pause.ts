@@ -4,7 +4,7 @@
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import type { PauseArgs } from "../schema/modules/pause.js";
-import { fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 
 /** The variable that answers a pause prompt without a terminal. */
@@ -89,7 +89,7 @@ export const pauseModule = defineModule<PauseArgs>({
   },
 });
 
-async function confirm(ctx: ModuleContext, args: PauseArgs): Promise<Plan> {
+async function confirm(ctx: ModuleContext, args: PauseArgs): Promise<Decision> {
   const prompt = args.prompt ?? "Press enter to continue";
   const preset = ctx.vars[CONFIRM_VAR];
   let answer: string;

@@ -2,7 +2,7 @@
 // version, recovery state, LSNs, replication rows with lag, the WAL receiver, slots, the settings a
 // standby must match, pending restarts and the system identifier; `parsePostgresFacts` shapes them.
 import type { PostgresFactsArgs } from "../schema/modules/postgres_facts.js";
-import { ok, type Plan } from "./contract.js";
+import { ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { withPg } from "./support/pg.js";
 
@@ -115,7 +115,7 @@ export function parsePostgresFacts(raw: unknown) {
 /** The `postgres_facts` module: always ok (read-only), data `{postgres: ...}`; `filter` keeps only the named facts. */
 export const postgresFactsImpl = defineModule<PostgresFactsArgs>({
   name: "postgres_facts",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const raw = await withPg(ctx, args, async (s) => (await s.query(FACTS_QUERY, [[...FACT_SETTINGS]], { readOnly: true })).rows[0]?.facts);
     const postgres = parsePostgresFacts(raw);
     const filter = args.filter === undefined ? undefined : typeof args.filter === "string" ? args.filter.split(",").map((f) => f.trim()) : args.filter;

@@ -8,7 +8,7 @@
 // the code: inside a comment, a string or a quoted identifier they are text.
 import { maskSecrets } from "../connection/index.js";
 import type { PostgresQueryArgs } from "../schema/modules/postgres_query.js";
-import { change, fail, ok, type Plan } from "./contract.js";
+import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { leadingKeyword, withPg, type SqlResult } from "./support/pg.js";
 import { codeShape, inCode, PARAM, replaceInCode } from "./support/sql-text.js";
@@ -57,7 +57,7 @@ function resultData(query: string, r: SqlResult) {
 /** The `postgres_query` module. */
 export const postgresQueryImpl = defineModule<PostgresQueryArgs>({
   name: "postgres_query",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     if (args.positional_args && args.named_args) return fail("postgres_query: positional_args and named_args are mutually exclusive");
     const bound = toNumbered(args.query, args.positional_args, args.named_args);
     if (typeof bound === "string") return fail(`postgres_query: ${bound}`);

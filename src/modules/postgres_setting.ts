@@ -5,7 +5,7 @@
 // signalled by data.restart_required (context postmaster) and data.pending_restart.
 import pg from "pg";
 import type { PostgresSettingArgs } from "../schema/modules/postgres_setting.js";
-import { change, fail, ok, type Plan } from "./contract.js";
+import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { withPg, type SqlSession } from "./support/pg.js";
 
@@ -64,7 +64,7 @@ async function settle(s: SqlSession, name: string, want: string | undefined): Pr
 /** The `postgres_setting` module. */
 export const postgresSettingImpl = defineModule<PostgresSettingArgs>({
   name: "postgres_setting",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const name = args.name.toLowerCase();
     const row = await withPg(ctx, args, (s) => readSetting(s, name));
     if (!row) return fail(`postgres_setting: the server has no setting ${name}`);

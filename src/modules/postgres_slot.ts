@@ -3,7 +3,7 @@
 // a logical one with pg_create_logical_replication_slot(name, output_plugin). An existing slot is left
 // as it is (its type is reported); dropping an active slot fails with the server's words.
 import type { PostgresSlotArgs } from "../schema/modules/postgres_slot.js";
-import { change, fail, ok, type Plan } from "./contract.js";
+import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { withPg } from "./support/pg.js";
 
@@ -12,7 +12,7 @@ const SLOT_QUERY = "SELECT slot_name, slot_type, active, restart_lsn::text AS re
 /** The `postgres_slot` module. */
 export const postgresSlotImpl = defineModule<PostgresSlotArgs>({
   name: "postgres_slot",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const type = args.slot_type ?? "physical";
     if (type === "logical" && !args.output_plugin) return fail("postgres_slot: `output_plugin` is required for a logical slot");
     const slot = await withPg(ctx, args, async (s) => (await s.query(SLOT_QUERY, [args.name], { readOnly: true })).rows[0]);

@@ -7,7 +7,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import pg from "pg";
 import { maskSecrets, RemoteOperationError } from "../connection/index.js";
 import type { PostgresUserArgs } from "../schema/modules/postgres_user.js";
-import { change, fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { change, fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { withPg } from "./support/pg.js";
 
@@ -61,7 +61,7 @@ async function execSecret(ctx: ModuleContext, args: PostgresUserArgs, sql: strin
 /** The `postgres_user` module. */
 export const postgresUserImpl = defineModule<PostgresUserArgs>({
   name: "postgres_user",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const flags = parseRoleFlags(args.role_attr_flags);
     if (typeof flags === "string") return fail(`postgres_user: unknown role attribute ${flags}`);
     const role = await withPg(ctx, args, async (s) => (await s.query(ROLE_QUERY, [args.name], { readOnly: true })).rows[0]);

@@ -6,7 +6,7 @@
 // leaves the task ok.
 import { cmd, type Command } from "../connection/index.js";
 import type { ServiceArgs } from "../schema/modules/service.js";
-import { change, fail, ok, type Plan } from "./contract.js";
+import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { describeState, probe, runOrThrow } from "./support/exec.js";
 import { serviceDriver, type ServiceDriver, type ServiceState, type ServiceVerb } from "./support/init-system.js";
@@ -52,7 +52,7 @@ async function needsDaemonReload(ctx: Parameters<typeof probe>[0], name: string)
 /** The `service` module. */
 export const serviceImpl = defineModule<ServiceArgs>({
   name: "service",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     if (args.name === undefined) return fail("service: `name` is required");
     if (args.state === undefined && args.enabled === undefined) return fail("service: give `state` and/or `enabled`");
     const driver = await serviceDriver(ctx, args.name, args.pattern);

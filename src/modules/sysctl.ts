@@ -6,7 +6,7 @@
 // drifted from a correct file is corrected too (Ansible only does that with `sysctl_set`).
 import { catCommand, cmd } from "../connection/index.js";
 import type { SysctlArgs } from "../schema/modules/sysctl.js";
-import { change, fail, ok, type Change, type Plan } from "./contract.js";
+import { change, fail, ok, type Change, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { probe, runOrThrow } from "./support/exec.js";
 
@@ -61,7 +61,7 @@ export function setFileValue(text: string, key: string, value: string | undefine
 /** The `sysctl` module. */
 export const sysctlImpl = defineModule<SysctlArgs>({
   name: "sysctl",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const key = normaliseKey(args.name);
     const file = args.sysctl_file ?? "/etc/sysctl.conf";
     const absent = args.state === "absent";

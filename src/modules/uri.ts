@@ -2,7 +2,7 @@
 // Ansible's results (status, json, content, headers). GET and HEAD only read, so they run in check
 // mode too; any other method is a change, made only in a real run.
 import type { UriArgs } from "../schema/modules/uri.js";
-import { applyFailed, change, fail, ok, type ModuleContext, type ModuleData, type Plan } from "./contract.js";
+import { applyFailed, change, fail, ok, type ModuleContext, type ModuleData, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { httpFromHost, type HttpRequest, type HttpResponse } from "./support/http-over.js";
 
@@ -53,7 +53,7 @@ async function request(ctx: ModuleContext, args: UriArgs): Promise<{ data: Modul
 /** The `uri` module. */
 export const uriModule = defineModule<UriArgs>({
   name: "uri",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const method = args.method ?? "GET";
     if (method === "GET" || method === "HEAD") {
       const r = await request(ctx, args);

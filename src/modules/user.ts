@@ -3,7 +3,7 @@
 // and never shown (diffs say only whether it changes).
 import { cmd, secret, type Command } from "../connection/index.js";
 import type { UserArgs } from "../schema/modules/user.js";
-import { change, ok, type ModuleContext, type Plan } from "./contract.js";
+import { change, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { describeState, probe, runOrThrow } from "./support/exec.js";
 
@@ -84,7 +84,7 @@ function addCommand(args: UserArgs): Command {
 /** The `user` module. */
 export const userImpl = defineModule<UserArgs>({
   name: "user",
-  async plan(ctx, args): Promise<Plan> {
+  async plan(ctx, args): Promise<Decision> {
     const now = await lookupAccount(ctx, args.name);
     const path = `user ${args.name}`;
     const data = { name: args.name, state: args.state ?? "present" };

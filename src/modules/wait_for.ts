@@ -2,7 +2,7 @@
 // containing a pattern), or a URL answers with a status, checking from the target itself. It only
 // observes, so it is never changed: ok with how long it took, or failed on timeout.
 import type { WaitForArgs } from "../schema/modules/wait_for.js";
-import { fail, ok, type ModuleContext, type Plan } from "./contract.js";
+import { fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { httpProbe, pathProbe, portProbe, readHttp, succeeded } from "./support/probes.js";
 
@@ -59,7 +59,7 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
   return null;
 }
 
-async function poll(target: Target, args: WaitForArgs, started: number): Promise<Plan> {
+async function poll(target: Target, args: WaitForArgs, started: number): Promise<Decision> {
   const timeout = args.timeout ?? 300;
   const step = (args.sleep ?? 1) * 1000;
   for (;;) {

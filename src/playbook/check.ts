@@ -9,7 +9,7 @@ import { MAGIC_VAR_NAMES } from "../inventory/magic.js";
 import { formatPath, isTemplated, type DocPath } from "../schema/ajv.js";
 import { analyzeCondition, analyzeTemplate, conditionGuards, type Analysis } from "../template/analyze.js";
 import { fileCandidates } from "./lookup.js";
-import type { Cond, ModuleTask, Play, Plan, Task } from "./plan.js";
+import type { Cond, ModuleTask, Play, LoadedPlaybook, Task } from "./plan.js";
 import type { Problems } from "../source/problems.js";
 import { decodeUtf8 } from "../source/utf8.js";
 import { loadVarsFile, type Vars } from "../source/vars-file.js";
@@ -18,7 +18,7 @@ import { displayPath } from "../source/yaml-file.js";
 /** What is known while walking a play: names defined so far, and whether some could not be known. */
 interface State {
   readonly problems: Problems;
-  readonly plan: Plan;
+  readonly plan: LoadedPlaybook;
   /** Names set by register, set_fact and include_vars so far (they persist across plays, per host). */
   readonly registered: Set<string>;
   /** After an include_vars of a computed file, unknown names are warnings instead of errors. */
@@ -37,7 +37,7 @@ interface Site {
 
 /** Runs every static check over the plan; problems are added to `problems`. With `checkVariables`
  * false (a source of variables could not be read) undefined variables are not reported, to avoid noise. */
-export function checkPlan(plan: Plan, problems: Problems, opts: { checkVariables?: boolean } = {}): void {
+export function checkPlan(plan: LoadedPlaybook, problems: Problems, opts: { checkVariables?: boolean } = {}): void {
   const state: State = {
     problems,
     plan,
@@ -56,7 +56,7 @@ export function checkPlan(plan: Plan, problems: Problems, opts: { checkVariables
   });
 }
 
-function playNames(plan: Plan, play: Play, hosts: readonly string[]): Set<string> {
+function playNames(plan: LoadedPlaybook, play: Play, hosts: readonly string[]): Set<string> {
   const names = new Set<string>([
     ...MAGIC_VAR_NAMES,
     ...Object.keys(plan.extraVars),
@@ -70,7 +70,8 @@ function playNames(plan: Plan, play: Play, hosts: readonly string[]): Set<string
   return names;
 }
 
-function taskLabel(task: Task): string {
+/** A task's own name, or its module (or kind) when unnamed: without the `role : ` that the run shows. */
+function bareTaskName(task: Task): string {
   if (task.name) return task.name;
   return task.kind === "module" ? task.module : task.kind;
 }
@@ -78,7 +79,7 @@ function taskLabel(task: Task): string {
 function report(site: Site, analysis: Analysis, state: State, inFile?: string): void {
   const at = site.task.at(site.sub);
   const path = formatPath(site.sub, site.task.path);
-  const label = taskLabel(site.task);
+  const label = bareTaskName(site.task);
   if (!analysis.ok) {
     state.problems.error(at, path, `${analysis.message} (task '${label}')`);
     return;
@@ -228,7 +229,7 @@ function checkFiles(task: ModuleTask, names: ReadonlySet<string>, state: State):
     state.problems.error(
       task.at(sub),
       formatPath(sub, task.path),
-      `${task.module} file '${src}' not found in task '${taskLabel(task)}'; looked in: ${candidates.map(displayPath).join(", ")}`,
+      `${task.module} file '${src}' not found in task '${bareTaskName(task)}'; looked in: ${candidates.map(displayPath).join(", ")}`,
     );
     return;
   }

@@ -14,7 +14,7 @@ import { pathOf, reportedCycle, type LoadContext, type TaskSource } from "./cont
 import { parseExtraVars } from "./extra-vars.js";
 import { condList, stringList } from "./keywords.js";
 import { roleSearchPath } from "./lookup.js";
-import type { Play, Plan } from "./plan.js";
+import type { Play, LoadedPlaybook } from "./plan.js";
 import { parsePlay, type PlayExtras } from "./play.js";
 import { Problems } from "../source/problems.js";
 import type { Vars } from "../source/vars-file.js";
@@ -31,7 +31,7 @@ export interface LoadPlanOptions {
 
 /** The plan, or every diagnostic that prevents it; warnings either way. */
 export type PlanResult =
-  | { ok: true; plan: Plan; warnings: Diagnostic[] }
+  | { ok: true; plan: LoadedPlaybook; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[]; warnings: Diagnostic[] };
 
 const EMPTY_INVENTORY: Inventory = { hosts: new Map(), groups: new Map(), files: [] };
@@ -65,7 +65,7 @@ export function loadPlan(opts: LoadPlanOptions): PlanResult {
       `'${opts.limit}' matches no host in the inventory`,
     );
   }
-  const plan: Plan = {
+  const plan: LoadedPlaybook = {
     playbook,
     playbookDir,
     roleSearch: ctx.roleSearch,

@@ -188,7 +188,7 @@ export interface Play {
 }
 
 /** A whole validated playbook with its inventory: what `run` executes and `validate` checks. */
-export interface Plan {
+export interface LoadedPlaybook {
   /** The playbook file, absolute. */
   readonly playbook: string;
   readonly playbookDir: string;

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../errors.js";
 import type { LoadContext } from "./context.js";
 import { loadTaskFile } from "./include.js";
 import { fileCandidates, isFile } from "./lookup.js";
-import type { IncludeRoleTask, IncludeTasksTask, LoadedRole, Plan, Task } from "./plan.js";
+import type { IncludeRoleTask, IncludeTasksTask, LoadedRole, LoadedPlaybook, Task } from "./plan.js";
 import { Problems } from "../source/problems.js";
 import { loadRole } from "./roles.js";
 import { displayPath, type YamlFile } from "../source/yaml-file.js";
@@ -14,7 +14,7 @@ import { displayPath, type YamlFile } from "../source/yaml-file.js";
 /** Tasks loaded at run time, or the diagnostics that prevented it. */
 export type RuntimeLoad<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };
 
-function context(plan: Plan, problems: Problems): LoadContext {
+function context(plan: LoadedPlaybook, problems: Problems): LoadContext {
   return {
     problems,
     playbookDir: plan.playbookDir,
@@ -26,7 +26,7 @@ function context(plan: Plan, problems: Problems): LoadContext {
 }
 
 /** Loads the file of an include_tasks once its name is rendered (`file` is the rendered name). */
-export function loadIncludedTasks(plan: Plan, node: IncludeTasksTask, file: string): RuntimeLoad<Task[]> {
+export function loadIncludedTasks(plan: LoadedPlaybook, node: IncludeTasksTask, file: string): RuntimeLoad<Task[]> {
   const problems = new Problems();
   const candidates = fileCandidates("tasks", file, undefined, node.searchDirs);
   const abs = candidates.find(isFile);
@@ -50,7 +50,7 @@ export function loadIncludedTasks(plan: Plan, node: IncludeTasksTask, file: stri
 }
 
 /** Loads the role of an include_role once its name is rendered (`name` is the rendered name). */
-export function loadIncludedRole(plan: Plan, node: IncludeRoleTask, name: string): RuntimeLoad<LoadedRole> {
+export function loadIncludedRole(plan: LoadedPlaybook, node: IncludeRoleTask, name: string): RuntimeLoad<LoadedRole> {
   const problems = new Problems();
   const file: YamlFile = {
     file: node.loc.file,

@@ -4,12 +4,12 @@ import path from "node:path";
 import { test } from "node:test";
 import { loadPlan } from "../../src/playbook/load.js";
 import { loadIncludedRole, loadIncludedTasks } from "../../src/playbook/runtime-load.js";
-import type { BlockTask, ModuleTask, Plan, Task } from "../../src/playbook/plan.js";
+import type { BlockTask, ModuleTask, LoadedPlaybook, Task } from "../../src/playbook/plan.js";
 import { FIXTURES, errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
 
 const PROJECT = path.join(FIXTURES, "project");
 
-function project(): Plan {
+function project(): LoadedPlaybook {
   return planOf(
     loadPlan({
       playbook: path.join(PROJECT, "playbooks/site.yml"),

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { cmd, type Command } from "../../connection/command.js";
 import { RemoteOperationError, type RunExited, type RunOptions } from "../../connection/index.js";
-import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Plan } from "../contract.js";
+import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
 import { maskDeep } from "./mask.js";
 
 /** The arguments both command and shell take besides the command itself. */
@@ -35,7 +35,7 @@ async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undef
  * creates/removes guard says otherwise. The apply runs it; a non-zero exit comes back as a failed apply
  * that still registers rc/stdout/stderr.
  */
-export async function planExec(ctx: ModuleContext, command: Command, shown: unknown, args: ExecArgs): Promise<Plan> {
+export async function planExec(ctx: ModuleContext, command: Command, shown: unknown, args: ExecArgs): Promise<Decision> {
   const skip = await guard(ctx, args);
   const display = maskDeep(shown, ctx.secrets);
   if (skip) return ok(skip, { cmd: display, rc: 0, stdout: "", stderr: "", stdout_lines: [], stderr_lines: [] });

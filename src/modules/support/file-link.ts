@@ -2,7 +2,7 @@
 // a real file or directory with one (force: true replaces a file or an empty directory).
 import { cmd } from "../../connection/command.js";
 import type { RemoteStat } from "../../connection/types.js";
-import { change, fail, type ModuleContext, type Plan } from "../contract.js";
+import { change, fail, type ModuleContext, type Decision } from "../contract.js";
 import { attrCommand, type Attrs } from "./attrs.js";
 import { planAttrs, stateOf } from "./file-state.js";
 import { mustRun } from "./remote.js";
@@ -16,7 +16,7 @@ export interface LinkWant {
 }
 
 /** Plans a symbolic or hard link at `want.path` pointing at `want.src`. */
-export async function planLink(ctx: ModuleContext, want: LinkWant, current: RemoteStat | null, attrs: Attrs): Promise<Plan> {
+export async function planLink(ctx: ModuleContext, want: LinkWant, current: RemoteStat | null, attrs: Attrs): Promise<Decision> {
   const kind = want.hard ? "hard" : "link";
   if (want.hard && !(await ctx.conn.stat(want.src, { become: ctx.become }))) return fail(`src ${want.src} does not exist (a hard link needs an existing file)`);
   const now = current ? await linkTarget(ctx, want, current) : undefined;

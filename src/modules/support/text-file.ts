@@ -3,7 +3,7 @@
 // edited byte-wise, as Ansible does: one character per byte (latin1) for the file and the arguments'
 // UTF-8 bytes, so every line the edit does not touch keeps its bytes instead of becoming U+FFFD.
 import { isUtf8 } from "node:buffer";
-import { fail, ok, type ModuleContext, type Plan } from "../contract.js";
+import { fail, ok, type ModuleContext, type Decision } from "../contract.js";
 import type { AttrArgs } from "./attrs.js";
 import { planFile, readCurrent } from "./write-file.js";
 
@@ -23,7 +23,7 @@ export interface TextFileArgs extends AttrArgs {
 }
 
 /** Plans an edit of the file at args.path; an absent file is an error unless `create` (or state absent). */
-export async function planTextEdit<A extends TextFileArgs>(ctx: ModuleContext, args: A, edit: (text: string, args: A) => Edit | { error: string }): Promise<Plan> {
+export async function planTextEdit<A extends TextFileArgs>(ctx: ModuleContext, args: A, edit: (text: string, args: A) => Edit | { error: string }): Promise<Decision> {
   const current = await readCurrent(ctx, args.path);
   if ("error" in current) return fail(current.error);
   if (!current.stat) {

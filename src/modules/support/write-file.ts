@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { cmd, raw } from "../../connection/command.js";
 import type { RemoteStat } from "../../connection/types.js";
-import { change, fail, ok, type Change, type ModuleContext, type ModuleData, type Plan } from "../contract.js";
+import { change, fail, ok, type Change, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, resolveAttrs, type AttrArgs, type Attrs } from "./attrs.js";
 import { maskDeep, maskedChange } from "./mask.js";
 import { backupFile, mustRun } from "./remote.js";
@@ -70,7 +70,7 @@ function isUtf8(content: Buffer): boolean {
 }
 
 /** Decides the write of `want` over `current` (read with readCurrent). */
-export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentFile): Plan {
+export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentFile): Decision {
   const resolved = resolveAttrs(want, current.stat, false);
   if ("error" in resolved) return fail(resolved.error);
   const attrs = resolved.attrs;
