@@ -5,7 +5,7 @@ import { cmd, type Command } from "../connection/index.js";
 import type { AptArgs } from "../schema/modules/apt.js";
 import { change, fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { describeState, probe, runOrThrow } from "./support/exec.js";
+import { describeState, probe, mustRun } from "./support/exec.js";
 
 /** `name=version` split; `version` undefined when the name does not pin one. */
 export function splitPin(spec: string): { name: string; version?: string } {
@@ -46,7 +46,7 @@ async function installedVersions(ctx: ModuleContext, names: string[]): Promise<M
 }
 
 async function policy(ctx: ModuleContext, names: string[]) {
-  return parseAptPolicy(await runOrThrow(ctx, cmd`LC_ALL=C apt-cache policy -- ${names}`));
+  return parseAptPolicy(await mustRun(ctx, cmd`LC_ALL=C apt-cache policy -- ${names}`));
 }
 
 /** Seconds since the last successful apt-get update (or the lists changed), as the host's clock says. */
@@ -114,7 +114,7 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Decisi
   const summary = [update ? "update the apt cache" : "", pkgs.length ? `${verb} ${pkgs.map((p) => `${p} ${work.after[p]}`).join(", ")}` : ""].filter(Boolean).join(", then ");
   const diff = pkgs.length ? [{ path: "packages", before: describeState(work.before), after: describeState(work.after) }] : [];
   return change(summary, async () => {
-    for (const c of aptCommands(args, work, update)) await runOrThrow(ctx, c, { timeoutMs: 15 * 60_000 });
+    for (const c of aptCommands(args, work, update)) await mustRun(ctx, c, { timeoutMs: 15 * 60_000 });
     return { packages: specs, cache_updated: update };
   }, diff, { packages: specs, cache_updated: false });
 }

@@ -9,7 +9,7 @@ import { attrCommand, resolveAttrs, type Attrs } from "./support/attrs.js";
 import { planLink } from "./support/file-link.js";
 import { planAttrs, stateLines, stateOf } from "./support/file-state.js";
 import { octal } from "./support/mode.js";
-import { mustRun } from "./support/remote.js";
+import { mustRun } from "./support/exec.js";
 
 /** The `file` module. */
 export const fileModule = defineModule<FileArgs>({
@@ -48,7 +48,7 @@ function planAbsent(ctx: ModuleContext, path: string, current: RemoteStat | null
   if (!current) return ok("already absent", { path, state: "absent" });
   const diff = [{ path, before: `state: ${stateOf(current)}\n`, after: "state: absent\n" }];
   return change(`remove ${stateOf(current)} ${path}`, async () => {
-    await mustRun(ctx, cmd`rm -rf -- ${path}`, `removing ${path}`);
+    await mustRun(ctx, cmd`rm -rf -- ${path}`, { what: `removing ${path}` });
   }, diff, { path, state: "absent" });
 }
 
@@ -63,7 +63,7 @@ function planTouch(ctx: ModuleContext, path: string, current: RemoteStat | null,
   const after = stateLines(current ? stateOf(current) : "file", want, current, "after").replace(/\n/, " (touched)\n");
   const fix = attrCommand(path, want);
   return change(`touch ${path}`, async () => {
-    await mustRun(ctx, fix ? cmd`touch -- ${path} && ${fix}` : cmd`touch -- ${path}`, `touching ${path}`);
+    await mustRun(ctx, fix ? cmd`touch -- ${path} && ${fix}` : cmd`touch -- ${path}`, { what: `touching ${path}` });
   }, [{ path, before, after }], { path, state: "file" });
 }
 
@@ -78,7 +78,7 @@ async function planDirectory(ctx: ModuleContext, args: FileArgs, current: Remote
   const fix = attrCommand(path, want, { recurse: false });
   const diff = [{ path, before: "state: absent\n", after: stateLines("directory", want, null, "after") }];
   return change(`create directory ${path}`, async () => {
-    await mustRun(ctx, fix ? cmd`mkdir -p -- ${path} && ${fix}` : cmd`mkdir -p -- ${path}`, `creating ${path}`);
+    await mustRun(ctx, fix ? cmd`mkdir -p -- ${path} && ${fix}` : cmd`mkdir -p -- ${path}`, { what: `creating ${path}` });
   }, diff, { path, state: "directory" });
 }
 

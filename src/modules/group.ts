@@ -3,7 +3,7 @@ import { cmd, type Command } from "../connection/index.js";
 import type { GroupArgs } from "../schema/modules/group.js";
 import { change, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { describeState, probe, runOrThrow } from "./support/exec.js";
+import { describeState, probe, mustRun } from "./support/exec.js";
 
 /** A group database line `name:x:gid:members` as {name, gid, members}; undefined when not one. */
 export function parseGroupLine(line: string): { name: string; gid: number; members: string[] } | undefined {
@@ -45,7 +45,7 @@ export const groupImpl = defineModule<GroupArgs>({
 
 function step(ctx: ModuleContext, summary: string, command: Command, before: string, after: string, data: Record<string, unknown>, readGid = false): Decision {
   return change(summary, async () => {
-    await runOrThrow(ctx, command);
+    await mustRun(ctx, command);
     if (readGid) return { gid: (await lookupGroup(ctx, String(data.name)))?.gid ?? null };
   }, [{ path: `group ${String(data.name)}`, before, after }], data);
 }

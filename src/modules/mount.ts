@@ -6,7 +6,7 @@ import { cmd, type Command } from "../connection/index.js";
 import type { MountArgs } from "../schema/modules/mount.js";
 import { change, fail, ok, type Change, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { probe, runOrThrow } from "./support/exec.js";
+import { probe, mustRun } from "./support/exec.js";
 import { findFstabEntry, liveMountAt, missingFlags, setFstabEntry, type FstabEntry, type LiveMount } from "./support/fstab.js";
 
 const DEFAULT_FSTAB = "/etc/fstab";
@@ -60,7 +60,7 @@ function liveSteps(h: Host, entry: FstabEntry, fstabMoved: boolean): { steps: Co
 
 function fstabWrite(ctx: ModuleContext, h: Host, after: string, backup: boolean): () => Promise<void> {
   return async () => {
-    if (backup) await runOrThrow(ctx, cmd`cp -p -- ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
+    if (backup) await mustRun(ctx, cmd`cp -p -- ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
     await ctx.conn.put(h.fstab, after, ctx.become ? { become: ctx.become } : {});
   };
 }
@@ -85,7 +85,7 @@ async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host
   const write = fstabWrite(ctx, h, after, args.backup === true);
   return change(summary, async () => {
     if (fstabChanged) await write();
-    for (const step of live.steps) await runOrThrow(ctx, step, { timeoutMs: 120_000 });
+    for (const step of live.steps) await mustRun(ctx, step, { timeoutMs: 120_000 });
   }, diff, { fstab: h.fstab });
 }
 
@@ -97,7 +97,7 @@ function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Decision {
   const write = fstabWrite(ctx, h, after, args.backup === true);
   const what = [h.live ? `unmount ${args.path}` : "", inFstab ? `remove its entry from ${h.fstab}` : ""].filter(Boolean).join(" and ");
   return change(what, async () => {
-    if (h.live) await runOrThrow(ctx, cmd`umount -- ${args.path}`);
+    if (h.live) await mustRun(ctx, cmd`umount -- ${args.path}`);
     if (inFstab) await write();
     await probe(ctx, cmd`rmdir -- ${args.path} 2>/dev/null`);
   }, diff, { fstab: h.fstab });
@@ -117,11 +117,11 @@ export const mountImpl = defineModule<MountArgs>({
         return planAbsent(ctx, args, h);
       case "unmounted":
         if (!h.live) return ok(`${args.path} is not mounted`, { fstab: h.fstab });
-        return change(`unmount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`umount -- ${args.path}`)), [], { fstab: h.fstab });
+        return change(`unmount ${args.path}`, async () => void (await mustRun(ctx, cmd`umount -- ${args.path}`)), [], { fstab: h.fstab });
       case "remounted": {
         if (!h.live) return fail(`mount ${args.path}: cannot remount, it is not mounted`);
         const opts = args.opts ? `remount,${args.opts}` : "remount";
-        return change(`remount ${args.path}`, async () => void (await runOrThrow(ctx, cmd`mount -o ${opts} -- ${args.path}`)), [], { fstab: h.fstab });
+        return change(`remount ${args.path}`, async () => void (await mustRun(ctx, cmd`mount -o ${opts} -- ${args.path}`)), [], { fstab: h.fstab });
       }
     }
   },

@@ -8,7 +8,7 @@ import { cmd, type Command } from "../connection/index.js";
 import type { ServiceArgs } from "../schema/modules/service.js";
 import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { describeState, probe, runOrThrow } from "./support/exec.js";
+import { describeState, probe, mustRun } from "./support/exec.js";
 import { serviceDriver, type ServiceDriver, type ServiceState, type ServiceVerb } from "./support/init-system.js";
 
 /** The running-state action `state` asks for given what runs now, or an error when the state is unknown. */
@@ -71,7 +71,7 @@ export const serviceImpl = defineModule<ServiceArgs>({
     const after = afterState(now, verb, enable);
     const diff = [{ path: `service ${args.name}`, before: describeState(describe(now)), after: describeState(describe(after)) }];
     return change(`${what} ${args.name} (${driver.kind})`, async () => {
-      for (const step of steps) await runOrThrow(ctx, step);
+      for (const step of steps) await mustRun(ctx, step);
       return { name: args.name, manager: driver.kind };
     }, diff, { name: args.name, manager: driver.kind });
   },

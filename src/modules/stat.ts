@@ -6,7 +6,7 @@ import type { StatArgs } from "../schema/modules/stat.js";
 import { fail, ok, type ModuleContext } from "./contract.js";
 import { defineModule } from "./registry.js";
 import { octal } from "./support/mode.js";
-import { explain } from "./support/remote.js";
+import { commandFailure } from "./support/exec.js";
 
 /** The registered `stat` mapping for a path that exists. */
 export function statFacts(path: string, s: RemoteStat): Record<string, unknown> {
@@ -40,8 +40,9 @@ export const statModule = defineModule<StatArgs>({
     }
     if (s.type === "file" && args.get_checksum !== false) {
       const algorithm = args.checksum_algorithm ?? "sha1";
-      const r = await ctx.run(cmd`${`${algorithm}sum`} -- ${target}`);
-      if (r.kind !== "exited" || r.exitCode !== 0) return fail(`cannot checksum ${target}: ${explain(r)}`);
+      const sum = cmd`${`${algorithm}sum`} -- ${target}`;
+      const r = await ctx.run(sum);
+      if (r.kind !== "exited" || r.exitCode !== 0) return fail(commandFailure(sum, r, ctx.secrets, `cannot checksum ${target}`));
       facts.checksum = r.stdout.split(" ")[0];
     }
     return ok(`${args.path} is a ${s.type}`, { stat: facts });

@@ -8,7 +8,7 @@ import { catCommand, cmd } from "../connection/index.js";
 import type { SysctlArgs } from "../schema/modules/sysctl.js";
 import { change, fail, ok, type Change, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { probe, runOrThrow } from "./support/exec.js";
+import { probe, mustRun } from "./support/exec.js";
 
 /** `net/ipv4/x` and `net.ipv4.x` name the same key. */
 export function normaliseKey(key: string): string {
@@ -84,7 +84,7 @@ export const sysctlImpl = defineModule<SysctlArgs>({
     const what = [fileChanged ? (absent ? `remove ${key} from ${file}` : `set ${key}=${want} in ${file}`) : "", setLive ? `set ${key}=${want} in the kernel` : ""];
     return change(what.filter(Boolean).join(" and "), async () => {
       if (fileChanged) await ctx.conn.put(file, newText, ctx.become ? { become: ctx.become } : {});
-      if (setLive) await runOrThrow(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
+      if (setLive) await mustRun(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
     }, diff, data);
   },
 });

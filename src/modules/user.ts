@@ -5,7 +5,7 @@ import { cmd, secret, type Command } from "../connection/index.js";
 import type { UserArgs } from "../schema/modules/user.js";
 import { change, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { describeState, probe, runOrThrow } from "./support/exec.js";
+import { describeState, probe, mustRun } from "./support/exec.js";
 
 /** An account as the modules compare it. */
 export interface Account {
@@ -30,7 +30,7 @@ async function lookupAccount(ctx: ModuleContext, name: string): Promise<Account 
   const pw = await probe(ctx, cmd`getent passwd -- ${name}`);
   const entry = pw.exitCode === 0 ? parsePasswdLine(pw.stdout) : undefined;
   if (!entry) return undefined;
-  const ids = await runOrThrow(ctx, cmd`id -gn -- ${name}; id -Gn -- ${name}; getent shadow -- ${name} | cut -d: -f2`);
+  const ids = await mustRun(ctx, cmd`id -gn -- ${name}; id -Gn -- ${name}; getent shadow -- ${name} | cut -d: -f2`);
   const [group = "", all = "", hash = ""] = ids.split("\n");
   return { ...entry, group, groups: all.split(" ").filter((g) => g && g !== group), passwordHash: hash };
 }
@@ -91,17 +91,17 @@ export const userImpl = defineModule<UserArgs>({
     if (args.state === "absent") {
       if (!now) return ok(`user ${args.name} does not exist`, data);
       const del = cmd`userdel ${args.remove ? [cmd`-r`] : []} -- ${args.name}`;
-      return change(`remove user ${args.name}`, async () => void (await runOrThrow(ctx, del)), [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }], data);
+      return change(`remove user ${args.name}`, async () => void (await mustRun(ctx, del)), [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }], data);
     }
     if (!now) {
       const shown = { user: args.name, uid: args.uid ?? "(next free)", group: args.group, groups: wantedGroups(args), home: args.home, shell: args.shell };
       const add = addCommand(args);
-      return change(`add user ${args.name}`, async () => void (await runOrThrow(ctx, add)), [{ path, before: "", after: describeState(shown) }], data);
+      return change(`add user ${args.name}`, async () => void (await mustRun(ctx, add)), [{ path, before: "", after: describeState(shown) }], data);
     }
     const diff = accountChanges(now, args);
     if (!diff.opts.length) return ok(`user ${args.name} exists as wanted (uid ${now.uid})`, { ...data, uid: now.uid, home: now.home });
     const mod = cmd`usermod ${diff.opts} -- ${args.name}`;
     const summary = `change ${Object.keys(diff.after).join(", ")} of user ${args.name}`;
-    return change(summary, async () => void (await runOrThrow(ctx, mod)), [{ path, before: describeState(diff.before), after: describeState(diff.after) }], { ...data, uid: args.uid ?? now.uid });
+    return change(summary, async () => void (await mustRun(ctx, mod)), [{ path, before: describeState(diff.before), after: describeState(diff.after) }], { ...data, uid: args.uid ?? now.uid });
   },
 });

@@ -130,7 +130,7 @@ describe("file modules on a lab host", () => {
     const good = await run("copy", { content: "key=1\n", dest: f, validate: "grep -q ^key= %s" });
     assert.equal(good.status, "changed");
     const bad = await run("copy", { content: "oops\n", dest: f, validate: "grep -q ^key= %s" });
-    assert.match(bad.status === "failed" ? bad.error : JSON.stringify(bad), /validate \(grep -q \^key= %s\) failed/);
+    assert.match(bad.status === "failed" ? bad.error : JSON.stringify(bad), /validate \(grep -q \^key= %s\): `grep -q \^key= \S+\/validated\.conf\.gocd-bc-validate\.\d+\.\d+` exited 1/);
     assert.equal(await remote(HOST, `cat ${f}; ls -a ${DIR} | grep -c validate || true`), "key=1\n1\n");
   });
 

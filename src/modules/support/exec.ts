@@ -1,12 +1,13 @@
 // Running commands from modules. For command and shell: creates/removes guards, chdir and stdin, and the
 // registered result (rc, stdout, stderr, *_lines, cmd). For the others: probes whose exit code is an
-// answer, and commands that must succeed, whose failure becomes a RemoteOperationError carrying the
-// command's own words (so the task fails, not gocd-bc).
+// answer, and commands that must succeed (mustRun), whose failure becomes a RemoteOperationError with one
+// message format (commandFailure: the command, its exit code, the end of what it printed), so the task
+// fails, not gocd-bc, and every module's failure reads the same.
 import path from "node:path";
 import { cmd, type Command } from "../../connection/command.js";
-import { RemoteOperationError, type RunExited, type RunOptions } from "../../connection/index.js";
+import { RemoteOperationError, type RunExited, type RunOptions, type RunResult } from "../../connection/index.js";
 import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
-import { maskDeep } from "./mask.js";
+import { maskDeep, maskText } from "./mask.js";
 
 /** The arguments both command and shell take besides the command itself. */
 export interface ExecArgs {
@@ -69,27 +70,43 @@ function lines(text: string): string[] {
   return text === "" ? [] : text.split("\n");
 }
 
+/** How a module runs a command: input, time limit, and a become other than the task's. */
+export type ExecOptions = Pick<RunOptions, "stdin" | "timeoutMs" | "become">;
+
 /** Runs `command` with the task's become settings; a timeout throws, any exit code is returned. */
-export async function probe(ctx: ModuleContext, command: Command, opts: Pick<RunOptions, "stdin" | "timeoutMs" | "become"> = {}): Promise<RunExited> {
-  const result =
-    opts.become !== undefined ? await ctx.conn.run(command, opts) : await ctx.run(command, opts);
-  if (result.kind === "timeout") {
-    throw new RemoteOperationError(ctx.host, "run", `\`${command.toDisplay()}\` timed out after ${result.timeoutMs} ms`);
-  }
+export async function probe(ctx: ModuleContext, command: Command, opts: ExecOptions = {}): Promise<RunExited> {
+  const result = await runWith(ctx, command, opts);
+  if (result.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", commandFailure(command, result, ctx.secrets));
   return result;
 }
 
-/** Runs `command` and returns its stdout; a non-zero exit throws with the command and what it printed. */
-export async function runOrThrow(ctx: ModuleContext, command: Command, opts: Pick<RunOptions, "stdin" | "timeoutMs" | "become"> = {}): Promise<string> {
-  const r = await probe(ctx, command, opts);
-  if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", failureText(command, r));
-  return r.stdout;
+/** Runs `command` and returns its stdout; a non-zero exit or a timeout fails the task with commandFailure's message. */
+export async function mustRun(ctx: ModuleContext, command: Command, opts: ExecOptions & { readonly what?: string } = {}): Promise<string> {
+  const { what, ...run } = opts;
+  const r = await runWith(ctx, command, run);
+  if (r.kind === "exited" && r.exitCode === 0) return r.stdout;
+  throw new RemoteOperationError(ctx.host, "run", commandFailure(command, r, ctx.secrets, what));
 }
 
-/** "`cmd` exited N: stderr" for messages (the display form of the command: secrets masked). */
-export function failureText(command: Command, r: RunExited): string {
-  const said = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-5).join("\n");
-  return `\`${command.toDisplay()}\` exited ${r.exitCode}${said ? `: ${said}` : ""}`;
+/** An explicit `become` replaces the task's; without one the command runs as the task does. */
+function runWith(ctx: ModuleContext, command: Command, opts: ExecOptions): Promise<RunResult> {
+  return opts.become !== undefined ? ctx.conn.run(command, opts) : ctx.run(command, opts);
+}
+
+/** How many of the last lines a command printed go into its failure message: enough for the error, not a log. */
+const TAIL_LINES = 5;
+
+/**
+ * The one message for a command that did not succeed: "WHAT: `command` exited N: the last lines it printed"
+ * (stderr, or stdout when stderr is empty), or "WHAT: `command` timed out after N ms"; WHAT, what the command
+ * was for, when given. The command shows in its display form, and what it printed is masked with the
+ * command's own secrets and the task's, so the message is safe wherever it ends up.
+ */
+export function commandFailure(command: Command, r: RunResult, secrets: readonly string[], what?: string): string {
+  const shown = `${what ? `${what}: ` : ""}\`${command.toDisplay()}\``;
+  if (r.kind === "timeout") return `${shown} timed out after ${r.timeoutMs} ms`;
+  const tail = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-TAIL_LINES).join("\n");
+  return `${shown} exited ${r.exitCode}${tail ? `: ${maskText(tail, [...command.secrets(), ...secrets])}` : ""}`;
 }
 
 /** A before/after text block of "key: value" lines, for the diffs of modules that manage objects. */

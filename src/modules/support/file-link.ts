@@ -5,7 +5,7 @@ import type { RemoteStat } from "../../connection/types.js";
 import { change, fail, type ModuleContext, type Decision } from "../contract.js";
 import { attrCommand, type Attrs } from "./attrs.js";
 import { planAttrs, stateOf } from "./file-state.js";
-import { mustRun } from "./remote.js";
+import { mustRun } from "./exec.js";
 
 /** What a link task asks for. */
 export interface LinkWant {
@@ -31,7 +31,7 @@ export async function planLink(ctx: ModuleContext, want: LinkWant, current: Remo
   const fix = attrCommand(want.path, attrs, { link: !want.hard });
   const ln = want.hard ? cmd`ln -f -- ${want.src} ${want.path}` : cmd`ln -sfn -- ${want.src} ${want.path}`;
   return change(`${current ? "replace" : "create"} ${want.hard ? "hard link" : "link"} ${want.path} -> ${want.src}`, async () => {
-    await mustRun(ctx, fix ? cmd`${ln} && ${fix}` : ln, `linking ${want.path}`);
+    await mustRun(ctx, fix ? cmd`${ln} && ${fix}` : ln, { what: `linking ${want.path}` });
   }, [{ path: want.path, before, after }], { path: want.path, state: kind, src: want.src });
 }
 

@@ -3,7 +3,7 @@
 import type { RemoteStat } from "../../connection/types.js";
 import { change, ok, type ModuleContext, type Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, type Attrs } from "./attrs.js";
-import { mustRun } from "./remote.js";
+import { mustRun } from "./exec.js";
 
 /** The states a path can be in, named as the file module's `state` argument. */
 export type PathState = "file" | "directory" | "link" | "hard" | "absent" | "other";
@@ -30,6 +30,6 @@ export function planAttrs(ctx: ModuleContext, path: string, stat: RemoteStat, wa
   const what = drift.length ? describeDrift(want, stat) : (extraDrift ?? "");
   const fix = attrCommand(path, want, { link: isLink, recurse: extraDrift !== undefined });
   return change(`set ${what} on ${path}`, async () => {
-    if (fix) await mustRun(ctx, fix, `setting attributes of ${path}`);
+    if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${path}` });
   }, diff, { path, state });
 }

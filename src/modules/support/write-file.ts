@@ -8,7 +8,8 @@ import type { RemoteStat } from "../../connection/types.js";
 import { change, fail, ok, type Change, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, resolveAttrs, type AttrArgs, type Attrs } from "./attrs.js";
 import { maskDeep, maskedChange } from "./mask.js";
-import { backupFile, mustRun } from "./remote.js";
+import { mustRun } from "./exec.js";
+import { backupFile } from "./remote.js";
 
 /** What a file-writing module wants at `dest`. */
 export interface WantedFile extends AttrArgs {
@@ -91,7 +92,7 @@ async function writeFile(ctx: ModuleContext, want: WantedFile, attrs: Attrs, cur
   const backup = want.backup && current.stat ? await backupFile(ctx, want.dest) : undefined;
   if (sameContent) {
     const fix = attrCommand(want.dest, attrs);
-    if (fix) await mustRun(ctx, fix, `setting attributes of ${want.dest}`);
+    if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${want.dest}` });
   } else {
     if (want.validate) await validate(ctx, want);
     await ctx.conn.put(want.dest, want.content, { mode: attrs.mode, owner: attrs.owner, group: attrs.group, become: ctx.become });
@@ -104,7 +105,7 @@ async function validate(ctx: ModuleContext, want: WantedFile): Promise<void> {
   await ctx.conn.put(tmp, want.content, { mode: 0o600, become: ctx.become });
   const check = raw(want.validate!.split("%s").join(cmd`${tmp}`.toShell()));
   try {
-    await mustRun(ctx, cmd`${check}`, `validate (${want.validate})`);
+    await mustRun(ctx, cmd`${check}`, { what: `validate (${want.validate})` });
   } finally {
     await ctx.run(cmd`rm -f -- ${tmp}`);
   }
