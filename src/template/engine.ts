@@ -90,7 +90,7 @@ function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): 
     isLazy(context, name) ? resolveLazy(context as TemplateVars, name) : lookupPath(context, [name], name, at);
   return {
     lookup: (name, at) => {
-      if (Object.prototype.hasOwnProperty.call(bound, name)) return bound[name];
+      if (Object.hasOwn(bound, name)) return bound[name];
       let found: unknown;
       for (const context of new Set(contexts.filter((c) => c !== undefined))) {
         found = inContext(context, name, at);
@@ -101,7 +101,7 @@ function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): 
   };
 }
 
-setHelperCheck((name) => name === JINJA_HELPER || Object.prototype.hasOwnProperty.call(hb.helpers, name) && !name.startsWith("__"));
+setHelperCheck((name) => name === JINJA_HELPER || Object.hasOwn(hb.helpers, name) && !name.startsWith("__"));
 
 function printValue(value: unknown): string {
   if (value === null || value === undefined) return "";

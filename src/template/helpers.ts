@@ -29,7 +29,7 @@ function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
   if (typeof container === "string") return container.includes(String(item));
   if (container && typeof container === "object")
-    return Object.prototype.hasOwnProperty.call(container, String(item));
+    return Object.hasOwn(container, String(item));
   return false;
 }
 

@@ -64,7 +64,7 @@ function walkPath(e: JExpr, scope: JinjaScope, out: Out, optional: boolean): voi
 
 function checkName(kind: "filter" | "test", name: string, known: Record<string, unknown>, out: Out): void {
   const own = kind === "filter" ? filterName(name) : testName(name);
-  if (!Object.prototype.hasOwnProperty.call(known, own)) out.problems.push(`unknown ${kind} '${name}'${didYouMean(own, Object.keys(known))}`);
+  if (!Object.hasOwn(known, own)) out.problems.push(`unknown ${kind} '${name}'${didYouMean(own, Object.keys(known))}`);
 }
 
 function walkAll(list: readonly JExpr[], scope: JinjaScope, out: Out): void {

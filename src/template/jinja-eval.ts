@@ -92,7 +92,7 @@ export function itemOf(target: unknown, key: unknown): { ok: true; value: unknow
   }
   if (target !== null && typeof target === "object" && !Array.isArray(target)) {
     const k = String(key);
-    return Object.prototype.hasOwnProperty.call(target, k) ? { ok: true, value: (target as Record<string, unknown>)[k] } : { ok: false };
+    return Object.hasOwn(target, k) ? { ok: true, value: (target as Record<string, unknown>)[k] } : { ok: false };
   }
   return { ok: false };
 }

@@ -18,7 +18,7 @@ export const LENIENT_FILTERS: ReadonlySet<string> = new Set(["default", "d", "ma
 /** Positional argument `i`, or keyword `name`, or `fallback`. */
 function arg(args: unknown[], kw: Kw, i: number, name: string, fallback?: unknown): unknown {
   if (args.length > i) return args[i];
-  return Object.prototype.hasOwnProperty.call(kw, name) ? kw[name] : fallback;
+  return Object.hasOwn(kw, name) ? kw[name] : fallback;
 }
 
 function list(v: unknown): unknown[] {
@@ -30,7 +30,7 @@ export function attrOf(item: unknown, attribute: string): unknown {
   let value: unknown = item;
   for (const part of attribute.split(".")) {
     const key = /^\d+$/.test(part) && Array.isArray(value) ? Number(part) : part;
-    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, key)) return new Undefined(attribute, attribute);
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return new Undefined(attribute, attribute);
     value = (value as Record<string, unknown>)[key as string];
   }
   return value;

@@ -155,7 +155,7 @@ class Converter {
   }
 
   symbol(name: string, at: At): JExpr {
-    if (Object.prototype.hasOwnProperty.call(CONSTANTS, name)) return { kind: "literal", value: CONSTANTS[name], at };
+    if (Object.hasOwn(CONSTANTS, name)) return { kind: "literal", value: CONSTANTS[name], at };
     return { kind: "name", name, at };
   }
 

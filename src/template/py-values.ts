@@ -32,7 +32,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => pyEq(v, b[i]));
   const [ka, kb] = [Object.keys(a), Object.keys(b)];
   const bo = b as Record<string, unknown>;
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && pyEq((a as Record<string, unknown>)[k], bo[k]));
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(bo, k) && pyEq((a as Record<string, unknown>)[k], bo[k]));
 }
 
 /** Python's ordering: negative, zero or positive; comparing a string with a number is an error, as in Python. */
@@ -66,7 +66,7 @@ export function pyIn(item: unknown, container: unknown): boolean {
     return c.includes(item);
   }
   if (Array.isArray(c)) return c.some((x) => pyEq(x, item));
-  if (c && typeof c === "object") return Object.prototype.hasOwnProperty.call(c, String(item));
+  if (c && typeof c === "object") return Object.hasOwn(c, String(item));
   throw new Error(`argument of type '${typeName(c)}' is not iterable`);
 }
 

@@ -58,7 +58,7 @@ export function lookupPath(
   for (const part of parts) {
     walked = walked ? `${walked}.${part}` : part;
     if (value instanceof Undefined) return value;
-    if (value === null || value === undefined || !Object.prototype.hasOwnProperty.call(Object(value), part)) {
+    if (value === null || value === undefined || !Object.hasOwn(Object(value), part)) {
       return new Undefined(original, walked, at);
     }
     value = (value as Record<string, unknown>)[part];
