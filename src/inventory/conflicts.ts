@@ -7,7 +7,8 @@ import { CONNECTION_VARS } from "./connection.js";
 
 const CHECKED = ["host", "port", "user", "connection", "privateKeyFile"] as const;
 
-function valueOf(vars: Vars, names: readonly string[]): { name: string; value: unknown } | undefined {
+/** The first of `names` that `vars` sets (to anything but null), with its value. */
+function firstSetValue(vars: Vars, names: readonly string[]): { name: string; value: unknown } | undefined {
   for (const name of names)
     if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
   return undefined;
@@ -27,7 +28,7 @@ export function checkConnectionConflicts(
     for (const setting of CHECKED) {
       let first: { loc: SourceLoc; name: string; value: unknown } | undefined;
       for (const def of host.definitions) {
-        const found = valueOf(def.vars, CONNECTION_VARS[setting]);
+        const found = firstSetValue(def.vars, CONNECTION_VARS[setting]);
         if (!found) continue;
         if (!first) {
           first = { loc: def.loc, ...found };

@@ -3,7 +3,7 @@
 import type { DebugArgs } from "../schema/modules/debug.js";
 import { fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { valueOf } from "./support/expr.js";
+import { expressionValue } from "./support/expr.js";
 import { maskDeep } from "./support/mask.js";
 
 /** The `debug` module. */
@@ -15,7 +15,7 @@ export const debugModule = defineModule<DebugArgs>({
       return { kind: "skip", reason: `verbosity ${verbosity} is below ${args.verbosity}` };
     }
     if (args.var !== undefined) {
-      const found = valueOf(ctx, args.var);
+      const found = expressionValue(ctx, args.var);
       if ("error" in found) return fail(found.error);
       const value = maskDeep(found.value, ctx.secrets);
       return ok(`${args.var}: ${show(value)}`, { [args.var]: value, msg: value });

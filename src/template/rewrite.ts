@@ -112,12 +112,12 @@ export function rewriteProgram(
   program: hbs.AST.Program,
   blockParams: ReadonlySet<string>,
   print: (e: Expr) => string,
-  valueOf: (m: hbs.AST.MustacheStatement) => Expr,
+  expressionOf: (m: hbs.AST.MustacheStatement) => Expr,
 ): hbs.AST.Program {
   const body = program.body.map((s): hbs.AST.Statement => {
     if (s.type === "MustacheStatement") {
       const m = s as hbs.AST.MustacheStatement;
-      const value = valueOf(m);
+      const value = expressionOf(m);
       const out: hbs.AST.MustacheStatement = {
         ...outputStatement("__out", rewriteExpr(value, blockParams), m, print(value)),
         strip: m.strip,
@@ -131,8 +131,8 @@ export function rewriteProgram(
         ...b,
         params: b.params.map((x) => rewriteExpr(x, blockParams)),
         hash: rewriteHash(b.hash, blockParams),
-        program: b.program && rewriteProgram(b.program, inner, print, valueOf),
-        inverse: b.inverse && rewriteProgram(b.inverse, blockParams, print, valueOf),
+        program: b.program && rewriteProgram(b.program, inner, print, expressionOf),
+        inverse: b.inverse && rewriteProgram(b.inverse, blockParams, print, expressionOf),
       };
       return block;
     }

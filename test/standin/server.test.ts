@@ -101,8 +101,8 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     assert.equal(await fs.readFile(onDisk, "utf8"), "all green\n");
     assert.equal((await http(`${serverA.url}/files/up42/7/build/1/compile/out/report.txt`))?.body, "all green\n");
     assert.equal((await http(url, { method: "PUT", headers: { ...auth, Authorization: "bad" }, body: "x" }))?.status, 403);
-    const escape = `${serverA.url}/remoting/files/up42/7/build/1/compile/..%2F..%2F..%2Fescape`;
-    assert.equal((await http(escape, { method: "PUT", headers: auth, body: "x" }))?.status, 400);
+    const traversal = `${serverA.url}/remoting/files/up42/7/build/1/compile/..%2F..%2F..%2Fescape`;
+    assert.equal((await http(traversal, { method: "PUT", headers: auth, body: "x" }))?.status, 400);
   });
 
   it("rejects the agent's token (403) on a server with another tokenGenerationKey, accepts it with the same config", async () => {

@@ -21,7 +21,7 @@ export function holds(ctx: ModuleContext, cond: Condition): { value: boolean } |
 }
 
 /** An expression's value with the task's variables, or the template error's message. */
-export function valueOf(ctx: ModuleContext, expr: string): { value: unknown } | { error: string } {
+export function expressionValue(ctx: ModuleContext, expr: string): { value: unknown } | { error: string } {
   try {
     return { value: evalExpression(expr, { ...ctx.vars }, HERE) };
   } catch (e) {
