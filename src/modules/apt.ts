@@ -29,7 +29,10 @@ export function parseAptPolicy(stdout: string): Map<string, { installed?: string
   let current: { installed?: string; candidate?: string } | undefined;
   for (const line of stdout.split("\n")) {
     const head = /^(\S+):$/.exec(line);
-    if (head) out.set(head[1] as string, (current = {}));
+    if (head) {
+      current = {};
+      out.set(head[1] as string, current);
+    }
     const field = /^\s+(Installed|Candidate):\s*(\S+)/.exec(line);
     if (field && current) {
       const value = field[2] === "(none)" ? undefined : field[2];

@@ -219,7 +219,10 @@ function resolveLazy(vars: TemplateVars, name: string): unknown {
   } finally {
     rendering.pop();
   }
-  if (!cache) lazyCache.set(vars, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    lazyCache.set(vars, cache);
+  }
   cache.set(name, value);
   return value;
 }

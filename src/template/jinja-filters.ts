@@ -210,8 +210,12 @@ function yamlText(v: unknown, nice: boolean, indent: unknown): string {
   const doc = new YAML.Document(v);
   if (!nice) {
     YAML.visit(doc, {
-      Map: (_, n) => void (n.flow = n.items.every((p) => YAML.isScalar(p.value))),
-      Seq: (_, n) => void (n.flow = n.items.every((i) => YAML.isScalar(i))),
+      Map: (_, n) => {
+        n.flow = n.items.every((p) => YAML.isScalar(p.value));
+      },
+      Seq: (_, n) => {
+        n.flow = n.items.every((i) => YAML.isScalar(i));
+      },
     });
   }
   return doc.toString({ indent: nice ? Number(indent ?? 4) : 2, indentSeq: false, flowCollectionPadding: false, lineWidth: 0 });

@@ -24,8 +24,10 @@ export function screenOf(text: string): string[] {
   for (const m of text.matchAll(SEQUENCE)) {
     const [all, arg, op] = m;
     if (op === "A") row = Math.max(0, row - Number(arg || 1));
-    else if (op === "J") lines.splice(row + 1), (lines[row] = (lines[row] ?? "").slice(0, col));
-    else if (op === "K") lines[row] = arg === "2" ? "" : (lines[row] ?? "").slice(0, col);
+    else if (op === "J") {
+      lines.splice(row + 1);
+      lines[row] = (lines[row] ?? "").slice(0, col);
+    } else if (op === "K") lines[row] = arg === "2" ? "" : (lines[row] ?? "").slice(0, col);
     else if (op === "G") col = Math.max(0, Number(arg || 1) - 1);
     else if (op !== undefined) continue;
     else if (all === "\n" || all === "\r\n") {

@@ -61,7 +61,12 @@ test("at a terminal, a skipped step is marked so with its reason, a returned fai
 
 test("piped, the steps print only their finished lines, with no escape sequence", async () => {
   let text = "";
-  const pipe = new Writable({ write: (chunk, _enc, done) => ((text += chunk.toString()), done()) });
+  const pipe = new Writable({
+    write: (chunk, _enc, done) => {
+      text += chunk.toString();
+      done();
+    },
+  });
   const steps = new StepsView(pipe, { env: {}, clock: new FakeClock() });
   await steps.step("check the standby", async () => ({ status: "ok" }));
   await steps.step("move the VIP", async () => ({ status: "skipped", detail: "already on gocd-standby" }));
