@@ -3,13 +3,14 @@
 // the registered variable available, as in Ansible).
 import { UnreachableError } from "../connection/errors.js";
 import type { HostSpec } from "../connection/pool.js";
+import type { Connection } from "../connection/types.js";
 import { dropOmitted } from "../inventory/magic.js";
 import { invokeModule } from "./invoke.js";
 import type { TaskResult } from "../modules/contract.js";
 import type { Cond, ModuleTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
-import { becomeOf, environmentError, moduleContext } from "./connect.js";
+import { becomeOf, type ContextParts, environmentError, moduleContext } from "./connect.js";
 import { registeredValue } from "./results.js";
 import { collectNoLogArgs, collectSecretArgs, secretList } from "./secrets.js";
 import type { PlayContext } from "./types.js";
@@ -43,14 +44,14 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   } catch (err) {
     return failed((err as Error).message);
   }
-  let conn;
+  let conn: Connection;
   try {
     conn = await pc.run.pool.get(a.spec);
   } catch (err) {
     if (err instanceof UnreachableError) return { status: "unreachable", error: err.message, data: {} };
     return failed(`cannot connect: ${(err as Error).message}`);
   }
-  let ctxParts;
+  let ctxParts: ContextParts;
   try {
     const environment = environmentOf(a);
     collectSecretArgs(environment, pc.run.secrets);
@@ -70,7 +71,7 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
     return failed((err as Error).message);
   }
   const ctx = moduleContext(ctxParts);
-  let timeoutMs;
+  let timeoutMs: number | undefined;
   try {
     timeoutMs = numberOf(task.timeout, a.vars, task, "timeout");
   } catch (err) {

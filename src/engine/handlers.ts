@@ -73,7 +73,7 @@ export async function flushHandlers(pc: PlayContext, hosts: readonly string[]): 
       if (pc.run.interrupted()) return;
       const targets = hosts.filter((h) => {
         const st = pc.run.hosts.get(h);
-        return st !== undefined && st.notified.has(handler) && eligible(pc, st);
+        return st?.notified.has(handler) === true && eligible(pc, st);
       });
       if (targets.length === 0) continue;
       for (const h of targets) pc.run.hosts.get(h)!.notified.delete(handler);

@@ -32,8 +32,10 @@ type StatusLine = { readonly [S in TaskResult["status"]]: (r: Extract<TaskResult
 
 function statusLines(opts: ReporterOptions, p: Palette): StatusLine {
   const tail = (text: string): string => (text ? ` ${text}` : "");
-  const tag = (e: HostResultEvent): string =>
-    `[${e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host}]` + (e.item !== undefined ? ` (item=${itemLabel(e.item)})` : "");
+  const tag = (e: HostResultEvent): string => {
+    const who = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
+    return `[${who}]${e.item !== undefined ? ` (item=${itemLabel(e.item)})` : ""}`;
+  };
   return {
     ok: (r, e) => p.ok(`ok: ${tag(e)}`) + tail(opts.verbosity >= 1 ? r.reason : ""),
     changed: (r, e) => p.changed(`changed: ${tag(e)}`) + tail(e.check ? `(check mode) ${wouldSay(r.summary)}` : r.summary),

@@ -193,7 +193,7 @@ function hasTemplate(value: unknown, depth = 0): boolean {
 
 function isLazy(vars: unknown, name: string): boolean {
   const lazy = (vars as { [TEMPLATED_VARS]?: Map<string, unknown> } | null | undefined)?.[TEMPLATED_VARS];
-  return lazy !== undefined && lazy.has(name) && lazy.get(name) === (vars as TemplateVars)[name];
+  return lazy?.has(name) === true && lazy.get(name) === (vars as TemplateVars)[name];
 }
 
 /** A variable's value as templates see it: rendered when it is a template (and cached for these

@@ -138,7 +138,8 @@ export function rewriteJinja(source: string): { ok: true; text: string } | { ok:
     const escaped = open > 0 && source.charAt(open - 1) === "\\";
     const rewritten = escaped || triple ? inner : rewriteMustache(source, inner, open + 2);
     if (typeof rewritten !== "string") return rewritten;
-    out += source.slice(at, open + 2) + rewritten + "}}";
+    out += source.slice(at, open + 2) + rewritten;
+    out += "}}";
     at = close + 2;
   }
   return { ok: true, text: out + source.slice(at) };

@@ -39,7 +39,7 @@ export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | 
   if (!str(cluster.data.stdout).includes("online")) return { host, kind: "stopped" };
   const facts = results?.get("database facts");
   const pg = (facts?.data.postgres ?? undefined) as { in_recovery?: unknown; system_identifier?: unknown } | undefined;
-  if (!facts || facts.status !== "ok" || !pg) {
+  if (facts?.status !== "ok" || !pg) {
     const why = facts && (facts.status === "failed" || facts.status === "unreachable") ? facts.error : "no facts";
     return { host, kind: "unknown", why: `PostgreSQL is online but its state cannot be read: ${why}` };
   }

@@ -46,7 +46,7 @@ describe("editBlock", () => {
   it("inserts with default markers, replaces in place, and removes", () => {
     const added = editBlock("a\n", { block: "one\ntwo\n" });
     assert.deepEqual(added, { text: "a\n# BEGIN ANSIBLE MANAGED BLOCK\none\ntwo\n# END ANSIBLE MANAGED BLOCK\n", reason: "" });
-    const text = (added as { text: string }).text + "z\n";
+    const text = `${(added as { text: string }).text}z\n`;
     assert.deepEqual(editBlock(text, { block: "one\ntwo" }), { text, reason: "block already present" });
     const changed = editBlock(text, { block: "three" });
     assert.equal((changed as { text: string }).text, "a\n# BEGIN ANSIBLE MANAGED BLOCK\nthree\n# END ANSIBLE MANAGED BLOCK\nz\n");

@@ -146,8 +146,11 @@ test("task keywords are read into the plan", () => {
       "      check_mode: false",
       "      no_log: true",
       "      vars: {a: b, is_x: true}",
+      "  handlers:",
+      "    - name: h",
+      "      debug: {msg: h}",
       "",
-    ].join("\n") + "  handlers:\n    - name: h\n      debug: {msg: h}\n",
+    ].join("\n"),
   ) as ModuleTask;
   assert.equal(t.kind, "module");
   assert.deepEqual(t.when, ["is_x", "(eq a 'b')"]);

@@ -53,7 +53,7 @@ test("field names are the documented ones", async () => {
   assert.equal(changed?.status, "changed");
   assert.equal(changed?.message, "would write x");
   assert.deepEqual(changed?.data, { n: "1" }, "a bigint becomes a string instead of breaking the line");
-  const patch = (changed?.changes as { path: string; patch: string }[])[0]?.patch ?? "";
+  const patch = (changed?.changes as { path: string; patch: string }[] | undefined)?.[0]?.patch ?? "";
   assert.match(patch, /^--- before: \/x\n\+\+\+ after: \/x\n/);
   assert.match(patch, /\n-old line\n\+new line/);
   assert.equal(ignored?.ignored, true);

@@ -163,7 +163,7 @@ describe("diffs", () => {
   });
 
   it("masks in linear time: long runs of key characters and unclosed tags cost milliseconds, not minutes", () => {
-    for (const text of ["token-".repeat(80_000), "<password ".repeat(50_000), "a.".repeat(250_000) + "password", "password '".repeat(50_000)]) {
+    for (const text of ["token-".repeat(80_000), "<password ".repeat(50_000), `${"a.".repeat(250_000)}password`, "password '".repeat(50_000)]) {
       const started = Date.now();
       maskedChange({ path: "/tmp/x", before: text, after: `${text}\n` }, ["hunter22"]);
       assert.ok(Date.now() - started < 3000, `${text.slice(0, 12)}... took ${Date.now() - started} ms`);

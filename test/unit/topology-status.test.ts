@@ -63,7 +63,7 @@ test("text from hosts and agents cannot forge a line of the screen or steer the 
   const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]));
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
   assert.match(text, /\(last change \\x1b\[2K\\rok\\x07\)/);
-  assert.match(text, /agents connected: 1 \(agent1\n    healthy\\x1b\[2J Idle\)/);
+  assert.match(text, /agents connected: 1 \(agent1\n {4}healthy\\x1b\[2J Idle\)/);
 });
 
 test("a host that cannot be reached says so, never stopped or unmounted", () => {

@@ -76,7 +76,7 @@ export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentF
   if ("error" in resolved) return fail(resolved.error);
   const attrs = resolved.attrs;
   const data = maskDeep({ dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data }, ctx.secrets);
-  const sameContent = current.content !== null && current.content.equals(want.content);
+  const sameContent = current.content?.equals(want.content) === true;
   const drift = attrDrift(attrs, current.stat);
   if (sameContent && drift.length === 0) return ok(want.upToDate, data);
   const diff: Change[] = [];
