@@ -15,6 +15,10 @@ export interface Change {
 /** Values a module returns for `register:` (e.g. stat's `stat`, command's `stdout`, `rc`). */
 export type ModuleData = Readonly<Record<string, unknown>>;
 
+/** What an `apply` returns: data to register, `applyFailed(...)`, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: void, not undefined, so an apply may be `async () => { ... }`.
+export type Applied = ModuleData | ApplyFailed | void;
+
 /** What `plan` decided. `apply` must do exactly what `summary` and `diff` describe, nothing else. */
 export type Decision =
   | { readonly kind: "ok"; readonly reason: string; readonly data?: ModuleData }
@@ -28,7 +32,7 @@ export type Decision =
        * Makes the change; returns data to register (merged over `data`), or `applyFailed(...)` when the
        * change was attempted and failed (a command's non-zero exit, with its output). Never called in check mode.
        */
-      readonly apply: () => Promise<ModuleData | ApplyFailed | void>;
+      readonly apply: () => Promise<Applied>;
     }
   | { readonly kind: "skip"; readonly reason: string; readonly data?: ModuleData }
   | { readonly kind: "fail"; readonly error: string; readonly data?: ModuleData };
@@ -91,7 +95,7 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
 }
 
 /** Helper for modules: a plan that changes something, with its diff. */
-export function change(summary: string, apply: () => Promise<ModuleData | ApplyFailed | void>, diff?: readonly Change[], data?: ModuleData): Decision {
+export function change(summary: string, apply: () => Promise<Applied>, diff?: readonly Change[], data?: ModuleData): Decision {
   return { kind: "change", summary, apply, diff, data };
 }
 

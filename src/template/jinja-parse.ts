@@ -190,6 +190,7 @@ class Converter {
 
   inlineIf(n: NjNode, at: At): JExpr {
     const otherwise = n.else_ ? this.expr(n.else_ as NjNode) : undefined;
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a branch, a node, never a function: no node is a thenable.
     return { kind: "if", cond: this.expr(n.cond as NjNode), then: this.expr(n.body as NjNode), otherwise, at };
   }
 

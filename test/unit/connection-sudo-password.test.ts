@@ -96,7 +96,7 @@ describe("the refusal decision", () => {
   it("tries a password once at a time until it is known, then never after a refusal", async () => {
     const trials = new PasswordTrials();
     const order: string[] = [];
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const first = trials.run("pw", () => new Promise<string>((r) => { order.push("first"); release = () => r("refused"); }), (x) => x === "refused");
     const second = trials.run("pw", async () => { order.push("second"); return "ran"; }, () => false);
     await new Promise((r) => setTimeout(r, 10));
