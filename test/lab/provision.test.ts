@@ -44,11 +44,14 @@ const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/g
   "/var/lib/postgresql/15/main/standby.signal", "/etc/ssh/sshd_config.d", "/etc/ssh/gocd-bc-authorized-keys", "/etc/passwd", "/etc/group"];
 /** The long-running service processes (pgrep -f patterns), whichever init started them. */
 const DAEMONS = ["^/usr/sbin/keepalived( |$)", "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs", "^/usr/bin/node /usr/share/go-agent/bin/go-agent.mjs",
-  "gocd-bc/config-loop"];
+  // Long-running only where the loop is an init script (under systemd a timer starts each pull anew); the
+  // brackets keep the pattern from matching the shell that runs pgrep.
+  "[/]usr/local/lib/gocd-bc/config-loop"];
 async function hostState(h: string): Promise<string> {
   const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
     `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
-  const started = `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do p=$(pgrep -o -f "$f") && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
+  const started = `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do case "$f" in *config-loop) [ -d /run/systemd/system ] && continue;; esac; ` +
+    `p=$(pgrep -o -f "$f") && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
     "for p in $(pgrep -x sshfs; head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null); do echo \"pid $(cut -d' ' -f2,22 /proc/$p/stat)\"; done; true";
   const pg = "[ -f /var/lib/postgresql/15/main/postmaster.pid ] && cd / && su postgres -c \"psql -XAtc \\\"SELECT pg_postmaster_start_time(), pg_conf_load_time()\\\" -c \\\"SELECT name || '=' || setting FROM pg_settings WHERE source <> 'default' ORDER BY 1\\\"\"; true";
   return `${await ok(h, files)}\n${await ok(h, started)}\n${await ok(h, pg)}`;
