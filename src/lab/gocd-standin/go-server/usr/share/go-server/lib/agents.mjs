@@ -33,6 +33,13 @@ export function lostContact(state, agent, now = Date.now()) {
   return now - agent.lastSeen > state.lostContactMs;
 }
 
+/** GoCD's agent_state and build_state: LostContact wins, then Building while it runs a job. */
+function agentStates(state, agent, now) {
+  const building = state.jobs.runningOn(agent.uuid) !== undefined;
+  if (lostContact(state, agent, now)) return { agent_state: "LostContact", build_state: building ? "Building" : "Idle" };
+  return building ? { agent_state: "Building", build_state: "Building" } : { agent_state: "Idle", build_state: "Idle" };
+}
+
 /** The agents list in the shape of GoCD's agents API (_embedded.agents), with last_seen added. */
 export function agentsBody(state) {
   const now = Date.now();
@@ -40,7 +47,7 @@ export function agentsBody(state) {
     uuid: a.uuid,
     hostname: a.hostname,
     ip_address: a.ipAddress,
-    agent_state: lostContact(state, a, now) ? "LostContact" : "Idle",
+    ...agentStates(state, a, now),
     last_seen: new Date(a.lastSeen).toISOString(),
   }));
   return { _embedded: { agents } };
