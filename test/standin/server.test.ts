@@ -8,9 +8,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { waitMoreLines } from "./agent-log.js";
 import { createPrimary, createReplica, freePort, makePgRoot, psql, type PgCluster } from "./pg-cluster.js";
 import { http, readText, stopAll, stopChild, waitFor } from "./procs.js";
-import { type AgentInstall, type ServerInstall, installAgent, installServer, startAgent, startServer } from "./standin-env.js";
+import {
+  type AgentInstall, type ServerInstall, createGocdDatabase, installAgent, installServer, startAgent, startServer, waitHealthy,
+} from "./standin-env.js";
 
 const ISO_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
 const KEY_A = "6f1d2c3b-aaaa-4bbb-8ccc-111111111111";
@@ -18,19 +21,6 @@ const KEY_B = "0e9f8a7b-bbbb-4ccc-8ddd-222222222222";
 
 /** The token GoCD derives for an agent: base64(HMAC-SHA256(tokenGenerationKey, uuid)). */
 const tokenFor = (key: string, uuid: string) => crypto.createHmac("sha256", key).update(uuid).digest("base64");
-
-/** Wait until the server's health says OK. */
-const waitHealthy = (s: ServerInstall) =>
-  waitFor(`health OK on ${s.url}`, async () => ((await http(`${s.url}/api/v1/health`))?.status === 200 ? true : undefined));
-
-/** Count the agent log lines matching `re`. */
-const countLines = async (a: AgentInstall, re: RegExp) => (await readText(a.logFile)).split("\n").filter((l) => re.test(l)).length;
-
-/** Wait until the agent log has `n` more lines matching `re` than it had when called. */
-async function waitMoreLines(a: AgentInstall, re: RegExp, n = 2): Promise<void> {
-  const start = await countLines(a, re);
-  await waitFor(`${n} more agent log lines like ${re}`, async () => ((await countLines(a, re)) >= start + n ? true : undefined));
-}
 
 describe("GoCD server stand-in on real PostgreSQL", () => {
   let root = "";
@@ -44,8 +34,7 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
   before(async () => {
     root = await makePgRoot();
     primary = await createPrimary(root);
-    await psql(primary, "postgres", "CREATE ROLE gocd_database_user LOGIN PASSWORD 'not-a-real-secret'");
-    await psql(primary, "postgres", "CREATE DATABASE gocd OWNER gocd_database_user");
+    await createGocdDatabase(primary);
     replica = await createReplica(root, primary);
     port = await freePort();
     serverA = await installServer(path.join(root, "server-a"), { port, dbPort: primary.port, tokenGenerationKey: KEY_A, warmupMs: 1500 });

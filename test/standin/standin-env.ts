@@ -3,7 +3,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { AGENT_MAIN, SERVER_MAIN, spawnNode } from "./procs.js";
+import { type PgCluster, psql } from "./pg-cluster.js";
+import { AGENT_MAIN, SERVER_MAIN, http, spawnNode, waitFor } from "./procs.js";
 
 /** One server installation in a temp dir. */
 export interface ServerInstall {
@@ -70,9 +71,20 @@ export async function installServer(
   };
 }
 
-/** Start the server program on an installation. */
-export function startServer(install: ServerInstall): ChildProcess {
-  return spawnNode(SERVER_MAIN, install.env);
+/** Start the server program on an installation (extra env vars, e.g. knobs, on top of its own). */
+export function startServer(install: ServerInstall, env: Record<string, string> = {}): ChildProcess {
+  return spawnNode(SERVER_MAIN, { ...install.env, ...env });
+}
+
+/** Wait until the server's health says OK. */
+export function waitHealthy(s: ServerInstall): Promise<true> {
+  return waitFor(`health OK on ${s.url}`, async () => ((await http(`${s.url}/api/v1/health`))?.status === 200 ? true : undefined));
+}
+
+/** GoCD's database and user on a fresh cluster, as installServer's db.properties expects them. */
+export async function createGocdDatabase(cluster: PgCluster): Promise<void> {
+  await psql(cluster, "postgres", "CREATE ROLE gocd_database_user LOGIN PASSWORD 'not-a-real-secret'");
+  await psql(cluster, "postgres", "CREATE DATABASE gocd OWNER gocd_database_user");
 }
 
 /** One agent installation in a temp dir. */
@@ -86,7 +98,7 @@ export interface AgentInstall {
 /** Write an agent installation whose wrapper properties point at `serverUrl`. */
 export async function installAgent(
   dir: string,
-  opts: { serverUrl: string; statusPort: number; pingIntervalMs: number },
+  opts: { serverUrl: string; statusPort: number; pingIntervalMs: number; jobIntervalMs?: number },
 ): Promise<AgentInstall> {
   const wrapperFile = path.join(dir, "agent-wrapper-properties.conf");
   await fs.mkdir(dir, { recursive: true });
@@ -94,7 +106,8 @@ export async function installAgent(
     wrapperFile,
     `wrapper.app.parameter.100=-serverUrl\nwrapper.app.parameter.101=${opts.serverUrl}\n` +
       `wrapper.java.additional.100=-Dgocd.standin.ping.interval.ms=${opts.pingIntervalMs}\n` +
-      `wrapper.java.additional.101=-Dgo.agent.status.api.bind.port=${opts.statusPort}\n`,
+      `wrapper.java.additional.101=-Dgo.agent.status.api.bind.port=${opts.statusPort}\n` +
+      (opts.jobIntervalMs === undefined ? "" : `wrapper.java.additional.102=-Dgocd.standin.job.interval.ms=${opts.jobIntervalMs}\n`),
   );
   const dataDir = path.join(dir, "var-lib-go-agent");
   const logDir = path.join(dir, "var-log-go-agent");
