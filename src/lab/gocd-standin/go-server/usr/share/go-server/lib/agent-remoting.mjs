@@ -21,9 +21,10 @@ function work(job) {
   return { type: "BuildWork", assignment, consoleLogCharset: "UTF-8" };
 }
 
-/** get_work: a new job for the agent. */
+/** get_work: a new job, unless maintenance mode is on (GoCD then gives idle agents nothing). */
 function getWork(state, res, uuid) {
-  return send(res, 200, work(state.jobs.assign(uuid)), JSON_V1);
+  const job = state.maintenance.isOn() ? undefined : state.jobs.assign(uuid);
+  return send(res, 200, work(job), JSON_V1);
 }
 
 /** report_completed: 200 only once the result row is committed; the agent never retries, so no dedup here. */
