@@ -98,6 +98,11 @@ export async function createReplica(root: string, primary: PgCluster): Promise<P
   return start(dataDir, port);
 }
 
+/** Promote a replica to a primary (pg_ctl promote, waiting until it accepts writes), as a failover does. */
+export async function promote(replica: PgCluster): Promise<void> {
+  await asPostgres("pg_ctl", ["-D", replica.dataDir, "-w", "-t", "30", "promote"]);
+}
+
 /** Run SQL as postgres on a cluster through psql (no pg client needed in the test itself). */
 export async function psql(cluster: PgCluster, db: string, sql: string): Promise<string> {
   return asPostgres("psql", ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "postgres", "-d", db, "-XAtq", "-c", sql]);

@@ -2,9 +2,10 @@
 // /usr/share/*/wrapper-config, written under one directory, plus the env vars pointing the programs there.
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { type PgCluster, psql } from "./pg-cluster.js";
-import { AGENT_MAIN, SERVER_MAIN, http, spawnNode, waitFor } from "./procs.js";
+import { AGENT_MAIN, CREATE_ACCESS_TOKEN, SERVER_MAIN, http, spawnNode, waitFor } from "./procs.js";
 
 /** One server installation in a temp dir. */
 export interface ServerInstall {
@@ -17,14 +18,15 @@ export interface ServerInstall {
   readonly url: string;
 }
 
-/** cruise-config.xml in GoCD's current form; artifactsDir in the nested element, relative or absolute. */
-export function cruiseConfig(tokenGenerationKey: string, artifactsDir: string): string {
+/** cruise-config.xml in GoCD's current form; artifactsDir in the nested element, relative or absolute;
+ * `security` is a <security> element (with authConfigs, GoCD's APIs need credentials). */
+export function cruiseConfig(tokenGenerationKey: string, artifactsDir: string, security = ""): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <cruise xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="cruise-config.xsd" schemaVersion="139">
   <server agentAutoRegisterKey="k" webhookSecret="w" serverId="test-server" tokenGenerationKey="${tokenGenerationKey}">
     <artifacts>
       <artifactsDir>${artifactsDir}</artifactsDir>
-    </artifacts>
+    </artifacts>${security ? `\n    ${security}` : ""}
   </server>
 </cruise>
 `;
@@ -33,7 +35,7 @@ export function cruiseConfig(tokenGenerationKey: string, artifactsDir: string): 
 /** Write a server installation: cruise-config.xml (relative artifactsDir), db.properties, wrapper properties. */
 export async function installServer(
   dir: string,
-  opts: { port: number; dbPort: number; tokenGenerationKey: string; warmupMs: number; configDir?: string },
+  opts: { port: number; dbPort: number; tokenGenerationKey: string; warmupMs: number; configDir?: string; security?: string },
 ): Promise<ServerInstall> {
   const configDir = opts.configDir ?? path.join(dir, "etc-go");
   const dataDir = path.join(dir, "var-lib-go-server");
@@ -42,7 +44,7 @@ export async function installServer(
   await fs.mkdir(configDir, { recursive: true });
   await fs.mkdir(dataDir, { recursive: true });
   if (!opts.configDir) {
-    await fs.writeFile(path.join(configDir, "cruise-config.xml"), cruiseConfig(opts.tokenGenerationKey, "artifacts"));
+    await fs.writeFile(path.join(configDir, "cruise-config.xml"), cruiseConfig(opts.tokenGenerationKey, "artifacts", opts.security));
     await fs.writeFile(
       path.join(configDir, "db.properties"),
       `db.driver=org.postgresql.Driver\ndb.url=jdbc:postgresql://127.0.0.1:${opts.dbPort}/gocd\n` +
@@ -74,6 +76,17 @@ export async function installServer(
 /** Start the server program on an installation (extra env vars, e.g. knobs, on top of its own). */
 export function startServer(install: ServerInstall, env: Record<string, string> = {}): ChildProcess {
   return spawnNode(SERVER_MAIN, { ...install.env, ...env });
+}
+
+/** Run the server's create-access-token program on an installation: exit code and output. */
+export async function createAccessToken(install: ServerInstall, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CREATE_ACCESS_TOKEN, ...args], { env: { ...process.env, ...install.env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code: code ?? 1, stdout, stderr };
 }
 
 /** Wait until the server's health says OK. */
