@@ -38,7 +38,8 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     replica = await createReplica(root, primary);
     port = await freePort();
     serverA = await installServer(path.join(root, "server-a"), { port, dbPort: primary.port, tokenGenerationKey: KEY_A, warmupMs: 1500 });
-    agent = await installAgent(path.join(root, "agent"), { serverUrl: serverA.url, statusPort: await freePort(), pingIntervalMs: 100 });
+    // No jobs: this agent is about registration and pings (jobs.test.ts has the agents that run jobs).
+    agent = await installAgent(path.join(root, "agent"), { serverUrl: serverA.url, statusPort: await freePort(), pingIntervalMs: 100, jobIntervalMs: 0 });
   });
 
   after(async () => {
