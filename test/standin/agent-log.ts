@@ -14,7 +14,11 @@ export async function countLines(a: AgentInstall, re: RegExp): Promise<number> {
 /** Wait until the agent log has `n` more lines matching `re` than it had when called. */
 export async function waitMoreLines(a: AgentInstall, re: RegExp, n = 2, timeoutMs = 15_000): Promise<void> {
   const start = await countLines(a, re);
-  await waitFor(`${n} more agent log lines like ${re}`, async () => ((await countLines(a, re)) >= start + n ? true : undefined), timeoutMs);
+  await waitFor(
+    `${n} more agent log lines like ${re}`,
+    async () => ((await countLines(a, re)) >= start + n ? true : undefined),
+    timeoutMs,
+  );
 }
 
 /** The job reports in the agent log so far: ids reported ok, and failed ones with the reason logged. */

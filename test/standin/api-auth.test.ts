@@ -11,8 +11,16 @@ import { REPORTED_OK_LINE, waitMoreLines } from "./agent-log.js";
 import { createPrimary, createReplica, freePort, makePgRoot, promote, psql, type PgCluster } from "./pg-cluster.js";
 import { readText, stopAll, waitFor } from "./procs.js";
 import {
-  type AgentInstall, type ServerInstall, createAccessToken, createGocdDatabase, cruiseConfig, installAgent, installServer,
-  startAgent, startServer, waitHealthy,
+  type AgentInstall,
+  type ServerInstall,
+  createAccessToken,
+  createGocdDatabase,
+  cruiseConfig,
+  installAgent,
+  installServer,
+  startAgent,
+  startServer,
+  waitHealthy,
 } from "./standin-env.js";
 
 const KEY = "8c3a4f5e-eeee-4fff-8aaa-555555555555";
@@ -61,8 +69,18 @@ describe("GoCD stand-in API credentials", () => {
     primary = await createPrimary(root);
     await createGocdDatabase(primary);
     replica = await createReplica(root, primary);
-    server = await installServer(path.join(root, "server"), { port: await freePort(), dbPort: primary.port, tokenGenerationKey: KEY, warmupMs: 200 });
-    agent = await installAgent(path.join(root, "agent"), { serverUrl: server.url, statusPort: await freePort(), pingIntervalMs: 100, jobIntervalMs: 100 });
+    server = await installServer(path.join(root, "server"), {
+      port: await freePort(),
+      dbPort: primary.port,
+      tokenGenerationKey: KEY,
+      warmupMs: 200,
+    });
+    agent = await installAgent(path.join(root, "agent"), {
+      serverUrl: server.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+      jobIntervalMs: 100,
+    });
     startServer(server);
     await waitHealthy(server);
     startAgent(agent);
@@ -80,7 +98,9 @@ describe("GoCD stand-in API credentials", () => {
     assert.equal((await call(`${server.url}/api/agents`)).status, 200);
     const bearer = await call(`${server.url}/api/agents`, "0".repeat(40));
     assert.equal(bearer.status, 401);
-    assert.deepEqual(bearer.body, { message: "Bearer authentication credentials are not required, since security has been disabled on this server." });
+    assert.deepEqual(bearer.body, {
+      message: "Bearer authentication credentials are not required, since security has been disabled on this server.",
+    });
     const issued = await createAccessToken(server, ["switchover"]);
     assert.equal(issued.code, 1);
     assert.match(issued.stderr, /security is off/);
@@ -112,7 +132,10 @@ describe("GoCD stand-in API credentials", () => {
     assert.equal(info.status, 200);
     assert.equal(info.headers.get("content-type"), `${V1}; charset=utf-8`);
     assert.equal((await maintenance(server, "enable", token)).status, 204);
-    assert.equal(((await maintenance(server, "info", token)).body as { metadata: { updated_by: string } }).metadata.updated_by, "admin");
+    assert.equal(
+      ((await maintenance(server, "info", token)).body as { metadata: { updated_by: string } }).metadata.updated_by,
+      "admin",
+    );
     assert.equal((await maintenance(server, "disable", token)).status, 204);
   });
 
@@ -123,7 +146,9 @@ describe("GoCD stand-in API credentials", () => {
     const agentToken = (await fs.readFile(path.join(agent.configDir, "token"), "utf8")).trim();
     const rel = "p/1/s/1/j/out.txt";
     const upload = await call(`${server.url}/remoting/files/${rel}`, undefined, {
-      method: "PUT", headers: { "X-Agent-GUID": uuid, Authorization: agentToken }, body: "built\n",
+      method: "PUT",
+      headers: { "X-Agent-GUID": uuid, Authorization: agentToken },
+      body: "built\n",
     });
     assert.equal(upload.status, 201);
     assert.equal((await call(`${server.url}/files/${rel}`)).status, 401);
@@ -154,10 +179,19 @@ describe("GoCD stand-in API credentials", () => {
 
   it("the standby accepts the same token after a failover: tokens live in the replicated database", async () => {
     await waitFor("the token row on the replica", async () =>
-      (await psql(replica, "gocd", "SELECT count(*) FROM gocd_standin_access_tokens WHERE description = 'switchover'")).trim() === "1" ? true : undefined);
+      (
+        await psql(replica, "gocd", "SELECT count(*) FROM gocd_standin_access_tokens WHERE description = 'switchover'")
+      ).trim() === "1"
+        ? true
+        : undefined,
+    );
     await promote(replica);
     const standby = await installServer(path.join(root, "standby"), {
-      port: await freePort(), dbPort: replica.port, tokenGenerationKey: KEY, warmupMs: 200, security: SECURITY,
+      port: await freePort(),
+      dbPort: replica.port,
+      tokenGenerationKey: KEY,
+      warmupMs: 200,
+      security: SECURITY,
     });
     startServer(standby);
     await waitHealthy(standby);

@@ -42,8 +42,13 @@ describe("stand-in config parsing", () => {
       <admins><user>admin</user><role>ops</role></admins></security></server></cruise>`;
     const { security } = parseCruiseConfig(xml);
     assert.deepEqual(security.authConfigIds, ["passwords", "ldap"]);
-    assert.deepEqual([isAdmin(security, "ADMIN"), isAdmin(security, "bob"), isAdmin(security, "carol")], [true, true, false]);
-    const noAdmins = parseCruiseConfig(`<cruise><server><security><authConfigs><authConfig id="a" pluginId="p"/></authConfigs></security></server></cruise>`);
+    assert.deepEqual(
+      [isAdmin(security, "ADMIN"), isAdmin(security, "bob"), isAdmin(security, "carol")],
+      [true, true, false],
+    );
+    const noAdmins = parseCruiseConfig(
+      `<cruise><server><security><authConfigs><authConfig id="a" pluginId="p"/></authConfigs></security></server></cruise>`,
+    );
     assert.equal(isAdmin(noAdmins.security, "anyone"), true, "without <admins> every user is an admin, as in GoCD");
     assert.deepEqual(parseCruiseConfig(`<cruise><server><security/></server></cruise>`).security.authConfigIds, []);
   });
@@ -51,9 +56,14 @@ describe("stand-in config parsing", () => {
   it("reads db.properties' JDBC URL and the wrapper's -D properties", async () => {
     const { parseProperties, javaSystemProperties } = await serverLib("properties.mjs");
     const { connectionFromDbProperties } = await serverLib("database.mjs");
-    const db = parseProperties("db.url=jdbc:postgresql://db.example:6543/gocd?sslmode=require\ndb.user=u\ndb.password=p\n");
+    const db = parseProperties(
+      "db.url=jdbc:postgresql://db.example:6543/gocd?sslmode=require\ndb.user=u\ndb.password=p\n",
+    );
     const conn = connectionFromDbProperties(db);
-    assert.deepEqual([conn.host, conn.port, conn.database, conn.user, conn.password], ["db.example", 6543, "gocd", "u", "p"]);
+    assert.deepEqual(
+      [conn.host, conn.port, conn.database, conn.user, conn.password],
+      ["db.example", 6543, "gocd", "u", "p"],
+    );
     assert.ok(conn.ssl);
     const wrapper = parseProperties("# c\nwrapper.java.additional.100=-Dgocd.standin.cache.warmup.ms=3000\n");
     assert.equal(javaSystemProperties(wrapper).get("gocd.standin.cache.warmup.ms"), "3000");
@@ -62,7 +72,9 @@ describe("stand-in config parsing", () => {
   it("takes the agent's serverUrl from wrapper.app.parameter.100/101 and maps https:8154 to http:8153", async () => {
     const { parseProperties } = await load("go-agent/usr/share/go-agent/lib/properties.mjs");
     const { serverUrlFromWrapper, effectiveServerUrl } = await load("go-agent/usr/share/go-agent/lib/settings.mjs");
-    const props = parseProperties("wrapper.app.parameter.101=https://198.18.0.100:8154/go\nwrapper.app.parameter.100=-serverUrl\n");
+    const props = parseProperties(
+      "wrapper.app.parameter.101=https://198.18.0.100:8154/go\nwrapper.app.parameter.100=-serverUrl\n",
+    );
     assert.equal(serverUrlFromWrapper(props), "https://198.18.0.100:8154/go");
     assert.equal(effectiveServerUrl("https://198.18.0.100:8154/go"), "http://198.18.0.100:8153/go");
     assert.equal(effectiveServerUrl("http://198.18.0.100:8153/go/"), "http://198.18.0.100:8153/go");

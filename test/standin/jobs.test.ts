@@ -12,7 +12,14 @@ import { REPORTED_OK_LINE, countLines, jobReports, waitMoreLines } from "./agent
 import { createPrimary, freePort, makePgRoot, psql, type PgCluster } from "./pg-cluster.js";
 import { http, readText, stopAll, stopChild, waitFor } from "./procs.js";
 import {
-  type AgentInstall, type ServerInstall, createGocdDatabase, installAgent, installServer, startAgent, startServer, waitHealthy,
+  type AgentInstall,
+  type ServerInstall,
+  createGocdDatabase,
+  installAgent,
+  installServer,
+  startAgent,
+  startServer,
+  waitHealthy,
 } from "./standin-env.js";
 
 const KEY = "5a1e2d3c-cccc-4ddd-8eee-333333333333";
@@ -27,7 +34,11 @@ interface ResultRow {
 
 /** gocd_standin_job_results by job_id. */
 async function resultRows(db: PgCluster): Promise<Map<string, ResultRow>> {
-  const out = await psql(db, "gocd", "SELECT job_id, agent_uuid, hostname, server_hostname FROM gocd_standin_job_results");
+  const out = await psql(
+    db,
+    "gocd",
+    "SELECT job_id, agent_uuid, hostname, server_hostname FROM gocd_standin_job_results",
+  );
   const rows = new Map<string, ResultRow>();
   for (const line of out.trim().split("\n").filter(Boolean)) {
     const [id, agentUuid, hostname, serverHostname] = line.split("|") as [string, string, string, string];
@@ -48,7 +59,11 @@ async function assignedIds(...servers: ServerInstall[]): Promise<string[]> {
 
 /** Make every transaction on the cluster read-only (as after a failed-over primary is fenced), or undo it. */
 async function setReadOnly(db: PgCluster, on: boolean): Promise<void> {
-  await psql(db, "postgres", on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only");
+  await psql(
+    db,
+    "postgres",
+    on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+  );
   await psql(db, "postgres", "SELECT pg_reload_conf()");
 }
 
@@ -67,9 +82,24 @@ describe("GoCD stand-in agents run jobs", () => {
     primary = await createPrimary(root);
     await createGocdDatabase(primary);
     port = await freePort();
-    server = await installServer(path.join(root, "server"), { port, dbPort: primary.port, tokenGenerationKey: KEY, warmupMs: 200 });
-    standby = await installServer(path.join(root, "standby"), { port, dbPort: primary.port, tokenGenerationKey: KEY, warmupMs: 200 });
-    agent = await installAgent(path.join(root, "agent"), { serverUrl: server.url, statusPort: await freePort(), pingIntervalMs: 100, jobIntervalMs: 100 });
+    server = await installServer(path.join(root, "server"), {
+      port,
+      dbPort: primary.port,
+      tokenGenerationKey: KEY,
+      warmupMs: 200,
+    });
+    standby = await installServer(path.join(root, "standby"), {
+      port,
+      dbPort: primary.port,
+      tokenGenerationKey: KEY,
+      warmupMs: 200,
+    });
+    agent = await installAgent(path.join(root, "agent"), {
+      serverUrl: server.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+      jobIntervalMs: 100,
+    });
     serverProc = startServer(server);
     await waitHealthy(server);
     startAgent(agent);
@@ -90,7 +120,11 @@ describe("GoCD stand-in agents run jobs", () => {
     assert.deepEqual(failed, []);
     for (const id of ok) {
       assert.match(id, new RegExp(`^${uuid}-[0-9a-f]{16}$`), "a job id names its agent and has a random part");
-      assert.deepEqual(rows.get(id), { agentUuid: uuid, hostname: os.hostname(), serverHostname: os.hostname() }, `row of ${id}`);
+      assert.deepEqual(
+        rows.get(id),
+        { agentUuid: uuid, hostname: os.hostname(), serverHostname: os.hostname() },
+        `row of ${id}`,
+      );
     }
     assert.ok((await assignedIds(server)).includes(ok[0]!), "the server log says which job it gave to which agent");
   });
@@ -104,7 +138,11 @@ describe("GoCD stand-in agents run jobs", () => {
       await sleep(300); // a report committed just before the lock may still be on its way to the log
       const okBefore = (await jobReports(agent)).ok.length;
       await waitMoreLines(agent, / report failed: ETIMEDOUT$/, 1, 5000);
-      assert.equal((await jobReports(agent)).ok.length, okBefore, "a report was answered while its row could not be committed");
+      assert.equal(
+        (await jobReports(agent)).ok.length,
+        okBefore,
+        "a report was answered while its row could not be committed",
+      );
     } finally {
       await client.query("COMMIT").catch(() => undefined);
       await client.end();
@@ -112,7 +150,9 @@ describe("GoCD stand-in agents run jobs", () => {
     // The insert the agent gave up on commits once the lock is gone: the server has it, the agent does not.
     const gaveUp = (await jobReports(agent)).failed.find((f) => f.why === "ETIMEDOUT");
     assert.ok(gaveUp);
-    await waitFor(`the row of ${gaveUp.id}`, async () => ((await resultRows(primary)).has(gaveUp.id) ? true : undefined));
+    await waitFor(`the row of ${gaveUp.id}`, async () =>
+      (await resultRows(primary)).has(gaveUp.id) ? true : undefined,
+    );
     await waitMoreLines(agent, REPORTED_OK_LINE, 2);
   });
 
@@ -130,7 +170,10 @@ describe("GoCD stand-in agents run jobs", () => {
     assert.ok(refused.length >= 2);
     for (const f of refused) assert.equal(rows.has(f.id), false, `${f.id} failed on the agent but has a row`);
     for (const id of ok) assert.ok(rows.has(id), `${id} reported ok but has no row`);
-    assert.match(await readText(server.logFile), new RegExp(`ERROR .*Could not record the result of job \\[${refused[0]!.id}\\]`));
+    assert.match(
+      await readText(server.logFile),
+      new RegExp(`ERROR .*Could not record the result of job \\[${refused[0]!.id}\\]`),
+    );
   });
 
   it("never hands out a job id twice: not after a restart, not from the other server of the pair", async () => {
@@ -148,14 +191,20 @@ describe("GoCD stand-in agents run jobs", () => {
     assert.equal(new Set(assigned).size, assigned.length, "a job id was assigned twice");
     assert.ok((await assignedIds(standby)).length >= 3);
     const { ok, failed } = await jobReports(agent);
-    assert.deepEqual(failed.filter((f) => /duplicate key/.test(f.why)), []);
+    assert.deepEqual(
+      failed.filter((f) => /duplicate key/.test(f.why)),
+      [],
+    );
     const rows = await resultRows(primary);
     for (const id of ok) assert.ok(rows.has(id), `${id} reported ok but has no row`);
   });
 
   it("an agent with gocd.standin.job.interval.ms=0 asks for no work and pings as before", async () => {
     const idle = await installAgent(path.join(root, "idle-agent"), {
-      serverUrl: standby.url, statusPort: await freePort(), pingIntervalMs: 100, jobIntervalMs: 0,
+      serverUrl: standby.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+      jobIntervalMs: 0,
     });
     startAgent(idle);
     const idleUuid = await agentUuid(idle);
@@ -164,7 +213,9 @@ describe("GoCD stand-in agents run jobs", () => {
     assert.ok(![...(await resultRows(primary)).values()].some((r) => r.agentUuid === idleUuid));
     assert.doesNotMatch(await readText(standby.logFile), new RegExp(`to agent \\[${idleUuid}\\]`));
     const list = JSON.parse((await http(`${standby.url}/api/agents`))?.body ?? "{}");
-    const states = Object.fromEntries((list._embedded.agents as { uuid: string; agent_state: string }[]).map((a) => [a.uuid, a.agent_state]));
+    const states = Object.fromEntries(
+      (list._embedded.agents as { uuid: string; agent_state: string }[]).map((a) => [a.uuid, a.agent_state]),
+    );
     assert.equal(states[idleUuid], "Idle");
   });
 });

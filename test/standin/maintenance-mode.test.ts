@@ -11,7 +11,14 @@ import { REPORTED_OK_LINE, countLines, jobReports, waitMoreLines } from "./agent
 import { createPrimary, freePort, makePgRoot, type PgCluster } from "./pg-cluster.js";
 import { readText, stopAll, stopChild, waitFor } from "./procs.js";
 import {
-  type AgentInstall, type ServerInstall, createGocdDatabase, installAgent, installServer, startAgent, startServer, waitHealthy,
+  type AgentInstall,
+  type ServerInstall,
+  createGocdDatabase,
+  installAgent,
+  installServer,
+  startAgent,
+  startServer,
+  waitHealthy,
 } from "./standin-env.js";
 
 const KEY = "7b2f3e4d-dddd-4eee-8fff-444444444444";
@@ -35,7 +42,10 @@ async function api(s: ServerInstall, action: string, headers: Record<string, str
 interface Info {
   is_maintenance_mode: boolean;
   metadata: { updated_by: string | null; updated_on: string | null };
-  attributes?: { has_running_systems: boolean; running_systems: { building_jobs: { agent_uuid: string; job_id: string; state: string }[] } };
+  attributes?: {
+    has_running_systems: boolean;
+    running_systems: { building_jobs: { agent_uuid: string; job_id: string; state: string }[] };
+  };
 }
 const info = async (s: ServerInstall) => (await api(s, "info")).body as Info;
 
@@ -54,12 +64,25 @@ describe("GoCD stand-in maintenance mode", () => {
     root = await makePgRoot();
     primary = await createPrimary(root);
     await createGocdDatabase(primary);
-    server = await installServer(path.join(root, "server"), { port: await freePort(), dbPort: primary.port, tokenGenerationKey: KEY, warmupMs: 200 });
-    agent = await installAgent(path.join(root, "agent"), { serverUrl: server.url, statusPort: await freePort(), pingIntervalMs: 100, jobIntervalMs: JOB_MS });
+    server = await installServer(path.join(root, "server"), {
+      port: await freePort(),
+      dbPort: primary.port,
+      tokenGenerationKey: KEY,
+      warmupMs: 200,
+    });
+    agent = await installAgent(path.join(root, "agent"), {
+      serverUrl: server.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+      jobIntervalMs: JOB_MS,
+    });
     serverProc = startServer(server);
     await waitHealthy(server);
     startAgent(agent);
-    uuid = await waitFor("guid.txt", async () => (await fs.readFile(path.join(agent.configDir, "guid.txt"), "utf8")).trim() || undefined);
+    uuid = await waitFor(
+      "guid.txt",
+      async () => (await fs.readFile(path.join(agent.configDir, "guid.txt"), "utf8")).trim() || undefined,
+    );
     await waitMoreLines(agent, REPORTED_OK_LINE, 1);
   });
 
@@ -77,12 +100,17 @@ describe("GoCD stand-in maintenance mode", () => {
     assert.deepEqual(r.body.metadata, { updated_by: null, updated_on: null });
     assert.equal("attributes" in r.body, false);
     assert.equal(r.body._links.self.href, `${server.url}/api/admin/maintenance_mode/info`);
-    const plain = await fetch(`${server.url}/api/admin/maintenance_mode/info`, { headers: { Accept: "application/json" } });
+    const plain = await fetch(`${server.url}/api/admin/maintenance_mode/info`, {
+      headers: { Accept: "application/json" },
+    });
     assert.equal(plain.status, 404);
   });
 
   it("enable needs GoCD's X-GoCD-Confirm header", async () => {
-    const r = await fetch(`${server.url}/api/admin/maintenance_mode/enable`, { method: "POST", headers: { Accept: V1 } });
+    const r = await fetch(`${server.url}/api/admin/maintenance_mode/enable`, {
+      method: "POST",
+      headers: { Accept: V1 },
+    });
     assert.equal(r.status, 400);
     assert.deepEqual(await r.json(), { message: "Missing required header 'X-GoCD-Confirm' with value 'true'" });
     assert.equal((await info(server)).is_maintenance_mode, false);
@@ -100,9 +128,14 @@ describe("GoCD stand-in maintenance mode", () => {
     assert.match(during.metadata.updated_on ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(during.attributes?.has_running_systems, true);
     const jobs = during.attributes?.running_systems.building_jobs ?? [];
-    assert.deepEqual(jobs.map((j) => [j.agent_uuid, j.job_id, j.state]), [[uuid, running, "Building"]]);
+    assert.deepEqual(
+      jobs.map((j) => [j.agent_uuid, j.job_id, j.state]),
+      [[uuid, running, "Building"]],
+    );
 
-    await waitFor(`job ${running} reported ok`, async () => ((await jobReports(agent)).ok.includes(running) ? true : undefined));
+    await waitFor(`job ${running} reported ok`, async () =>
+      (await jobReports(agent)).ok.includes(running) ? true : undefined,
+    );
     const drained = await info(server);
     assert.equal(drained.attributes?.has_running_systems, false);
     assert.deepEqual(drained.attributes?.running_systems.building_jobs, []);
@@ -117,7 +150,11 @@ describe("GoCD stand-in maintenance mode", () => {
   });
 
   it("enabled: a new agent cannot register (GoCD refuses changes), disable lets it in and jobs resume", async () => {
-    const late = await installAgent(path.join(root, "late-agent"), { serverUrl: server.url, statusPort: await freePort(), pingIntervalMs: 100 });
+    const late = await installAgent(path.join(root, "late-agent"), {
+      serverUrl: server.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+    });
     startAgent(late);
     await waitMoreLines(late, / register failed 503$/, 2);
     assert.equal((await api(server, "disable")).status, 204);
@@ -136,7 +173,10 @@ describe("GoCD stand-in maintenance mode", () => {
     await waitHealthy(server);
     assert.equal((await info(server)).is_maintenance_mode, false);
     await stopChild(serverProc);
-    await fs.appendFile(path.join(server.dir, "wrapper-properties.conf"), "wrapper.java.additional.110=-Dgocd.server.start.in.maintenance.mode=true\n");
+    await fs.appendFile(
+      path.join(server.dir, "wrapper-properties.conf"),
+      "wrapper.java.additional.110=-Dgocd.server.start.in.maintenance.mode=true\n",
+    );
     const handedOut = (await assigned(server)).length;
     serverProc = startServer(server);
     await waitHealthy(server);
@@ -144,6 +184,10 @@ describe("GoCD stand-in maintenance mode", () => {
     assert.equal(started.is_maintenance_mode, true);
     assert.equal(started.metadata.updated_by, "GoCD");
     await waitMoreLines(agent, / ping ok 200$/, 5);
-    assert.equal((await assigned(server)).length, handedOut, "a job was handed out by a server started in maintenance mode");
+    assert.equal(
+      (await assigned(server)).length,
+      handedOut,
+      "a job was handed out by a server started in maintenance mode",
+    );
   });
 });

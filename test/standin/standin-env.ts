@@ -35,7 +35,14 @@ export function cruiseConfig(tokenGenerationKey: string, artifactsDir: string, s
 /** Write a server installation: cruise-config.xml (relative artifactsDir), db.properties, wrapper properties. */
 export async function installServer(
   dir: string,
-  opts: { port: number; dbPort: number; tokenGenerationKey: string; warmupMs: number; configDir?: string; security?: string },
+  opts: {
+    port: number;
+    dbPort: number;
+    tokenGenerationKey: string;
+    warmupMs: number;
+    configDir?: string;
+    security?: string;
+  },
 ): Promise<ServerInstall> {
   const configDir = opts.configDir ?? path.join(dir, "etc-go");
   const dataDir = path.join(dir, "var-lib-go-server");
@@ -44,7 +51,10 @@ export async function installServer(
   await fs.mkdir(configDir, { recursive: true });
   await fs.mkdir(dataDir, { recursive: true });
   if (!opts.configDir) {
-    await fs.writeFile(path.join(configDir, "cruise-config.xml"), cruiseConfig(opts.tokenGenerationKey, "artifacts", opts.security));
+    await fs.writeFile(
+      path.join(configDir, "cruise-config.xml"),
+      cruiseConfig(opts.tokenGenerationKey, "artifacts", opts.security),
+    );
     await fs.writeFile(
       path.join(configDir, "db.properties"),
       `db.driver=org.postgresql.Driver\ndb.url=jdbc:postgresql://127.0.0.1:${opts.dbPort}/gocd\n` +
@@ -79,7 +89,10 @@ export function startServer(install: ServerInstall, env: Record<string, string> 
 }
 
 /** Run the server's create-access-token program on an installation: exit code and output. */
-export async function createAccessToken(install: ServerInstall, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function createAccessToken(
+  install: ServerInstall,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CREATE_ACCESS_TOKEN, ...args], { env: { ...process.env, ...install.env } });
   let stdout = "";
   let stderr = "";
@@ -91,7 +104,9 @@ export async function createAccessToken(install: ServerInstall, args: string[]):
 
 /** Wait until the server's health says OK. */
 export function waitHealthy(s: ServerInstall): Promise<true> {
-  return waitFor(`health OK on ${s.url}`, async () => ((await http(`${s.url}/api/v1/health`))?.status === 200 ? true : undefined));
+  return waitFor(`health OK on ${s.url}`, async () =>
+    (await http(`${s.url}/api/v1/health`))?.status === 200 ? true : undefined,
+  );
 }
 
 /** GoCD's database and user on a fresh cluster, as installServer's db.properties expects them. */
@@ -120,7 +135,9 @@ export async function installAgent(
     `wrapper.app.parameter.100=-serverUrl\nwrapper.app.parameter.101=${opts.serverUrl}\n` +
       `wrapper.java.additional.100=-Dgocd.standin.ping.interval.ms=${opts.pingIntervalMs}\n` +
       `wrapper.java.additional.101=-Dgo.agent.status.api.bind.port=${opts.statusPort}\n` +
-      (opts.jobIntervalMs === undefined ? "" : `wrapper.java.additional.102=-Dgocd.standin.job.interval.ms=${opts.jobIntervalMs}\n`),
+      (opts.jobIntervalMs === undefined
+        ? ""
+        : `wrapper.java.additional.102=-Dgocd.standin.job.interval.ms=${opts.jobIntervalMs}\n`),
   );
   const dataDir = path.join(dir, "var-lib-go-agent");
   const logDir = path.join(dir, "var-log-go-agent");

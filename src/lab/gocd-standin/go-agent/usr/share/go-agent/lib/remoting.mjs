@@ -6,7 +6,9 @@ import { request } from "./client.mjs";
 /** GoCD's AgentRuntimeInfo: who the agent is and whether it is building (and what). */
 export function agentRuntimeInfo(agent, location) {
   const job = agent.job;
-  const locator = job ? `${job.pipelineName}/${job.pipelineCounter}/${job.stageName}/${job.stageCounter}/${job.buildName}` : "";
+  const locator = job
+    ? `${job.pipelineName}/${job.pipelineCounter}/${job.stageName}/${job.stageCounter}/${job.buildName}`
+    : "";
   return {
     type: "AgentRuntimeInfo",
     identifier: { hostName: os.hostname(), uuid: agent.uuid },

@@ -18,7 +18,9 @@ function failure(r) {
 
 /** Ask for work once: the job's identifier, or undefined (no work, or the server did not answer 200). */
 async function askForWork(settings, agent) {
-  const r = await remotingCall(settings, agent, "get_work", { agentRuntimeInfo: agentRuntimeInfo(agent, settings.dataDir) });
+  const r = await remotingCall(settings, agent, "get_work", {
+    agentRuntimeInfo: agentRuntimeInfo(agent, settings.dataDir),
+  });
   if (r.status !== 200) return undefined;
   const work = JSON.parse(r.body);
   return work.type === "BuildWork" ? work.assignment?.jobIdentifier : undefined;
@@ -29,7 +31,11 @@ async function reportCompleted(settings, agent, log) {
   const jobIdentifier = agent.job;
   const payload = { agentRuntimeInfo: agentRuntimeInfo(agent, settings.dataDir), jobIdentifier, jobResult: "Passed" };
   const r = await remotingCall(settings, agent, "report_completed", payload);
-  log(r.status === 200 ? `job ${jobIdentifier.buildId} reported ok` : `job ${jobIdentifier.buildId} report failed: ${failure(r)}`);
+  log(
+    r.status === 200
+      ? `job ${jobIdentifier.buildId} reported ok`
+      : `job ${jobIdentifier.buildId} report failed: ${failure(r)}`,
+  );
 }
 
 /**

@@ -33,16 +33,24 @@ function parseArgs(argv) {
 function authConfigFor(settings, asked) {
   const ids = parseCruiseConfig(fs.readFileSync(settings.cruiseConfigFile, "utf8")).security.authConfigIds;
   if (ids.length === 0) {
-    throw new Error(`security is off in ${settings.cruiseConfigFile} (no <authConfig> under <server><security><authConfigs>): GoCD issues tokens only to users of one`);
+    throw new Error(
+      `security is off in ${settings.cruiseConfigFile} (no <authConfig> under <server><security><authConfigs>): GoCD issues tokens only to users of one`,
+    );
   }
-  if (asked !== undefined && !ids.includes(asked)) throw new Error(`no authConfig "${asked}" in ${settings.cruiseConfigFile} (there are: ${ids.join(", ")})`);
+  if (asked !== undefined && !ids.includes(asked)) {
+    throw new Error(`no authConfig "${asked}" in ${settings.cruiseConfigFile} (there are: ${ids.join(", ")})`);
+  }
   return asked ?? ids[0];
 }
 
 /** Why the insert failed, in the operator's terms where we know them. */
 function explain(err) {
-  if (err.code === "42P01") return "the token table does not exist yet: start go-server once (its migration creates it)";
-  if (err.code === "25006") return "the database is read-only (a standby's replica?): create tokens on the active server";
+  if (err.code === "42P01") {
+    return "the token table does not exist yet: start go-server once (its migration creates it)";
+  }
+  if (err.code === "25006") {
+    return "the database is read-only (a standby's replica?): create tokens on the active server";
+  }
   return err.message;
 }
 
@@ -52,7 +60,8 @@ async function main() {
   const authConfigId = authConfigFor(settings, opts.authConfig);
   const token = await newAccessToken();
   await withDatabase(settings.dbPropertiesFile, (db) =>
-    insertAccessToken(db, token, { description: opts.description, username: opts.user, authConfigId }));
+    insertAccessToken(db, token, { description: opts.description, username: opts.user, authConfigId }),
+  );
   process.stdout.write(`${token.token}\n`);
 }
 

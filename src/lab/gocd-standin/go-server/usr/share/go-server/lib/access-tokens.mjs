@@ -45,6 +45,8 @@ export async function findAccessToken(db, presented) {
   const want = Buffer.from(row.value, "hex");
   const got = Buffer.from(await digest(presented.slice(8), row.salt_value), "hex");
   if (want.length !== got.length || !crypto.timingSafeEqual(want, got)) return INVALID;
-  if (row.revoked) return { invalid: `Invalid Personal Access Token. Access token was revoked at: ${row.revoked_at?.toISOString()}` };
+  if (row.revoked) {
+    return { invalid: `Invalid Personal Access Token. Access token was revoked at: ${row.revoked_at?.toISOString()}` };
+  }
   return { username: row.username, authConfigId: row.auth_config_id };
 }

@@ -17,7 +17,13 @@ const hostnameIn = (body) => body.agentRuntimeInfo?.identifier?.hostName ?? body
 /** GoCD's answer to work requested: a BuildWork with the job's identifier, or NoWork. */
 function work(job) {
   if (!job) return { type: "NoWork" };
-  const assignment = { jobIdentifier: jobIdentifier(job), builders: [], artifactPlans: [], fetchMaterials: false, cleanWorkingDirectory: false };
+  const assignment = {
+    jobIdentifier: jobIdentifier(job),
+    builders: [],
+    artifactPlans: [],
+    fetchMaterials: false,
+    cleanWorkingDirectory: false,
+  };
   return { type: "BuildWork", assignment, consoleLogCharset: "UTF-8" };
 }
 
@@ -30,7 +36,9 @@ function getWork(state, res, uuid) {
 /** report_completed: 200 only once the result row is committed; the agent never retries, so no dedup here. */
 async function reportCompleted(state, res, uuid, body) {
   const jobId = body.jobIdentifier?.buildId;
-  if (typeof jobId !== "string" || jobId === "") return send(res, 422, { message: "jobIdentifier.buildId is required" }, JSON_V1);
+  if (typeof jobId !== "string" || jobId === "") {
+    return send(res, 422, { message: "jobIdentifier.buildId is required" }, JSON_V1);
+  }
   const hostname = hostnameIn(body) ?? state.agents.get(uuid)?.hostname ?? "unknown";
   try {
     await recordJobResult(state.db, { jobId, agentUuid: uuid, hostname, serverHostname: os.hostname() });
@@ -51,7 +59,9 @@ export async function handleAgentRemoting(state, req, res, p, agentUuid) {
   const body = await readForm(req).catch(() => ({}));
   const claimed = body.agentRuntimeInfo?.identifier?.uuid;
   if (claimed !== undefined && claimed !== agentUuid) {
-    return void send(res, 403, { message: `Agent with uuid: '${agentUuid}' is attempting a request for agent: '${claimed}'.` });
+    return void send(res, 403, {
+      message: `Agent with uuid: '${agentUuid}' is attempting a request for agent: '${claimed}'.`,
+    });
   }
   touchAgent(state, req, agentUuid, hostnameIn(body));
   if (action === "ping") return void send(res, 200, { instruction: "NONE" });

@@ -36,7 +36,9 @@ export function lostContact(state, agent, now = Date.now()) {
 /** GoCD's agent_state and build_state: LostContact wins, then Building while it runs a job. */
 function agentStates(state, agent, now) {
   const building = state.jobs.runningOn(agent.uuid) !== undefined;
-  if (lostContact(state, agent, now)) return { agent_state: "LostContact", build_state: building ? "Building" : "Idle" };
+  if (lostContact(state, agent, now)) {
+    return { agent_state: "LostContact", build_state: building ? "Building" : "Idle" };
+  }
   return building ? { agent_state: "Building", build_state: "Building" } : { agent_state: "Idle", build_state: "Idle" };
 }
 

@@ -27,7 +27,10 @@ export function isAdmin(security, username) {
 /** The user a valid bearer token stands for, or a 401 refusal with GoCD's message. */
 async function bearerUser(state, security, token) {
   if (security.authConfigIds.length === 0) {
-    return { status: 401, message: "Bearer authentication credentials are not required, since security has been disabled on this server." };
+    return {
+      status: 401,
+      message: "Bearer authentication credentials are not required, since security has been disabled on this server.",
+    };
   }
   const found = await findAccessToken(state.db, token);
   if (found.invalid) return { status: 401, message: found.invalid };
@@ -35,7 +38,8 @@ async function bearerUser(state, security, token) {
     const id = found.authConfigId;
     return {
       status: 401,
-      message: `Can not find authorization configuration "${id}" to which the requested personal access token belongs. ` +
+      message:
+        `Can not find authorization configuration "${id}" to which the requested personal access token belongs. ` +
         `Authorization Configuration "${id}" might have been renamed or deleted. Please revoke the existing token and create a new one for the same.`,
     };
   }
@@ -55,7 +59,9 @@ export async function authenticateApi(state, req, p) {
   if (OPEN.test(p)) return { user: user ?? { name: "anonymous", admin: false } };
   if (!user) return { status: 401, message: "You are not authenticated!", challenge: true };
   // /api/admin/** needs a GoCD admin (ROLE_SUPERVISOR) before any controller sees the request.
-  if (p.startsWith("/go/api/admin/") && !user.admin) return { status: 403, message: "You are not authorized to access this resource!" };
+  if (p.startsWith("/go/api/admin/") && !user.admin) {
+    return { status: 403, message: "You are not authorized to access this resource!" };
+  }
   return { user };
 }
 

@@ -41,7 +41,11 @@ export function maintenanceInfo(mode, buildingJobs, selfHref) {
   };
   if (mode.on) {
     // Running systems are material updates and building jobs; scheduled jobs wait and do not count.
-    const running_systems = { material_update_in_progress: [], building_jobs: buildingJobs.map(runningJob), scheduled_jobs: [] };
+    const running_systems = {
+      material_update_in_progress: [],
+      building_jobs: buildingJobs.map(runningJob),
+      scheduled_jobs: [],
+    };
     body.attributes = { has_running_systems: buildingJobs.length > 0, running_systems };
   }
   return body;
@@ -49,12 +53,15 @@ export function maintenanceInfo(mode, buildingJobs, selfHref) {
 
 /** GoCD's check of a POST to its APIs: a body must be JSON, and no body needs the confirm header. */
 function postRefusal(req) {
-  const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || /chunked/i.test(req.headers["transfer-encoding"] ?? "");
+  const hasBody =
+    Number(req.headers["content-length"] ?? 0) > 0 || /chunked/i.test(req.headers["transfer-encoding"] ?? "");
   if (hasBody) {
     const json = /^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "");
     return json ? undefined : [415, "You must specify a 'Content-Type' of 'application/json'"];
   }
-  return "x-gocd-confirm" in req.headers ? undefined : [400, "Missing required header 'X-GoCD-Confirm' with value 'true'"];
+  return "x-gocd-confirm" in req.headers
+    ? undefined
+    : [400, "Missing required header 'X-GoCD-Confirm' with value 'true'"];
 }
 
 /** Switch the mode; GoCD answers 409 when it already is in that state. */

@@ -5,8 +5,12 @@
 /** The mode's state and its switch; `startOn` is the start-in-maintenance-mode property. */
 export function createMaintenanceMode(startOn, log) {
   // GoCD records the user "GoCD" when the property turned it on.
-  let mode = startOn ? { on: true, updatedBy: "GoCD", updatedOn: new Date() } : { on: false, updatedBy: null, updatedOn: null };
-  if (startOn) log.info("[Maintenance Mode] Server started in maintenance mode (gocd.server.start.in.maintenance.mode=true)");
+  let mode = startOn
+    ? { on: true, updatedBy: "GoCD", updatedOn: new Date() }
+    : { on: false, updatedBy: null, updatedOn: null };
+  if (startOn) {
+    log.info("[Maintenance Mode] Server started in maintenance mode (gocd.server.start.in.maintenance.mode=true)");
+  }
   return {
     isOn: () => mode.on,
     current: () => mode,
@@ -14,7 +18,9 @@ export function createMaintenanceMode(startOn, log) {
     set(on, user) {
       if (mode.on === on) return false;
       mode = { on, updatedBy: user, updatedOn: new Date() };
-      log.info(`[Maintenance Mode] Server maintenance mode state updated to 'isMaintenanceMode=${on}' by '${user}' at '${mode.updatedOn.toISOString()}'.`);
+      log.info(
+        `[Maintenance Mode] Server maintenance mode state updated to 'isMaintenanceMode=${on}' by '${user}' at '${mode.updatedOn.toISOString()}'.`,
+      );
       return true;
     },
   };
