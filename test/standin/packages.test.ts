@@ -54,6 +54,11 @@ describe("buildStandinRepo", () => {
       assert.ok(files.includes(` ${f}\n`), `${f} in the package`);
     }
     assert.match(files, /^-rwxr-xr-x root\/root .* \.\/etc\/init\.d\/go-server$/m);
+    assert.match(
+      files,
+      /^-rwxr-xr-x root\/root .* \.\/usr\/share\/go-server\/bin\/create-access-token$/m,
+      "the lab's token program",
+    );
     const conffiles = await dpkgDeb("-I", deb, "conffiles");
     assert.match(conffiles, /^\/etc\/go\/cruise-config\.xml$/m);
     assert.match(conffiles, /^\/usr\/share\/go-server\/wrapper-config\/wrapper-properties\.conf$/m);
@@ -64,8 +69,11 @@ describe("buildStandinRepo", () => {
     const deb = path.join(repo, "go-agent_25.1.0-standin_all.deb");
     assert.match(await dpkgDeb("-I", deb), /Package: go-agent\n/);
     const files = await dpkgDeb("-c", deb);
-    for (const f of ["./usr/share/go-agent/bin/go-agent.mjs", "./usr/share/go-agent/wrapper-config/wrapper-properties.conf",
-      "./lib/systemd/system/go-agent.service"]) {
+    for (const f of [
+      "./usr/share/go-agent/bin/go-agent.mjs",
+      "./usr/share/go-agent/wrapper-config/wrapper-properties.conf",
+      "./lib/systemd/system/go-agent.service",
+    ]) {
       assert.ok(files.includes(` ${f}\n`), `${f} in the package`);
     }
     assert.match(files, /^-rwxr-xr-x root\/root .* \.\/etc\/init\.d\/go-agent$/m);
@@ -78,6 +86,14 @@ describe("buildStandinRepo", () => {
     const code = `const m = await import(${JSON.stringify(db)}); console.log(m.MIGRATION_TABLE);`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", code], { cwd: root });
     assert.equal(stdout.trim(), "gocd_standin_schema_version");
+    // create-access-token loads the same way (its usage, exit 2, comes after every import resolved).
+    const tool = path.join(root, "usr/share/go-server/bin/create-access-token.mjs");
+    const err = await run(process.execPath, [tool], { cwd: root }).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    assert.equal(err?.code, 2);
+    assert.match(err?.stderr ?? "", /^create-access-token: usage: create-access-token /);
   });
 
   it("writes a flat apt index (Packages, Packages.gz, Release) listing both", async () => {
@@ -98,7 +114,10 @@ describe("buildStandinRepo", () => {
 
   it("ships init scripts that report a stopped service with status 3", async () => {
     const script = path.join(standinSourceDir(), "go-server/etc/init.d/go-server");
-    const err = await run("sh", [script, "status"]).then(() => undefined, (e: { code?: number }) => e);
+    const err = await run("sh", [script, "status"]).then(
+      () => undefined,
+      (e: { code?: number }) => e,
+    );
     assert.equal(err?.code, 3);
   });
 });

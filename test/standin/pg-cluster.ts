@@ -45,7 +45,7 @@ export async function makePgRoot(): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "gocd-standin-pg-"));
   const { stdout } = await run("id", ["-u", "postgres"]);
   const uid = Number(stdout.trim());
-  await fs.chown(root, uid, (await run("id", ["-g", "postgres"]).then((r) => Number(r.stdout.trim()))));
+  await fs.chown(root, uid, await run("id", ["-g", "postgres"]).then((r) => Number(r.stdout.trim())));
   await fs.chmod(root, 0o755);
   return root;
 }
@@ -92,13 +92,43 @@ export async function createReplica(root: string, primary: PgCluster): Promise<P
   const dataDir = path.join(root, "replica");
   const port = await freePort();
   await asPostgres("pg_basebackup", [
-    "-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(primary.port),
+    "-U",
+    "postgres",
+    "-D",
+    dataDir,
+    "-R",
+    "-X",
+    "stream",
+    "-c",
+    "fast",
+    "--no-sync",
   ]);
   await fs.appendFile(path.join(dataDir, "postgresql.conf"), testSettings(root, port));
   return start(dataDir, port);
 }
 
+/** Promote a replica to a primary (pg_ctl promote, waiting until it accepts writes), as a failover does. */
+export async function promote(replica: PgCluster): Promise<void> {
+  await asPostgres("pg_ctl", ["-D", replica.dataDir, "-w", "-t", "30", "promote"]);
+}
+
 /** Run SQL as postgres on a cluster through psql (no pg client needed in the test itself). */
 export async function psql(cluster: PgCluster, db: string, sql: string): Promise<string> {
-  return asPostgres("psql", ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "postgres", "-d", db, "-XAtq", "-c", sql]);
+  return asPostgres("psql", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(cluster.port),
+    "-U",
+    "postgres",
+    "-d",
+    db,
+    "-XAtq",
+    "-c",
+    sql,
+  ]);
 }

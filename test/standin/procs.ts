@@ -10,6 +10,11 @@ import { standinSourceDir } from "../../src/lab/standin-packages.js";
 /** The server's and agent's entry points in the fixture sources. */
 export const SERVER_MAIN = path.join(standinSourceDir(), "go-server/usr/share/go-server/bin/go-server.mjs");
 export const AGENT_MAIN = path.join(standinSourceDir(), "go-agent/usr/share/go-agent/bin/go-agent.mjs");
+/** The server package's token-issuing program (the .mjs its /usr/share/go-server/bin/create-access-token runs). */
+export const CREATE_ACCESS_TOKEN = path.join(
+  standinSourceDir(),
+  "go-server/usr/share/go-server/bin/create-access-token.mjs",
+);
 
 const children = new Set<ChildProcess>();
 process.on("exit", () => {
@@ -18,7 +23,10 @@ process.on("exit", () => {
 
 /** Spawn `node script` with extra env; the process is killed at exit if a test forgets it. */
 export function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   return child;

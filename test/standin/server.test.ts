@@ -8,9 +8,19 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { waitMoreLines } from "./agent-log.js";
 import { createPrimary, createReplica, freePort, makePgRoot, psql, type PgCluster } from "./pg-cluster.js";
 import { http, readText, stopAll, stopChild, waitFor } from "./procs.js";
-import { type AgentInstall, type ServerInstall, installAgent, installServer, startAgent, startServer } from "./standin-env.js";
+import {
+  type AgentInstall,
+  type ServerInstall,
+  createGocdDatabase,
+  installAgent,
+  installServer,
+  startAgent,
+  startServer,
+  waitHealthy,
+} from "./standin-env.js";
 
 const ISO_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
 const KEY_A = "6f1d2c3b-aaaa-4bbb-8ccc-111111111111";
@@ -18,19 +28,6 @@ const KEY_B = "0e9f8a7b-bbbb-4ccc-8ddd-222222222222";
 
 /** The token GoCD derives for an agent: base64(HMAC-SHA256(tokenGenerationKey, uuid)). */
 const tokenFor = (key: string, uuid: string) => crypto.createHmac("sha256", key).update(uuid).digest("base64");
-
-/** Wait until the server's health says OK. */
-const waitHealthy = (s: ServerInstall) =>
-  waitFor(`health OK on ${s.url}`, async () => ((await http(`${s.url}/api/v1/health`))?.status === 200 ? true : undefined));
-
-/** Count the agent log lines matching `re`. */
-const countLines = async (a: AgentInstall, re: RegExp) => (await readText(a.logFile)).split("\n").filter((l) => re.test(l)).length;
-
-/** Wait until the agent log has `n` more lines matching `re` than it had when called. */
-async function waitMoreLines(a: AgentInstall, re: RegExp, n = 2): Promise<void> {
-  const start = await countLines(a, re);
-  await waitFor(`${n} more agent log lines like ${re}`, async () => ((await countLines(a, re)) >= start + n ? true : undefined));
-}
 
 describe("GoCD server stand-in on real PostgreSQL", () => {
   let root = "";
@@ -44,12 +41,22 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
   before(async () => {
     root = await makePgRoot();
     primary = await createPrimary(root);
-    await psql(primary, "postgres", "CREATE ROLE gocd_database_user LOGIN PASSWORD 'not-a-real-secret'");
-    await psql(primary, "postgres", "CREATE DATABASE gocd OWNER gocd_database_user");
+    await createGocdDatabase(primary);
     replica = await createReplica(root, primary);
     port = await freePort();
-    serverA = await installServer(path.join(root, "server-a"), { port, dbPort: primary.port, tokenGenerationKey: KEY_A, warmupMs: 1500 });
-    agent = await installAgent(path.join(root, "agent"), { serverUrl: serverA.url, statusPort: await freePort(), pingIntervalMs: 100 });
+    serverA = await installServer(path.join(root, "server-a"), {
+      port,
+      dbPort: primary.port,
+      tokenGenerationKey: KEY_A,
+      warmupMs: 1500,
+    });
+    // No jobs: this agent is about registration and pings (jobs.test.ts has the agents that run jobs).
+    agent = await installAgent(path.join(root, "agent"), {
+      serverUrl: serverA.url,
+      statusPort: await freePort(),
+      pingIntervalMs: 100,
+      jobIntervalMs: 0,
+    });
   });
 
   after(async () => {
@@ -69,7 +76,13 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     assert.deepEqual(JSON.parse((await http(`${serverA.url}/api/v1/health`))?.body ?? ""), { health: "OK" });
     const log = await readText(serverA.logFile);
     assert.match(log, /Populating caches \(1500 ms\)/);
-    assert.ok(log.trim().split("\n").every((l) => ISO_LINE.test(l)), "every server log line starts with a timestamp");
+    assert.ok(
+      log
+        .trim()
+        .split("\n")
+        .every((l) => ISO_LINE.test(l)),
+      "every server log line starts with a timestamp",
+    );
   });
 
   it("writes its migration row on the primary", async () => {
@@ -82,13 +95,19 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     startAgent(agent);
     await waitMoreLines(agent, / ping ok 200$/, 3);
     const lines = (await readText(agent.logFile)).trim().split("\n");
-    assert.ok(lines.every((l) => ISO_LINE.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.every((l) => ISO_LINE.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(lines.some((l) => l.endsWith(" register ok 200")));
     const uuid = (await fs.readFile(path.join(agent.configDir, "guid.txt"), "utf8")).trim();
     assert.equal(await fs.readFile(path.join(agent.configDir, "token"), "utf8"), tokenFor(KEY_A, uuid));
     const list = JSON.parse((await http(`${serverA.url}/api/agents`))?.body ?? "{}");
     const agents = list._embedded.agents as { uuid: string; hostname: string; agent_state: string }[];
-    assert.deepEqual(agents.map((a) => [a.uuid, a.hostname, a.agent_state]), [[uuid, os.hostname(), "Idle"]]);
+    assert.deepEqual(
+      agents.map((a) => [a.uuid, a.hostname, a.agent_state]),
+      [[uuid, os.hostname(), "Idle"]],
+    );
     assert.equal((await http(agent.statusUrl))?.status, 200);
   });
 
@@ -100,7 +119,10 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     const onDisk = path.join(serverA.artifactsDir, "pipelines/up42/7/build/1/compile/out/report.txt");
     assert.equal(await fs.readFile(onDisk, "utf8"), "all green\n");
     assert.equal((await http(`${serverA.url}/files/up42/7/build/1/compile/out/report.txt`))?.body, "all green\n");
-    assert.equal((await http(url, { method: "PUT", headers: { ...auth, Authorization: "bad" }, body: "x" }))?.status, 403);
+    assert.equal(
+      (await http(url, { method: "PUT", headers: { ...auth, Authorization: "bad" }, body: "x" }))?.status,
+      403,
+    );
     const traversal = `${serverA.url}/remoting/files/up42/7/build/1/compile/..%2F..%2F..%2Fescape`;
     assert.equal((await http(traversal, { method: "PUT", headers: auth, body: "x" }))?.status, 400);
   });
@@ -108,14 +130,23 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
   it("rejects the agent's token (403) on a server with another tokenGenerationKey, accepts it with the same config", async () => {
     await stopChild(server);
     await waitMoreLines(agent, / ping failed ECONNREFUSED$/);
-    const serverB = await installServer(path.join(root, "server-b"), { port, dbPort: primary!.port, tokenGenerationKey: KEY_B, warmupMs: 200 });
+    const serverB = await installServer(path.join(root, "server-b"), {
+      port,
+      dbPort: primary!.port,
+      tokenGenerationKey: KEY_B,
+      warmupMs: 200,
+    });
     server = startServer(serverB);
     await waitHealthy(serverB);
     await waitMoreLines(agent, / ping failed 403 token rejected/);
     await stopChild(server);
     // A standby whose cruise-config.xml is a copy of the primary's: the same key, so the same tokens.
     const synced = await installServer(path.join(root, "server-c"), {
-      port, dbPort: primary!.port, tokenGenerationKey: "", warmupMs: 200, configDir: serverA.configDir,
+      port,
+      dbPort: primary!.port,
+      tokenGenerationKey: "",
+      warmupMs: 200,
+      configDir: serverA.configDir,
     });
     server = startServer(synced);
     await waitMoreLines(agent, / ping ok 200$/);
@@ -135,13 +166,19 @@ describe("GoCD server stand-in on real PostgreSQL", () => {
     assert.ok(replica);
     assert.equal((await psql(replica, "postgres", "SELECT pg_is_in_recovery()")).trim(), "t");
     const onReplica = await installServer(path.join(root, "server-r"), {
-      port: await freePort(), dbPort: replica.port, tokenGenerationKey: KEY_A, warmupMs: 200,
+      port: await freePort(),
+      dbPort: replica.port,
+      tokenGenerationKey: KEY_A,
+      warmupMs: 200,
     });
     const child = startServer(onReplica);
     const [code] = (await once(child, "exit")) as [number | null];
     assert.notEqual(code, 0);
     const log = await readText(onReplica.logFile);
-    assert.match(log, /ERROR .*Could not run database migrations: ERROR: cannot execute CREATE TABLE in a read-only transaction/);
+    assert.match(
+      log,
+      /ERROR .*Could not run database migrations: ERROR: cannot execute CREATE TABLE in a read-only transaction/,
+    );
     assert.match(log, /pg_is_in_recovery\(\) is true/);
     assert.equal(await http(`${onReplica.url}/api/v1/health`), undefined, "it never listened");
   });
