@@ -56,7 +56,14 @@ export function guardsWhenFalse(e: JExpr): Set<string> {
 
 function walkPath(e: JExpr, scope: JinjaScope, out: Out, optional: boolean): void {
   const head = headOf(e);
-  if (!head) return walk(e, scope, out);
+  if (!head) {
+    // A path off a computed value (`(x | default({})).k`, `f(y)[0]`): the value's own variables are the
+    // references, and walking `e` itself again would never end.
+    if (e.kind !== "attr") return walk(e, scope, out);
+    walk(e.target, scope, out);
+    if (e.key.kind !== "literal") walk(e.key, scope, out);
+    return;
+  }
   for (let n: JExpr = e; n.kind === "attr"; n = n.target) if (n.key.kind !== "literal") walk(n.key, scope, out);
   if (optional || scope.itemContext || scope.bound.has(head.name) || scope.guarded.has(head.name)) return;
   out.refs.push({ name: head.name, path: pathText(e), line: head.at.line, col: head.at.col });

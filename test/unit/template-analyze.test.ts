@@ -75,3 +75,9 @@ test("syntax errors are messages saying what is wrong and where", () => {
   assert.equal(c.ok, false);
   if (!c.ok) assert.match(c.message, /Jinja2 statements/);
 });
+
+test("a path off a computed value reads the value's variables (and does not recurse forever)", () => {
+  assert.deepEqual(refs(analyzeTemplate("{{ (facts.json | default({}))._embedded.agents | default([]) }}")), []);
+  assert.deepEqual(refs(analyzeTemplate("{{ (rows | default([{}]))[0].paused }}")), []);
+  assert.deepEqual(refs(analyzeTemplate("{{ (rows | first)[key] }}")), ["rows", "key"]);
+});
