@@ -6,6 +6,7 @@ import { exitCodeOf } from "./exit-codes.js";
 import { driftCommand, provisionCommand } from "./provision.js";
 import { runCommand } from "./run.js";
 import { statusCommand } from "./status.js";
+import { switchoverCommand } from "./switchover.js";
 import { validateCommand } from "./validate.js";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -56,6 +57,19 @@ function program(setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await provisionCommand(opts)));
   withRunOptions(cli.command("drift").description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"))
     .action(async (opts) => setExit(await driftCommand(opts)));
+  // No --limit or --forks: a switchover works on the whole pair or not at all.
+  cli.command("switchover").description("move GoCD and its database to the standby side, losing nothing (confirmed: the target's name typed, or --confirm)")
+    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
+    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
+    .option("--json", "JSON Lines events instead of the live view or plain lines")
+    .option("-v, --verbose", "more output (repeat for more)", increase)
+    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
+    .requiredOption("--to <host>", "the GoCD server that becomes active (the current standby)")
+    .option("--confirm <host>", "confirm without a terminal: must name the same host as --to")
+    .option("--dry-run", "run the preflight and print the plan; change nothing")
+    .option("--no-drain", "skip GoCD's maintenance mode (running jobs are then rescheduled)")
+    .option("--drain-timeout <seconds>", "how long the drain waits for running jobs (default 300)", wholeNumber)
+    .action(async (opts) => setExit(await switchoverCommand(opts)));
   cli.command("status").description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)

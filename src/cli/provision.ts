@@ -22,7 +22,15 @@ export const TOPOLOGY_REFUSED = 1;
 type Io = { err: (line: string) => void };
 const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 
+/** The roles read from the hosts, or the exit code when the inventory could not be used (4). */
+export type TopologyRead = { readonly ok: true; readonly topology: Topology } | { readonly ok: false; readonly code: number };
+
 /** Reads the facts and decides; prints the evidence (or the refusal) on stderr. */
+export async function readTopology(opts: RunCommandOptions, io: Io): Promise<TopologyRead> {
+  const t = await topology(opts, io);
+  return t ? { ok: true, topology: t } : { ok: false, code: 4 };
+}
+
 async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | undefined> {
   const facts = await readFacts(opts.inventory, opts.extraVars ?? [], { trustOnFirstUse: opts.trustOnFirstUse });
   if (!facts.ok) {

@@ -40,7 +40,7 @@ describe("lab snapshots", { concurrency: false }, () => {
     assert.equal((await ok(DB, "cat /root/gbc-snap")).trim(), "before");
     assert.equal((await sh(DB, "test -e /root/gbc-snap-later")).code, 1, "a file made after the snapshot survived the restore");
     assert.ok(await eventually(() => pgReady(DB), 20_000), "PostgreSQL, running when the snapshot was taken, did not start");
-    assert.equal(await active(DB, "postgresql@15-main"), "active");
+    assert.ok(await eventually(async () => (await active(DB, "postgresql@15-main")) === "active", 20_000), "postgresql@15-main is not active");
     assert.equal((await psql("SELECT n FROM snap ORDER BY n")).trim(), "1", "the row committed after the snapshot survived");
     assert.equal((await ok("agent1", "hostname")).trim(), "agent1");
     // The saved cluster was shut down cleanly for the snapshot: the restored one starts without recovery.

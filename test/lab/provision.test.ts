@@ -13,6 +13,7 @@ import "./fresh-lab.js";
 import { LAB_NET, labPaths } from "../../src/lab/topology.js";
 import { cli, events, labInventory, outputs, provisionOk, recap, told, type Cli } from "./cli.js";
 import { enabledAtBoot, eventually, ok, setEnabledAtBoot, sh } from "./lab-access.js";
+import { assertHealthy, labSecrets, status } from "./pair-status.js";
 import { EXPORT, KEEPALIVED_CONF, KEEPALIVED_PROC, MOUNT, PG_CONF, PG_DATA, resetToBare, stopSyncLoop, SYNC_INIT, syncLoopRuns } from "./lab-reset.js";
 
 const INVENTORY = labPaths().inventory;
@@ -25,7 +26,7 @@ let SECRETS: string[] = [];
 let SYNC_INTERVAL_S = 30;
 function readInventory(): void {
   const text = readFileSync(INVENTORY, "utf8");
-  SECRETS = [...text.matchAll(/^\s*(?:postgres_replication_password|gocd_db_password):\s*(.+?)\s*$/gm)].map((m) => (m[1] as string).replace(/^["']|["']$/g, ""));
+  SECRETS = labSecrets();
   SYNC_INTERVAL_S = Number(/^\s*gocd_config_sync_interval:\s*(\d+)\s*$/m.exec(text)?.[1] ?? 30);
 }
 
@@ -77,47 +78,6 @@ async function noDrift(what: string): Promise<void> {
   assert.deepEqual(drifted(r), [], `${what}: drift found something\n${told(r)}`);
   assert.equal(r.code, 0, `${what}: ${told(r)}`);
   assert.match(r.stderr, /^drift: none$/m);
-}
-
-interface Status {
-  topology: { kind: string; roles?: { dbPrimary: string; gocdActive: string; gocdStandby: string } };
-  servers: { host: string; role: string; running: boolean; holdsVip: boolean; shareMounted: boolean; sync: Record<string, string> }[];
-  databases: { host: string; role: string; replication: { client: string; state: string }[] }[];
-  agents: { hostname: string; state: string }[];
-  problems: string[];
-}
-
-async function status(): Promise<{ r: Cli; s: Status }> {
-  const r = await cli(["status", ...inv, "--json"], 60_000);
-  let s: Status;
-  try {
-    s = JSON.parse(r.stdout) as Status;
-  } catch {
-    throw new Error(`status --json printed no JSON: ${told(r)}`);
-  }
-  return { r, s };
-}
-
-/** Everything an operator looks at on `status`, healthy (polled: the VIP and the agent follow GoCD's start). */
-async function assertHealthy(what: string): Promise<Status> {
-  let last: { r: Cli; s: Status } | undefined;
-  const healthy = (s: Status) => {
-    const roles = s.topology.roles;
-    const active = s.servers.find((v) => v.role === "active");
-    const standby = s.servers.find((v) => v.role === "standby");
-    const primary = s.databases.find((d) => d.host === roles?.dbPrimary);
-    return s.problems.length === 0 && s.topology.kind === "decided" && roles?.gocdActive === "gocd-primary" && roles.dbPrimary === "db-primary" &&
-      active?.holdsVip === true && active.running && standby?.running === false && standby.holdsVip === false &&
-      s.servers.every((v) => v.shareMounted) && !!standby.sync.last_ok && !standby.sync.last_error &&
-      primary?.role === "primary" && primary.replication.some((x) => x.state === "streaming") &&
-      s.agents.filter((a) => a.state !== "LostContact").length >= 1;
-  };
-  const reached = await eventually(async () => {
-    last = await status();
-    return last.r.code === 0 && healthy(last.s);
-  }, 30_000, 1000);
-  assert.ok(reached, `${what}: status is not healthy: ${last ? `${last.r.code} ${JSON.stringify(last.s, null, 1)}` : "never read"}`);
-  return last!.s;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+// `gocd-bc switchover -i INVENTORY --to HOST [--confirm HOST] [--dry-run] [--no-drain] [--drain-timeout S]`:
+// reads which side is active from the hosts (a split brain refuses), refuses a target that is not the
+// standby, then runs playbooks/switchover.yml, which runs the preflight, shows the plan, asks for the
+// target's name (or takes --confirm), and switches over. Afterwards: each step's time, the database part,
+// and an exit code that says how it ended.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Reporter, RunEvent } from "../report/events.js";
+import { createReporter } from "../report/index.js";
+import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
+import { runCommand, type RunCommandOptions } from "./run.js";
+import { databaseMs, passedChecks, stepTimings, switchoverOutcome, type TimedEvent } from "./switchover-timings.js";
+
+/** The playbook the command runs. */
+export const SWITCHOVER_PLAYBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../playbooks/switchover.yml");
+
+/** Exit codes of `switchover` beyond run's: nothing was changed (6, 7), or the switchover undid itself (8). */
+export const NOT_CONFIRMED = 6;
+export const PREFLIGHT_REFUSED = 7;
+export const SWITCHOVER_ABORTED = 8;
+
+/** Options of `switchover`, as the CLI parses them. */
+export interface SwitchoverOptions extends RunCommandOptions {
+  readonly to: string;
+  readonly confirm?: string;
+  readonly dryRun?: boolean;
+  /** commander's `--no-drain`: false when given. */
+  readonly drain?: boolean;
+  readonly drainTimeout?: number;
+}
+
+type Io = { err: (line: string) => void };
+const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Passes every event on and keeps each with the time it arrived. */
+class Timed implements Reporter {
+  readonly events: TimedEvent[] = [];
+  constructor(private readonly inner: Reporter) {}
+  emit(e: RunEvent): void {
+    this.events.push({ at: Date.now(), event: e });
+    this.inner.emit(e);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  hold<T>(use: () => Promise<T>): Promise<T> {
+    return this.inner.hold ? this.inner.hold(use) : use();
+  }
+}
+
+/** The variables the playbook reads from the command (never the roles: the playbook swaps those itself). */
+function switchoverVars(opts: SwitchoverOptions): Record<string, unknown> {
+  return {
+    switchover_to: opts.to,
+    switchover_dry_run: opts.dryRun === true,
+    switchover_drain: opts.drain !== false,
+    ...(opts.drainTimeout !== undefined ? { switchover_drain_timeout: opts.drainTimeout } : {}),
+    switchover_operator: `${os.userInfo().username}@${os.hostname()}`,
+    switchover_id: `${new Date().toISOString()}-${randomBytes(3).toString("hex")}`,
+    ...(opts.confirm !== undefined ? { gocd_bc_confirm: opts.confirm } : {}),
+  };
+}
+
+/** Refusals decided before any host is changed, from the options and the roles read from the hosts. */
+function refusal(opts: SwitchoverOptions, servers: readonly string[], active: string): { code: number; why: string } | undefined {
+  if (!servers.includes(opts.to)) return { code: 5, why: `--to ${opts.to}: expected one of the GoCD servers (${servers.join(", ")})` };
+  if (opts.confirm !== undefined && opts.confirm !== opts.to) {
+    return { code: NOT_CONFIRMED, why: `--confirm ${opts.confirm} does not name the target (--to ${opts.to}): nothing was changed` };
+  }
+  if (active === opts.to) return { code: PREFLIGHT_REFUSED, why: `${opts.to} is the active GoCD server already: nothing to switch over` };
+  return undefined;
+}
+
+function report(events: readonly TimedEvent[], dryRun: boolean, io: Io): number {
+  const all = events.map((t) => t.event);
+  const outcome = switchoverOutcome(all);
+  for (const check of passedChecks(all)) io.err(`preflight ok: ${check}`);
+  switch (outcome.kind) {
+    case "preflight-refused":
+      for (const c of outcome.checks) io.err(`preflight REFUSED: ${c}`);
+      io.err("switchover: refused by the preflight; nothing was changed");
+      return PREFLIGHT_REFUSED;
+    case "not-confirmed":
+      io.err(`switchover: not confirmed (${outcome.why}); nothing was changed`);
+      return NOT_CONFIRMED;
+    case "aborted":
+      io.err(`switchover: ${outcome.why}`);
+      return SWITCHOVER_ABORTED;
+    case "failed":
+      io.err(`switchover: stopped at "${outcome.task}": ${outcome.why}`);
+      io.err("switchover: run the same command again to finish it once the cause is fixed (`gocd-bc status` shows where it stands)");
+      return 2;
+    case "done":
+      break;
+  }
+  if (dryRun) {
+    io.err("switchover: dry run, the preflight passed; nothing was changed");
+    return 0;
+  }
+  for (const s of stepTimings(events)) io.err(`step ${String(s.step).padStart(2)}: ${(s.ms / 1000).toFixed(2).padStart(6)} s  ${s.title}`);
+  const db = databaseMs(events);
+  if (db !== undefined) io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
+  const first = events[0]?.at ?? 0;
+  const last = events.at(-1)?.at ?? first;
+  io.err(`switchover: done in ${((last - first) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+/** `gocd-bc switchover`: the planned switchover to `--to`, confirmed. */
+export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr): Promise<number> {
+  const t = await readTopology(opts, io);
+  if (!t.ok) return t.code;
+  if (t.topology.kind !== "decided") return TOPOLOGY_REFUSED;
+  const { gocdActive, gocdStandby } = t.topology.roles;
+  const refused = refusal(opts, [gocdActive, gocdStandby], gocdActive);
+  if (refused) {
+    io.err(`switchover: ${refused.why}`);
+    return refused.code;
+  }
+  const timed = new Timed(createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }));
+  const extraVars = [...(opts.extraVars ?? []), JSON.stringify(switchoverVars(opts))];
+  const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
+  if (code === 4 || code === 99) return code;
+  return report(timed.events, opts.dryRun === true, io);
+}

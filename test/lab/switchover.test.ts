@@ -1,0 +1,219 @@
+// `gocd-bc switchover` on the provisioned lab, as an operator would check it: without confirmation, with
+// the wrong one, as a dry run, or against a preflight that fails, it changes nothing and says why; the
+// full switchover and the switch back lose no job report an agent saw acknowledged, move the VIP, leave
+// the agents connected without any change to them, make the old primary stream from the new one, and
+// end exactly as provisioning builds the swapped pair (`drift` finds nothing, `status` is healthy); when
+// the standby cannot reach the stopped primary's last LSN nothing is promoted and the old side runs
+// again; no secret shows anywhere. Every test starts from the same provisioned pair (a lab snapshot).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
+import { labRestore, labSnapshot } from "../../src/lab/lab.js";
+import { LAB_NET } from "../../src/lab/topology.js";
+import { cli, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
+import { eventually, goServerPid, ok, sh } from "./lab-access.js";
+import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
+
+const SNAPSHOT = "switchover-provisioned";
+const VIP = LAB_NET.vip;
+const AGENT_LOG = "/var/log/go-agent/go-agent.log";
+const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
+const switchover = (...args: string[]) => cli(["switchover", ...labInventory(), ...args], 600_000);
+
+const psql = (h: string, sql: string, db = "postgres") => ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
+const holdsVip = async (h: string) => (await ok(h, "ip -4 -o addr show")).includes(` ${VIP}/`);
+const inRecovery = async (h: string) => (await psql(h, "SELECT pg_is_in_recovery()")).trim() === "t";
+
+async function health(ip: string): Promise<number> {
+  try {
+    return (await fetch(`http://${ip}:8153/go/api/v1/health`, { signal: AbortSignal.timeout(1000) })).status;
+  } catch {
+    return 0;
+  }
+}
+
+/** What must not change when a switchover is refused: who runs what, holds the VIP, and is writable. */
+async function pairFacts(): Promise<string> {
+  const servers = await Promise.all(["gocd-primary", "gocd-standby"].map(async (h) => `${h} pid=${await goServerPid(h)} vip=${await holdsVip(h)}`));
+  const dbs = await Promise.all(["db-primary", "db-standby"].map(async (h) =>
+    `${h} ${(await ok(h, "head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null; true")).trim()} recovery=${await inRecovery(h)}`));
+  return [...servers, ...dbs].join("\n");
+}
+
+/** The agent's log lines after `mark` (a line count). */
+const agentLogSince = async (mark: number) => ok("agent1", `tail -n +${mark + 1} ${AGENT_LOG}`);
+const agentLogLines = async () => Number((await ok("agent1", `wc -l < ${AGENT_LOG}`)).trim());
+/** The agent's identity and configuration: what a switchover must never make anyone change. */
+const agentIdentity = () => ok("agent1", "md5sum /var/lib/go-agent/config/guid.txt /var/lib/go-agent/config/token /usr/share/go-agent/wrapper-config/wrapper-properties.conf");
+
+/** Every `job ID reported ok` the agent logged is a row in the primary's results table. */
+async function assertReportsKept(log: string, primary: string): Promise<number> {
+  const ids = [...log.matchAll(/ job (\S+) reported ok$/gm)].map((m) => m[1] as string);
+  assert.ok(ids.length > 0, "the agent reported no job during the switchover");
+  const rows = new Set((await psql(primary, "SELECT job_id FROM gocd_standin_job_results", "gocd")).split("\n").map((l) => l.trim()));
+  const lost = ids.filter((id) => !rows.has(id));
+  assert.deepEqual(lost, [], `${lost.length} of ${ids.length} acknowledged job reports are not in ${primary}'s database`);
+  return ids.length;
+}
+
+/** Samples both servers' health every 100 ms until stopped; returns how often both answered healthy. */
+function sampleBothHealthy(): { stop: () => Promise<number> } {
+  let running = true;
+  let both = 0;
+  const loop = (async () => {
+    while (running) {
+      const [a, b] = await Promise.all([health("198.18.0.11"), health("198.18.0.12")]);
+      if (a === 200 && b === 200) both++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return both; } };
+}
+
+/** A switchover to `sides`, confirmed, with everything an operator checks afterwards. */
+async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
+  const identity = await agentIdentity();
+  const mark = await agentLogLines();
+  const sampler = sampleBothHealthy();
+  let r: Cli;
+  try {
+    r = await switchover("--to", sides.gocdActive, "--confirm", sides.gocdActive);
+  } finally {
+    assert.equal(await sampler.stop(), 0, "both GoCD servers answered healthy at the same time");
+  }
+  assert.equal(r.code, 0, told(r));
+  assert.match(r.stderr, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");
+  assert.match(r.stderr, /^database part \(primary stopping to standby writable\): \d+\.\d\d s$/m);
+  assert.equal(await holdsVip(sides.gocdActive), true, `the VIP is not on ${sides.gocdActive}`);
+  assert.equal(await holdsVip(from.gocdActive), false, `the VIP is still on ${from.gocdActive}`);
+  assert.equal(await inRecovery(sides.dbPrimary), false, `${sides.dbPrimary} is not writable`);
+  assert.equal(await inRecovery(from.dbPrimary), true, `${from.dbPrimary} is not a standby`);
+  const streaming = await psql(sides.dbPrimary, "SELECT application_name || ' ' || state FROM pg_stat_replication");
+  assert.match(streaming, new RegExp(`^gocd_bc_${from.dbPrimary.replace("-", "_")} streaming$`, "m"), "the old primary does not stream from the new one");
+  // The agents: the same identity and configuration, connected again, and never refused.
+  assert.equal(await agentIdentity(), identity, "the agent's identity or configuration changed");
+  assert.ok(await eventually(async () => (await sh("agent1", "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0, 30_000),
+    "the agent is not connected to GoCD");
+  const log = await agentLogSince(mark);
+  assert.doesNotMatch(log, / 403 /, "the agent was refused (403) after the switchover");
+  await assertReportsKept(log, sides.dbPrimary);
+  // The end state is what provisioning builds for the swapped pair.
+  await assertHealthy(`after the switchover to ${sides.gocdActive}`, sides, 60_000);
+  const drift = await cli(["drift", ...labInventory()]);
+  assert.equal(drift.code, 0, `drift after the switchover: ${told(drift)}`);
+  return r;
+}
+
+describe("switchover", { concurrency: false }, () => {
+  before(async () => {
+    await provisionOk();
+    await assertHealthy("before the switchovers", FIRST_SIDES, 60_000);
+    await labSnapshot(SNAPSHOT);
+    await assertHealthy("after the snapshot", FIRST_SIDES, 60_000);
+  });
+  after(async () => {
+    await labRestore(SNAPSHOT);
+  });
+
+  it("without a terminal or --confirm it refuses, exit 6, and changes nothing", async () => {
+    const before = await pairFacts();
+    const r = await switchover("--to", "gocd-standby");
+    assert.equal(r.code, 6, told(r));
+    assert.match(r.stderr, /not confirmed .*-e gocd_bc_confirm=gocd-standby|not confirmed/);
+    assert.match(r.stderr, /nothing was changed/);
+    assert.equal(await pairFacts(), before);
+  });
+
+  it("--confirm naming another host refuses before touching anything, exit 6", async () => {
+    const before = await pairFacts();
+    const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-primary");
+    assert.equal(r.code, 6, told(r));
+    assert.match(r.stderr, /--confirm gocd-primary does not name the target \(--to gocd-standby\): nothing was changed/);
+    assert.doesNotMatch(r.stdout, /PLAY \[/);
+    assert.equal(await pairFacts(), before);
+  });
+
+  it("--dry-run runs every preflight check, prints the plan, and changes nothing", async () => {
+    const before = await pairFacts();
+    const r = await switchover("--to", "gocd-standby", "--dry-run");
+    assert.equal(r.code, 0, told(r));
+    for (const check of ["the active GoCD server runs and holds the VIP", "the target's database streams from the primary", "is under 1048576 bytes",
+      "same PostgreSQL major version and system identifier", "wal_log_hints is on", "configuration is in sync", "same go-server version",
+      "the artifact share is mounted on the target", "keepalived runs on both servers", "maintenance mode API answers"]) {
+      assert.match(r.stderr, new RegExp(`^preflight ok: .*${check.replace(/[()]/g, "\\$&")}`, "m"), `check not shown: ${check}`);
+    }
+    assert.match(r.stdout, /switchover of GoCD from gocd-primary \(database db-primary\) to gocd-standby \(database db-standby\)/);
+    assert.match(r.stdout, /5\. wait until db-standby has received and replayed that LSN/);
+    assert.match(r.stderr, /dry run, the preflight passed; nothing was changed/);
+    assert.equal(await pairFacts(), before);
+  });
+
+  it("refuses a target that is already active (exit 7), and a target without the share (exit 7), changing nothing", async () => {
+    const already = await switchover("--to", "gocd-primary", "--confirm", "gocd-primary");
+    assert.equal(already.code, 7, told(already));
+    assert.match(already.stderr, /gocd-primary is the active GoCD server already/);
+    await ok("gocd-standby", "umount /var/lib/go-server/artifacts-share");
+    try {
+      const before = await pairFacts();
+      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+      assert.equal(r.code, 7, told(r));
+      assert.match(r.stderr, /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m);
+      assert.equal(await pairFacts(), before);
+    } finally {
+      await labRestore(SNAPSHOT);
+    }
+  });
+
+  it("refuses when the standby database does not stream (exit 7), changing nothing", async () => {
+    await ok("db-standby", "systemctl stop postgresql@15-main");
+    try {
+      const before = await pairFacts();
+      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+      assert.equal(r.code, 7, told(r));
+      assert.match(r.stderr, /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m);
+      assert.equal(await pairFacts(), before);
+    } finally {
+      await labRestore(SNAPSHOT);
+    }
+  });
+
+  it("switches over and back: no acknowledged job report lost, the VIP moves, the agents stay connected unchanged, drift finds nothing", async () => {
+    const there = await switchTo(SWAPPED, FIRST_SIDES);
+    for (const h of ["gocd-primary", "gocd-standby"]) {
+      const journal = await ok(h, "cat /var/lib/gocd-bc/journal.jsonl");
+      assert.match(journal, /"step":"promoted","lsn":"[0-9A-F]+\/[0-9A-F]+"/, `no promotion in ${h}'s journal`);
+    }
+    assert.match(there.stderr, /switchover: done in/);
+    await switchTo(FIRST_SIDES, SWAPPED);
+  });
+
+  it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
+    await labRestore(SNAPSHOT);
+    await assertHealthy("restored", FIRST_SIDES, 60_000);
+    const run = switchover("--to", "gocd-standby", "--confirm", "gocd-standby", "-e", "switchover_lsn_timeout=5");
+    // Once GoCD stops on the active server (step 3, before the primary's CHECKPOINT and stop), the standby's
+    // WAL receiver is turned off, so it never receives the shutdown checkpoint.
+    assert.ok(await eventually(async () => (await health("198.18.0.11")) !== 200, 120_000, 50), "GoCD never stopped on gocd-primary");
+    await psql("db-standby", "ALTER SYSTEM SET primary_conninfo = ''");
+    await psql("db-standby", "SELECT pg_reload_conf()");
+    const r = await run;
+    assert.equal(r.code, 8, told(r));
+    assert.match(r.stderr, /SWITCHOVER ABORTED: db-standby did not receive and replay db-primary's last WAL/);
+    assert.match(r.stderr, /Nothing was promoted, so nothing was lost/);
+    assert.equal(await inRecovery("db-standby"), true, "the standby was promoted");
+    assert.equal(await inRecovery("db-primary"), false, "the old primary is not writable again");
+    assert.ok(await eventually(async () => (await health("198.18.0.11")) === 200, 60_000), "GoCD does not run again on gocd-primary");
+    assert.ok(await eventually(() => holdsVip("gocd-primary"), 30_000), "the VIP did not come back to gocd-primary");
+    assert.equal(await health("198.18.0.12"), 0, "GoCD runs on gocd-standby");
+    const info = await ok("gocd-primary", "curl -fsS -H 'Accept: application/vnd.go.cd.v1+json' http://127.0.0.1:8153/go/api/admin/maintenance_mode/info");
+    assert.match(info, /"is_maintenance_mode":false/, "maintenance mode stayed on");
+  });
+
+  it("no secret appears in the output of any switchover", () => {
+    const runs = outputs.filter((o) => o.args[0] === "switchover");
+    assert.ok(runs.length >= 6);
+    for (const o of runs) {
+      for (const secret of labSecrets()) assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``);
+    }
+  });
+});
