@@ -104,15 +104,25 @@ async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
   return r;
 }
 
+/** The provisioned pair again, as after a power cut of the whole site: every host boots from the
+ * snapshot at once (a GoCD server may start before its database and stop), and `provision` brings it
+ * back, as an operator would. */
+async function restoreProvisioned(): Promise<void> {
+  await labRestore(SNAPSHOT);
+  await provisionOk();
+  await assertHealthy("the restored pair", FIRST_SIDES, 60_000);
+}
+
 describe("switchover", { concurrency: false }, () => {
   before(async () => {
     await provisionOk();
     await assertHealthy("before the switchovers", FIRST_SIDES, 60_000);
     await labSnapshot(SNAPSHOT);
+    await provisionOk();
     await assertHealthy("after the snapshot", FIRST_SIDES, 60_000);
   });
   after(async () => {
-    await labRestore(SNAPSHOT);
+    await restoreProvisioned();
   });
 
   it("without a terminal or --confirm it refuses, exit 6, and changes nothing", async () => {
@@ -160,7 +170,7 @@ describe("switchover", { concurrency: false }, () => {
       assert.match(r.stderr, /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m);
       assert.equal(await pairFacts(), before);
     } finally {
-      await labRestore(SNAPSHOT);
+      await restoreProvisioned();
     }
   });
 
@@ -173,7 +183,7 @@ describe("switchover", { concurrency: false }, () => {
       assert.match(r.stderr, /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m);
       assert.equal(await pairFacts(), before);
     } finally {
-      await labRestore(SNAPSHOT);
+      await restoreProvisioned();
     }
   });
 
@@ -188,8 +198,7 @@ describe("switchover", { concurrency: false }, () => {
   });
 
   it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
-    await labRestore(SNAPSHOT);
-    await assertHealthy("restored", FIRST_SIDES, 60_000);
+    await restoreProvisioned();
     const run = switchover("--to", "gocd-standby", "--confirm", "gocd-standby", "-e", "switchover_lsn_timeout=5");
     // Once GoCD stops on the active server (step 3, before the primary's CHECKPOINT and stop), the standby's
     // WAL receiver is turned off, so it never receives the shutdown checkpoint.

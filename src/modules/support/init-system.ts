@@ -53,7 +53,10 @@ function systemdDriver(ctx: ModuleContext, name: string): ServiceDriver {
       const active = await probe(ctx, cmd`systemctl is-active -- ${name}`);
       const enabled = await probe(ctx, cmd`systemctl is-enabled -- ${name}`);
       const word = enabled.stdout.trim();
-      return { running: active.exitCode === 0, enabled: word === "" ? null : word === "enabled" || word === "enabled-runtime" };
+      // "enabled-runtime" is a link under /run (Debian's PostgreSQL generator makes one for each cluster,
+      // wanted by postgresql.service): it starts at boot only while something else does, so it is not
+      // enabled in the sense `enabled: true` asks for, and `systemctl enable` makes it so.
+      return { running: active.exitCode === 0, enabled: word === "" ? null : word === "enabled" };
     },
     action: (verb) => cmd`systemctl ${verb} -- ${name}`,
     setEnabled: (on) => cmd`systemctl ${on ? "enable" : "disable"} -- ${name}`,
