@@ -34,13 +34,19 @@ export interface SwitchoverOptions extends RunCommandOptions {
 type Io = { err: (line: string) => void };
 const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 
-/** Passes every event on and keeps each with the time it arrived. */
+/** The task whose message is the plan, shown to the operator before the confirmation is asked. */
+const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
+
+/** Passes every event on, keeps each with the time it arrived, and shows the plan as soon as it is known
+ * (before the confirmation asks for the target's name), whatever the reporter shows of a debug task. */
 class Timed implements Reporter {
   readonly events: TimedEvent[] = [];
-  constructor(private readonly inner: Reporter) {}
+  constructor(private readonly inner: Reporter, private readonly io: Io) {}
   emit(e: RunEvent): void {
     this.events.push({ at: Date.now(), event: e });
     this.inner.emit(e);
+    const plan = e.type === "host_result" && PLAN_TASK.test(e.task) && e.result.status === "ok" ? e.result.data.msg : undefined;
+    if (typeof plan === "string") void this.hold(async () => this.io.err(plan));
   }
   close(): Promise<void> {
     return this.inner.close();
@@ -119,7 +125,7 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
     io.err(`switchover: ${refused.why}`);
     return refused.code;
   }
-  const timed = new Timed(createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }));
+  const timed = new Timed(createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }), io);
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(switchoverVars(opts))];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   if (code === 4 || code === 99) return code;

@@ -147,13 +147,13 @@ describe("switchover", { concurrency: false }, () => {
     const before = await pairFacts();
     const r = await switchover("--to", "gocd-standby", "--dry-run");
     assert.equal(r.code, 0, told(r));
-    for (const check of ["the active GoCD server runs and holds the VIP", "the target's database streams from the primary", "is under 1048576 bytes",
+    for (const check of ["the active GoCD server runs and holds the VIP", "the target's database streams from the primary", "lag is under switchover_max_lag_bytes",
       "same PostgreSQL major version and system identifier", "wal_log_hints is on", "configuration is in sync", "same go-server version",
       "the artifact share is mounted on the target", "keepalived runs on both servers", "maintenance mode API answers"]) {
       assert.match(r.stderr, new RegExp(`^preflight ok: .*${check.replace(/[()]/g, "\\$&")}`, "m"), `check not shown: ${check}`);
     }
-    assert.match(r.stdout, /switchover of GoCD from gocd-primary \(database db-primary\) to gocd-standby \(database db-standby\)/);
-    assert.match(r.stdout, /5\. wait until db-standby has received and replayed that LSN/);
+    assert.match(r.stderr, /switchover of GoCD from gocd-primary \(database db-primary\) to gocd-standby \(database db-standby\)/);
+    assert.match(r.stderr, /5\. wait until db-standby has received and replayed that LSN/);
     assert.match(r.stderr, /dry run, the preflight passed; nothing was changed/);
     assert.equal(await pairFacts(), before);
   });
@@ -191,7 +191,7 @@ describe("switchover", { concurrency: false }, () => {
     const there = await switchTo(SWAPPED, FIRST_SIDES);
     for (const h of ["gocd-primary", "gocd-standby"]) {
       const journal = await ok(h, "cat /var/lib/gocd-bc/journal.jsonl");
-      assert.match(journal, /"step":"promoted","lsn":"[0-9A-F]+\/[0-9A-F]+"/, `no promotion in ${h}'s journal`);
+      assert.match(journal, /"step": ?"promoted", ?"lsn": ?"[0-9A-F]+\/[0-9A-F]+"/, `no promotion in ${h}'s journal`);
     }
     assert.match(there.stderr, /switchover: done in/);
     await switchTo(FIRST_SIDES, SWAPPED);
