@@ -98,6 +98,25 @@ test("validate of playbooks/provision.yml loads no run-time code", async () => {
   assertNoRunTimeCode(loaded);
 });
 
+test("a run on the controller alone loads neither ssh2, pg, listr2 nor diff until a task needs them", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gocd-bc-local-run-"));
+  writeFileSync(path.join(dir, "hosts.yml"), "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n");
+  writeFileSync(path.join(dir, "site.yml"), "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: hello}\n    - command: \"true\"\n      changed_when: false\n");
+  const loaded = await loadedBy(["run", "-i", path.join(dir, "hosts.yml"), path.join(dir, "site.yml")]);
+  assert.equal(loaded.code, 0, loaded.stderr + loaded.stdout);
+  assert.match(loaded.stdout, /localhost +: ok=2 +changed=0 /);
+  for (const name of RUN_TIME_PACKAGES) assert.ok(!loaded.packages.has(name), `${name} was loaded: ${loaded.packages.get(name)?.slice(0, 3).join(", ")}`);
+  assert.deepEqual(loaded.own.filter((f) => /^src\/(lab|topology)\/|^src\/connection\/ssh-|^src\/report\/listr\.js$/.test(f) && f !== LAB_ERROR), []);
+});
+
+test("pg's quoting comes from pg's utils, the same functions pg exports", () => {
+  const require = createRequire(import.meta.url);
+  const pg = require("pg") as { escapeLiteral: unknown; escapeIdentifier: unknown };
+  const utils = require("pg/lib/utils") as { escapeLiteral: unknown; escapeIdentifier: unknown };
+  assert.equal(utils.escapeLiteral, pg.escapeLiteral);
+  assert.equal(utils.escapeIdentifier, pg.escapeIdentifier);
+});
+
 test("an expression's parser is nunjucks's own, loaded without the rest of nunjucks", () => {
   const require = createRequire(import.meta.url);
   assert.equal(require("nunjucks/src/parser"), (require("nunjucks") as { parser: unknown }).parser);
