@@ -51,6 +51,11 @@ export async function startUpRow(c: StartUpCase, runs: number): Promise<[string,
 export function startUpCases(cli: string, playbook: string, inventory: string): StartUpCase[] {
   return [
     { label: "`gocd-bc --help`", file: process.execPath, args: [cli, "--help"], goal: 0.12 },
-    { label: "`gocd-bc validate` (bench playbook)", file: process.execPath, args: [cli, "validate", "-i", inventory, playbook], goal: 0.2 },
+    {
+      label: "`gocd-bc validate` (bench playbook)",
+      file: process.execPath,
+      args: [cli, "validate", "-i", inventory, playbook],
+      goal: 0.2,
+    },
   ];
 }

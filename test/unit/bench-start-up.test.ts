@@ -15,9 +15,19 @@ test("a start-up row times a command and sets its median beside the goal", async
 });
 
 test("a median within its goal is met, one above it is not", () => {
-  assert.deepEqual(startUpCells("`gocd-bc --help`", 0.0849, 0.12), ["`gocd-bc --help`", "0.08 s", "at most 0.12 s", "met"]);
+  assert.deepEqual(startUpCells("`gocd-bc --help`", 0.0849, 0.12), [
+    "`gocd-bc --help`",
+    "0.08 s",
+    "at most 0.12 s",
+    "met",
+  ]);
   assert.deepEqual(startUpCells("`gocd-bc --help`", 0.12, 0.12)[3], "met");
-  assert.deepEqual(startUpCells("`gocd-bc validate` (bench playbook)", 0.214, 0.2), ["`gocd-bc validate` (bench playbook)", "0.21 s", "at most 0.20 s", "not met"]);
+  assert.deepEqual(startUpCells("`gocd-bc validate` (bench playbook)", 0.214, 0.2), [
+    "`gocd-bc validate` (bench playbook)",
+    "0.21 s",
+    "at most 0.20 s",
+    "not met",
+  ]);
 });
 
 test("a command that fails is an error, not a time", async () => {
@@ -26,8 +36,16 @@ test("a command that fails is an error, not a time", async () => {
 
 test("the start-up cases are gocd-bc's --help and validate of the bench playbook, with issue 13's goals", () => {
   const cases = startUpCases("/x/main.js", "/x/playbook.yml", "/x/bench-10.yml");
-  assert.deepEqual(cases.map((c) => [c.label, path.basename(c.file) === path.basename(process.execPath), c.args, c.goal]), [
-    ["`gocd-bc --help`", true, ["/x/main.js", "--help"], 0.12],
-    ["`gocd-bc validate` (bench playbook)", true, ["/x/main.js", "validate", "-i", "/x/bench-10.yml", "/x/playbook.yml"], 0.2],
-  ]);
+  assert.deepEqual(
+    cases.map((c) => [c.label, path.basename(c.file) === path.basename(process.execPath), c.args, c.goal]),
+    [
+      ["`gocd-bc --help`", true, ["/x/main.js", "--help"], 0.12],
+      [
+        "`gocd-bc validate` (bench playbook)",
+        true,
+        ["/x/main.js", "validate", "-i", "/x/bench-10.yml", "/x/playbook.yml"],
+        0.2,
+      ],
+    ],
+  );
 });

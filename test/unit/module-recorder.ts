@@ -10,5 +10,12 @@ if (log) {
   writeFileSync(log, "");
   register(new URL("./module-recorder-hooks.js", import.meta.url), { data: { log } });
   const require = createRequire(import.meta.url);
-  process.on("exit", () => appendFileSync(log, Object.keys(require.cache).map((file) => `${file}\n`).join("")));
+  process.on("exit", () =>
+    appendFileSync(
+      log,
+      Object.keys(require.cache)
+        .map((file) => `${file}\n`)
+        .join(""),
+    ),
+  );
 }

@@ -37,10 +37,18 @@ test("a build validator reports the same errors as ajv compiling the schema now"
   const file = precompiled();
   const ajv = new Ajv(AJV_OPTIONS);
   const samples: unknown[] = [
-    null, 1, "x", true, [], [1, "a"], {}, { name: 1, state: "nope", mode: true, path: "-x", unknown_key: 1 },
+    null,
+    1,
+    "x",
+    true,
+    [],
+    [1, "a"],
+    {},
+    { name: 1, state: "nope", mode: true, path: "-x", unknown_key: 1 },
     { hosts: ["a", 2], gather_facts: "maybe", serial: ["x%"], tasks: {}, roles: [{ role: 1, junk: 2 }] },
     { all: { hosts: [], vars: 1, childs: {} }, web: { children: { db: { hosts: { h: 1 } } } } },
-    { cmd: ["x"], argv: "y", chdir: 1 }, { "1bad": 1, good_name: 2, environment: { "-x": 1 } },
+    { cmd: ["x"], argv: "y", chdir: 1 },
+    { "1bad": 1, good_name: 2, environment: { "-x": 1 } },
   ];
   for (const [name, schema] of Object.entries(shippedSchemas())) {
     const built = file[name] as ValidateFunction;

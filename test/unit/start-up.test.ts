@@ -32,36 +32,50 @@ function loadedBy(args: readonly string[]): Promise<Loaded> {
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), "gocd-bc-modules-")), "modules.txt");
   const recorder = path.join(here, "module-recorder.js");
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", recorder, cli, ...args], { cwd: root, env: { ...process.env, GOCD_BC_MODULE_LOG: log } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== "number") return reject(err);
-      const packages = new Map<string, string[]>();
-      const own = new Set<string>();
-      for (const line of new Set(readFileSync(log, "utf8").split("\n"))) {
-        if (!line || line.startsWith("node:")) continue;
-        const file = line.startsWith("file:") ? fileURLToPath(line) : line;
-        const inPackage = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)[/\\](.*)$/.exec(file);
-        if (inPackage) {
-          const [, name = "", rest = ""] = inPackage;
-          packages.set(name, [...(packages.get(name) ?? []), rest.split(path.sep).join("/")]);
-        } else if (file.startsWith(dist + path.sep)) own.add(path.relative(dist, file).split(path.sep).join("/"));
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr, packages, own: [...own].sort() });
-    });
+    execFile(
+      process.execPath,
+      ["--import", recorder, cli, ...args],
+      { cwd: root, env: { ...process.env, GOCD_BC_MODULE_LOG: log } },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== "number") return reject(err);
+        const packages = new Map<string, string[]>();
+        const own = new Set<string>();
+        for (const line of new Set(readFileSync(log, "utf8").split("\n"))) {
+          if (!line || line.startsWith("node:")) continue;
+          const file = line.startsWith("file:") ? fileURLToPath(line) : line;
+          const inPackage = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)[/\\](.*)$/.exec(file);
+          if (inPackage) {
+            const [, name = "", rest = ""] = inPackage;
+            packages.set(name, [...(packages.get(name) ?? []), rest.split(path.sep).join("/")]);
+          } else if (file.startsWith(dist + path.sep)) own.add(path.relative(dist, file).split(path.sep).join("/"));
+        }
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr, packages, own: [...own].sort() });
+      },
+    );
   });
 }
 
 /** The libraries no start-up path needs: each is loaded by the code that uses it, when it runs. */
 const RUN_TIME_PACKAGES = ["pg", "ssh2", "ssh-config", "listr2", "diff"];
 /** gocd-bc's code for running playbooks and for the lab: loaded by the commands that run or use hosts. */
-const RUN_TIME_CODE = /^src\/(engine|connection|modules|report|topology|lab)\/|^src\/cli\/(run|provision|status|lab-command)\.js$/;
+const RUN_TIME_CODE =
+  /^src\/(engine|connection|modules|report|topology|lab)\/|^src\/cli\/(run|provision|status|lab-command)\.js$/;
 /** The one lab file the command line loads: LabError, which exit-codes.ts sorts by; it imports nothing of the lab. */
 const LAB_ERROR = "src/lab/exec.js";
 
 function assertNoRunTimeCode(loaded: Loaded): void {
-  for (const name of RUN_TIME_PACKAGES) assert.ok(!loaded.packages.has(name), `${name} was loaded: ${loaded.packages.get(name)?.slice(0, 3).join(", ")}`);
-  assert.deepEqual(loaded.own.filter((f) => RUN_TIME_CODE.test(f) && f !== LAB_ERROR), []);
+  for (const name of RUN_TIME_PACKAGES)
+    assert.ok(!loaded.packages.has(name), `${name} was loaded: ${loaded.packages.get(name)?.slice(0, 3).join(", ")}`);
+  assert.deepEqual(
+    loaded.own.filter((f) => RUN_TIME_CODE.test(f) && f !== LAB_ERROR),
+    [],
+  );
   // Only ajv's small run-time helpers, which the build's validators use; its compiler is for other schemas.
-  assert.deepEqual((loaded.packages.get("ajv") ?? []).filter((f) => !f.startsWith("dist/runtime/")), [], "ajv's compiler was loaded: is dist/src/schema/validators.cjs missing or stale? Build with `npm run build`");
+  assert.deepEqual(
+    (loaded.packages.get("ajv") ?? []).filter((f) => !f.startsWith("dist/runtime/")),
+    [],
+    "ajv's compiler was loaded: is dist/src/schema/validators.cjs missing or stale? Build with `npm run build`",
+  );
 }
 
 test("gocd-bc --help loads the command line and nothing else", async () => {
@@ -88,7 +102,10 @@ test("validate of the bench playbook (no templates) loads neither run-time code 
   assert.equal(loaded.stdout, "test/bench/playbook.yml: valid (1 play, 10 tasks, 10 hosts)\n");
   assertNoRunTimeCode(loaded);
   // YAML, the command line, and ajv's run-time helpers at most; no template, regex or quoting library.
-  assert.deepEqual([...loaded.packages.keys()].filter((name) => !["ajv", "commander", "yaml"].includes(name)), []);
+  assert.deepEqual(
+    [...loaded.packages.keys()].filter((name) => !["ajv", "commander", "yaml"].includes(name)),
+    [],
+  );
   assert.ok(loaded.own.includes("src/playbook/load.js"));
 });
 
@@ -102,12 +119,21 @@ test("validate of playbooks/provision.yml loads no run-time code", async () => {
 test("a run on the controller alone loads neither ssh2, pg, listr2 nor diff until a task needs them", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gocd-bc-local-run-"));
   writeFileSync(path.join(dir, "hosts.yml"), "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n");
-  writeFileSync(path.join(dir, "site.yml"), "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: hello}\n    - command: \"true\"\n      changed_when: false\n");
+  writeFileSync(
+    path.join(dir, "site.yml"),
+    '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: hello}\n    - command: "true"\n      changed_when: false\n',
+  );
   const loaded = await loadedBy(["run", "-i", path.join(dir, "hosts.yml"), path.join(dir, "site.yml")]);
   assert.equal(loaded.code, 0, loaded.stderr + loaded.stdout);
   assert.match(loaded.stdout, /localhost +: ok=2 +changed=0 /);
-  for (const name of RUN_TIME_PACKAGES) assert.ok(!loaded.packages.has(name), `${name} was loaded: ${loaded.packages.get(name)?.slice(0, 3).join(", ")}`);
-  assert.deepEqual(loaded.own.filter((f) => /^src\/(lab|topology)\/|^src\/connection\/ssh-|^src\/report\/listr\.js$/.test(f) && f !== LAB_ERROR), []);
+  for (const name of RUN_TIME_PACKAGES)
+    assert.ok(!loaded.packages.has(name), `${name} was loaded: ${loaded.packages.get(name)?.slice(0, 3).join(", ")}`);
+  assert.deepEqual(
+    loaded.own.filter(
+      (f) => /^src\/(lab|topology)\/|^src\/connection\/ssh-|^src\/report\/listr\.js$/.test(f) && f !== LAB_ERROR,
+    ),
+    [],
+  );
 });
 
 test("pg's quoting comes from pg's utils, the same functions pg exports", () => {
