@@ -2,7 +2,9 @@
 // `~...`) run on RE2 (the re2js port), whose matching time is linear in the input. JavaScript's own
 // engine backtracks: `(a+)+$` against a long line ran for minutes on the event loop, where not even
 // Ctrl-C could stop it. RE2 has no lookaround and no backreferences in patterns; those are syntax errors.
-import { RE2JS } from "re2js";
+// re2js is loaded by the first pattern compiled, not by every command that might compile one.
+import { createRequire } from "node:module";
+import type { RE2JS } from "re2js";
 
 /** A compiled user pattern, with the RegExp methods the runner uses. */
 export interface UserRegex {
@@ -21,6 +23,8 @@ export class RegexSyntaxError extends Error {
   override readonly name = "RegexSyntaxError";
 }
 
+let RE2: typeof RE2JS | undefined;
+
 const CACHE_LIMIT = 500;
 const cache = new Map<string, UserRegex>();
 
@@ -37,7 +41,8 @@ export function userRegex(pattern: string): UserRegex {
 function compile(pattern: string): UserRegex {
   let re: RE2JS;
   try {
-    re = RE2JS.compile(pattern);
+    RE2 ??= (createRequire(import.meta.url)("re2js") as typeof import("re2js")).RE2JS;
+    re = RE2.compile(pattern);
   } catch (e) {
     const why = (e as Error).message.replace(/^error parsing regexp: /, "");
     throw new RegexSyntaxError(`invalid regular expression /${pattern}/: ${why} (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)`);

@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 // The command line: parses arguments, calls one command, and is the only place that exits the process.
+// Each command's module is imported by its action, when that command runs: `--help` and `validate` load
+// neither the SSH, PostgreSQL and terminal libraries nor the lab.
 import { Command, InvalidArgumentError } from "commander";
-import { labDownCommand, labFaultCommand, labRestoreCommand, labSnapshotCommand, labStatusCommand, labUpCommand } from "./lab-command.js";
 import { exitCodeOf } from "./exit-codes.js";
-import { driftCommand, provisionCommand } from "./provision.js";
-import { runCommand } from "./run.js";
-import { statusCommand } from "./status.js";
-import { switchoverCommand } from "./switchover.js";
-import { validateCommand } from "./validate.js";
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -50,13 +46,13 @@ function program(setExit: (code: number) => void): Command {
     .option("-C, --check", "show what would change without changing anything")
     .option("-D, --diff", "show the differences of changed files")
     .option("--force-handlers", "run notified handlers even on hosts that failed")
-    .action(async (playbook: string, opts) => setExit(await runCommand(playbook, opts)));
+    .action(async (playbook: string, opts) => setExit(await (await import("./run.js")).runCommand(playbook, opts)));
   withRunOptions(cli.command("provision").description("read which side is active from the hosts, then bring the pair to the full standby setup"))
     .option("-C, --check", "show what would change without changing anything")
     .option("-D, --diff", "show the differences of changed files")
-    .action(async (opts) => setExit(await provisionCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./provision.js")).provisionCommand(opts)));
   withRunOptions(cli.command("drift").description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"))
-    .action(async (opts) => setExit(await driftCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./provision.js")).driftCommand(opts)));
   // No --limit or --forks: a switchover works on the whole pair or not at all.
   cli.command("switchover").description("move GoCD and its database to the standby side, losing nothing (confirmed: the target's name typed, or --confirm)")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
@@ -69,26 +65,26 @@ function program(setExit: (code: number) => void): Command {
     .option("--dry-run", "run the preflight and print the plan; change nothing")
     .option("--no-drain", "skip GoCD's maintenance mode (running jobs are then rescheduled)")
     .option("--drain-timeout <seconds>", "how long the drain waits for running jobs (default 300)", wholeNumber)
-    .action(async (opts) => setExit(await switchoverCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./switchover.js")).switchoverCommand(opts)));
   cli.command("status").description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
     .option("--json", "the same as one JSON object")
     .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
-    .action(async (opts) => setExit(await statusCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./status.js")).statusCommand(opts)));
   cli.command("validate").description("check a playbook and its inventory without touching any host")
     .argument("<playbook>", "the playbook file")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect, [])
     .option("-l, --limit <pattern>", "only these hosts or groups")
-    .action(async (playbook: string, opts) => setExit(await validateCommand(playbook, opts)));
+    .action(async (playbook: string, opts) => setExit(await (await import("./validate.js")).validateCommand(playbook, opts)));
   const lab = cli.command("lab").description("the embedded lab: real hosts in namespaces on this machine (Linux, root)");
   lab.command("up").description("create the lab, or repair it; a running lab is left alone")
     .option("--hosts <n>", "extra plain hosts for benchmarks (bench001...)", wholeNumber)
     .option("--init <init>", "what the six core hosts run as PID 1: systemd (default) or sshd", labInit)
-    .action(async (opts) => setExit(await labUpCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./lab-command.js")).labUpCommand(opts)));
   lab.command("down").description("remove every namespace, process, mount, bridge and file the lab made")
-    .action(async () => setExit(await labDownCommand()));
+    .action(async () => setExit(await (await import("./lab-command.js")).labDownCommand()));
   const faults = [
     ["stop", "a clean shutdown: services stopped in order, then the host; its disk is kept"],
     ["crash", "a power cut: every process of the host killed at once; its disk is kept"],
@@ -98,15 +94,15 @@ function program(setExit: (code: number) => void): Command {
     ["heal", "reconnect partitioned hosts"],
   ] as const;
   for (const [action, what] of faults) {
-    lab.command(`${action} <hosts...>`).description(what).action(async (hosts: string[]) => setExit(await labFaultCommand(action, hosts)));
+    lab.command(`${action} <hosts...>`).description(what).action(async (hosts: string[]) => setExit(await (await import("./lab-command.js")).labFaultCommand(action, hosts)));
   }
   lab.command("snapshot [name]").description("save every host's disk as NAME (running hosts are stopped cleanly for it and booted again); without NAME, list the snapshots")
-    .action(async (name?: string) => setExit(await labSnapshotCommand(name)));
+    .action(async (name?: string) => setExit(await (await import("./lab-command.js")).labSnapshotCommand(name)));
   lab.command("restore <name>").description("bring every host back to snapshot NAME, running as it ran then (what the hosts hold now is discarded)")
-    .action(async (name: string) => setExit(await labRestoreCommand(name)));
+    .action(async (name: string) => setExit(await (await import("./lab-command.js")).labRestoreCommand(name)));
   lab.command("status").description("each host, its address, and whether it answers over SSH")
     .option("--json", "machine-readable output")
-    .action(async (opts) => setExit(await labStatusCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./lab-command.js")).labStatusCommand(opts)));
   return cli;
 }
 

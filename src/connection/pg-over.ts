@@ -1,7 +1,7 @@
 // A pg Client whose traffic rides a Connection's forwarded stream, so a database host needs nothing
 // but sshd: TCP (direct-tcpip) or the server's unix socket (OpenSSH streamlocal).
 import type { Duplex } from "node:stream";
-import pg from "pg";
+import type pg from "pg";
 import type { Secret } from "./command.js";
 import type { Connection } from "./types.js";
 
@@ -22,8 +22,10 @@ export interface PgOverOptions {
 
 /** Opens the forwarded stream and returns a connected pg.Client over it; call `client.end()` when done. */
 export async function pgClientOver(conn: Connection, opts: PgOverOptions): Promise<pg.Client> {
+  // pg is loaded here, by the first task that connects, not when the program starts.
+  const { default: pgLib } = await import("pg");
   const stream = opts.socketPath !== undefined ? await conn.forwardOutUnix(opts.socketPath) : await conn.forwardOut(opts.host ?? "127.0.0.1", opts.port ?? 5432);
-  const client = new pg.Client({
+  const client = new pgLib.Client({
     user: opts.user,
     ...(opts.password !== undefined ? { password: opts.password.value } : {}),
     database: opts.database ?? opts.user,

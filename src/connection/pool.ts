@@ -2,7 +2,6 @@
 // reopened once when it dropped between tasks, and closed together at the end.
 import { UnreachableError } from "./errors.js";
 import { LocalConnection } from "./local-connection.js";
-import { connectSsh } from "./ssh-connect.js";
 import type { SshTarget } from "./ssh-config.js";
 import type { Connection } from "./types.js";
 
@@ -12,9 +11,9 @@ export type HostSpec = { readonly kind: "ssh"; readonly target: SshTarget } | { 
 /** Opens a connection for a spec (injectable for tests). */
 export type Connector = (spec: HostSpec) => Promise<Connection>;
 
-/** The production connector: ssh2 for `ssh`, child_process/fs for `local`. */
+/** The production connector: ssh2 for `ssh` (loaded by the first ssh connection), child_process/fs for `local`. */
 export const defaultConnector: Connector = async (spec) =>
-  spec.kind === "local" ? new LocalConnection(spec.name) : connectSsh(spec.target);
+  spec.kind === "local" ? new LocalConnection(spec.name) : (await import("./ssh-connect.js")).connectSsh(spec.target);
 
 interface Slot {
   current: Promise<Connection>;

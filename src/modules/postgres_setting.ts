@@ -3,11 +3,10 @@
 // configuration files give it (what a reload or restart will apply), so a re-run before a restart is ok.
 // Apply writes the value and calls pg_reload_conf(); a restart is the playbook's business (a handler),
 // signalled by data.restart_required (context postmaster) and data.pending_restart.
-import pg from "pg";
 import type { PostgresSettingArgs } from "../schema/modules/postgres_setting.js";
 import { change, fail, ok, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { withPg, type SqlSession } from "./support/pg.js";
+import { pgEscapes, withPg, type SqlSession } from "./support/pg.js";
 
 const SETTING_QUERY = `SELECT s.name, s.setting, s.unit, s.vartype, s.context, s.pending_restart,
   (SELECT f.setting FROM pg_file_settings f WHERE f.name = s.name ORDER BY f.seqno DESC LIMIT 1) AS file_value,
@@ -41,7 +40,7 @@ export function normaliseSetting(value: string, vartype: string, unit: string | 
 
 /** `a.b` -> `"a"."b"` (custom settings are dotted). */
 function settingIdent(name: string): string {
-  return name.split(".").map((p) => pg.escapeIdentifier(p)).join(".");
+  return name.split(".").map((p) => pgEscapes().escapeIdentifier(p)).join(".");
 }
 
 type SettingRow = Record<string, unknown>;
@@ -84,7 +83,7 @@ export const postgresSettingImpl = defineModule<PostgresSettingArgs>({
       return ok(why, { name, value: liveText, context: row.context, restart_required: postmaster && pending, pending_restart: pending });
     }
     const target = args.reset ? "(reset to default)" : String(args.value);
-    const sql = args.reset ? `ALTER SYSTEM RESET ${settingIdent(name)}` : `ALTER SYSTEM SET ${settingIdent(name)} = ${pg.escapeLiteral(String(args.value))}`;
+    const sql = args.reset ? `ALTER SYSTEM RESET ${settingIdent(name)}` : `ALTER SYSTEM SET ${settingIdent(name)} = ${pgEscapes().escapeLiteral(String(args.value))}`;
     const summary = inFiles ? `reload the configuration so ${name} takes ${target}` : `set ${name} = ${target} with ALTER SYSTEM${postmaster ? " (applies at restart)" : " and reload"}`;
     const data = { name, context: row.context, restart_required: postmaster };
     return change(summary, async () => {

@@ -4,12 +4,11 @@
 // (the server stores a pre-hashed verifier as is), so the clear text never reaches the server, its logs,
 // a command line, a diff, a message or registered data. New roles get LOGIN unless NOLOGIN (as CREATE USER).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import pg from "pg";
 import { maskSecrets, RemoteOperationError } from "../connection/index.js";
 import type { PostgresUserArgs } from "../schema/modules/postgres_user.js";
 import { change, fail, ok, type ModuleContext, type Decision } from "./contract.js";
 import { defineModule } from "./registry.js";
-import { withPg } from "./support/pg.js";
+import { pgEscapes, withPg } from "./support/pg.js";
 
 /** SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> (RFC 5802/7677) as PostgreSQL stores it. */
 export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
@@ -65,7 +64,7 @@ export const postgresUserImpl = defineModule<PostgresUserArgs>({
     const flags = parseRoleFlags(args.role_attr_flags);
     if (typeof flags === "string") return fail(`postgres_user: unknown role attribute ${flags}`);
     const role = await withPg(ctx, args, async (s) => (await s.query(ROLE_QUERY, [args.name], { readOnly: true })).rows[0]);
-    const ident = pg.escapeIdentifier(args.name);
+    const ident = pgEscapes().escapeIdentifier(args.name);
     const data = { name: args.name, state: args.state ?? "present" };
     if (args.state === "absent") {
       if (!role) return ok(`role ${args.name} does not exist`, data);
@@ -73,7 +72,7 @@ export const postgresUserImpl = defineModule<PostgresUserArgs>({
     }
     const verifier = args.password !== undefined ? scramVerifier(args.password) : undefined;
     const hide = [args.password ?? "", verifier ?? ""].filter(Boolean);
-    const passwordClause = verifier ? ` PASSWORD ${pg.escapeLiteral(verifier)}` : "";
+    const passwordClause = verifier ? ` PASSWORD ${pgEscapes().escapeLiteral(verifier)}` : "";
     const connClause = args.conn_limit !== undefined ? ` CONNECTION LIMIT ${args.conn_limit}` : "";
     const flagWords = (f: Partial<Record<Flag, boolean>>) => (Object.keys(f) as Flag[]).map((k) => ` ${f[k] ? "" : "NO"}${k}`).join("");
     if (!role) {

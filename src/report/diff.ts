@@ -1,11 +1,16 @@
 // Unified diffs for `--diff`, one per Change, from the `diff` package. The reporter prints what the
 // engine put in the event: masking secrets in before/after is the engine's job, done before emitting.
-import { createTwoFilesPatch } from "diff";
+// The package is loaded by the first diff shown, not by every run that might show one.
+import { createRequire } from "node:module";
+import type { createTwoFilesPatch as CreateTwoFilesPatch } from "diff";
 import type { Change } from "../modules/contract.js";
 import { palette, type Palette } from "./colour.js";
 
+let createTwoFilesPatch: typeof CreateTwoFilesPatch | undefined;
+
 /** The unified diff of one change, headed `--- before: path` / `+++ after: path`, coloured by line kind. */
 export function diffLines(change: Change, p: Palette = palette(false)): string[] {
+  createTwoFilesPatch ??= (createRequire(import.meta.url)("diff") as typeof import("diff")).createTwoFilesPatch;
   const patch = createTwoFilesPatch(`before: ${change.path}`, `after: ${change.path}`, change.before, change.after);
   const lines = patch.split("\n");
   // The package starts with a row of `=` (its "Index:" separator) and ends with a newline: drop both.

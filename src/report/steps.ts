@@ -5,7 +5,7 @@
 // TERM=dumb, CI) only the finished lines print, as the playbook view prints them.
 import { isInteractive, palette, wantsColour, wantsUnicode, type OutStream } from "./colour.js";
 import { continued } from "./escape.js";
-import { runListed, type ListedLook, type ListedTask } from "./listr.js";
+import type { ListedLook, ListedTask } from "./listr.js";
 import { LiveView, type LiveRow } from "./live.js";
 import { flushed } from "./plain.js";
 import { formatDuration } from "./recap.js";
@@ -44,6 +44,7 @@ export class StepsView {
     const look = this.look;
     if (!look) return this.plainStep(name, run);
     let timed: TimedStepResult | undefined;
+    const { runListed } = await import("./listr.js"); // listr2 is loaded by the first step drawn at a terminal
     await runListed(this.out, look, name, async (task) => {
       timed = await this.timed(run, (rows) => task.title(withRows(name, rows, look)));
       end(task, name, timed);

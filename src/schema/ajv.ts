@@ -1,6 +1,12 @@
-// The one ajv instance, and the translation of its errors into the runner's wording:
+// Schema validation, and the translation of ajv's errors into the runner's wording:
 // "found boolean true, expected string or integer", "unknown argument 'mod' (did you mean 'mode'?)".
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+// The build compiles the schemas gocd-bc ships ahead of time (standalone.ts writes validators.cjs), so a
+// run neither loads ajv's compiler nor generates code; any other schema (or one changed since the
+// build) is compiled by the one ajv instance, made on first need.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { didYouMean } from "./suggest.js";
 
 /** A path inside a document: mapping keys and list indexes. */
@@ -20,22 +26,57 @@ export interface CheckOptions {
   readonly allowTemplates?: boolean;
 }
 
-const ajv = new Ajv({
+/** ajv's options, for the validators compiled at run time and for those the build compiles. */
+export const AJV_OPTIONS = {
   allErrors: true,
   strict: true,
   strictRequired: false,
   allowUnionTypes: true,
   verbose: true,
-});
+} as const;
+
+/** The build's output beside this module: each schema's JSON text by name, and its validator by the same name. */
+export const PRECOMPILED_FILE = "validators.cjs";
+
+/** What validators.cjs exports. */
+export interface PrecompiledValidators {
+  readonly schemaText: Readonly<Record<string, string>>;
+  readonly [name: string]: unknown;
+}
+
+const require = createRequire(import.meta.url);
 const compiled = new WeakMap<object, ValidateFunction>();
+let ajv: Ajv | undefined;
+let precompiled: Map<string, ValidateFunction> | undefined;
+
+/** The build's validators by the JSON text of their schema; empty when the build wrote none. */
+function precompiledValidators(): Map<string, ValidateFunction> {
+  if (precompiled) return precompiled;
+  precompiled = new Map();
+  const path = fileURLToPath(new URL(PRECOMPILED_FILE, import.meta.url));
+  if (!existsSync(path)) return precompiled;
+  const file = require(path) as PrecompiledValidators;
+  for (const [name, text] of Object.entries(file.schemaText)) precompiled.set(text, file[name] as ValidateFunction);
+  return precompiled;
+}
+
+/** The validator of a schema: the build's when it compiled this very schema, else compiled now. */
+function validatorOf(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = precompiledValidators().get(JSON.stringify(schema));
+    if (!validate) {
+      ajv ??= new (require("ajv") as typeof import("ajv")).Ajv(AJV_OPTIONS);
+      validate = ajv.compile(schema);
+    }
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
 
 /** Validates a value against a schema; returns every issue found (empty when valid). */
 export function checkValue(schema: object, value: unknown, opts: CheckOptions = {}): SchemaIssue[] {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
+  const validate = validatorOf(schema);
   if (validate(value)) return [];
   return describeErrors(validate.errors ?? [], opts);
 }

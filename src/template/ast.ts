@@ -1,6 +1,6 @@
 // Small helpers over Handlebars' syntax tree: parsing (Ansible's expressions inside become `__j` calls)
 // with friendly errors, turning a mustache into a value expression, printing an expression back.
-import Handlebars from "handlebars";
+import { handlebars } from "./handlebars.js";
 import { jinjaValue, readExpression, rewriteJinja } from "./jinja-mustache.js";
 
 type Expr = hbs.AST.Expression;
@@ -20,7 +20,7 @@ export function parseTemplate(
 /** Handlebars' own parse, with its error as one line. */
 function parseHandlebars(text: string): { ok: true; ast: hbs.AST.Program } | { ok: false; message: string } {
   try {
-    return { ok: true, ast: Handlebars.parse(text) };
+    return { ok: true, ast: handlebars().parse(text) };
   } catch (err) {
     const lines = String((err as Error).message).split("\n");
     return { ok: false, message: `template syntax error: ${lines[lines.length - 1] ?? ""}` };

@@ -1,9 +1,10 @@
 // Renders templates and evaluates conditions with Handlebars, strictly: an undefined variable is an
 // error naming the variable, the task and the file:line:column, never an empty string. A string that
 // is only `{{ expr }}` keeps its value's type (a list stays a list), as in Ansible. No HTML escaping.
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
 import { TemplateError, type SourceLoc } from "../errors.js";
 import { jinjaHint, mustacheValue, parseCondition, parseTemplate, printExpr, soleMustache } from "./ast.js";
+import { handlebars } from "./handlebars.js";
 import { HELPERS, LENIENT_HELPERS } from "./helpers.js";
 import { evaluate, type JScope } from "./jinja-eval.js";
 import { JINJA_HELPER, jinjaExpr } from "./jinja-mustache.js";
@@ -32,55 +33,63 @@ type HelperOptions = {
   inverse: (ctx: unknown) => string;
 };
 
-const hb = Handlebars.create();
-const builtinEach = hb.helpers.each as (...args: unknown[]) => unknown;
-const builtinWith = hb.helpers.with as (...args: unknown[]) => unknown;
+let environment: typeof Handlebars | undefined;
 
-for (const [name, fn] of Object.entries(HELPERS)) {
-  const lenient = LENIENT_HELPERS.has(name);
-  hb.registerHelper(name, (...args: unknown[]) => {
-    const options = args.pop() as HelperOptions;
-    if (!lenient) for (const a of [...args, ...Object.values(options.hash)]) defined(a);
-    return fn(...args);
-  });
-}
-hb.registerHelper("__get", function (this: unknown, original: string, ...rest: unknown[]) {
-  const options = rest.pop() as HelperOptions;
-  const at = { line: Number(options.hash.line), col: Number(options.hash.col) };
-  const parts = rest as string[];
-  const head = parts[0];
-  if (head !== undefined && isLazy(this, head)) {
-    return lookupPath({ [head]: resolveLazy(this as TemplateVars, head) }, parts, original, at);
+/** gocd-bc's own Handlebars environment (its helpers, strict about undefined values), made on first use. */
+function hbEnv(): typeof Handlebars {
+  if (environment) return environment;
+  const hb = handlebars().create();
+  const builtinEach = hb.helpers.each as (...args: unknown[]) => unknown;
+  const builtinWith = hb.helpers.with as (...args: unknown[]) => unknown;
+
+  for (const [name, fn] of Object.entries(HELPERS)) {
+    const lenient = LENIENT_HELPERS.has(name);
+    hb.registerHelper(name, (...args: unknown[]) => {
+      const options = args.pop() as HelperOptions;
+      if (!lenient) for (const a of [...args, ...Object.values(options.hash)]) defined(a);
+      return fn(...args);
+    });
   }
-  return lookupPath(this, parts, original, at);
-});
-hb.registerHelper("__out", (value: unknown, options: HelperOptions) => {
-  const expr = String(options.hash.expr);
-  if (value === undefined) throw new UndefinedVariableError(new Undefined(expr, expr));
-  return printValue(defined(value));
-});
-hb.registerHelper("__capture", (value: unknown, options: HelperOptions) => {
-  const expr = String(options.hash.expr);
-  if (value === undefined) throw new UndefinedVariableError(new Undefined(expr, expr));
-  if (options.data.box) options.data.box.value = defined(value);
-  return "";
-});
-hb.registerHelper("if", function (this: unknown, cond: unknown, options: HelperOptions) {
-  return isFalsy(cond) ? options.inverse(this) : options.fn(this);
-});
-hb.registerHelper("unless", function (this: unknown, cond: unknown, options: HelperOptions) {
-  return isFalsy(cond) ? options.fn(this) : options.inverse(this);
-});
-hb.registerHelper("each", function (this: unknown, list: unknown, options: HelperOptions) {
-  return builtinEach.call(this, defined(list), options);
-});
-hb.registerHelper("with", function (this: unknown, value: unknown, options: HelperOptions) {
-  return builtinWith.call(this, defined(value), options);
-});
+  hb.registerHelper("__get", function (this: unknown, original: string, ...rest: unknown[]) {
+    const options = rest.pop() as HelperOptions;
+    const at = { line: Number(options.hash.line), col: Number(options.hash.col) };
+    const parts = rest as string[];
+    const head = parts[0];
+    if (head !== undefined && isLazy(this, head)) {
+      return lookupPath({ [head]: resolveLazy(this as TemplateVars, head) }, parts, original, at);
+    }
+    return lookupPath(this, parts, original, at);
+  });
+  hb.registerHelper("__out", (value: unknown, options: HelperOptions) => {
+    const expr = String(options.hash.expr);
+    if (value === undefined) throw new UndefinedVariableError(new Undefined(expr, expr));
+    return printValue(defined(value));
+  });
+  hb.registerHelper("__capture", (value: unknown, options: HelperOptions) => {
+    const expr = String(options.hash.expr);
+    if (value === undefined) throw new UndefinedVariableError(new Undefined(expr, expr));
+    if (options.data.box) options.data.box.value = defined(value);
+    return "";
+  });
+  hb.registerHelper("if", function (this: unknown, cond: unknown, options: HelperOptions) {
+    return isFalsy(cond) ? options.inverse(this) : options.fn(this);
+  });
+  hb.registerHelper("unless", function (this: unknown, cond: unknown, options: HelperOptions) {
+    return isFalsy(cond) ? options.fn(this) : options.inverse(this);
+  });
+  hb.registerHelper("each", function (this: unknown, list: unknown, options: HelperOptions) {
+    return builtinEach.call(this, defined(list), options);
+  });
+  hb.registerHelper("with", function (this: unknown, value: unknown, options: HelperOptions) {
+    return builtinWith.call(this, defined(value), options);
+  });
 
-hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
-  return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
-});
+  hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
+    return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
+  });
+  environment = hb;
+  return hb;
+}
 
 /** Names as Ansible's expressions see them: block params first, then the context's variables
  * (inside `{{#each}}` the item's, then the template's), template-valued ones rendered on use; a
@@ -101,7 +110,7 @@ function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): 
   };
 }
 
-setHelperCheck((name) => name === JINJA_HELPER || Object.hasOwn(hb.helpers, name) && !name.startsWith("__"));
+setHelperCheck((name) => name === JINJA_HELPER || Object.hasOwn(hbEnv().helpers, name) && !name.startsWith("__"));
 
 function printValue(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -117,7 +126,7 @@ function compile(key: string, build: () => hbs.AST.Program | string): Compiled {
   if (!fn) {
     const ast = build();
     if (typeof ast === "string") throw new Error(ast);
-    const tpl = hb.compile(ast, { noEscape: true, strict: false });
+    const tpl = hbEnv().compile(ast, { noEscape: true, strict: false });
     fn = (vars, box) => tpl(vars, { data: { box } });
     cache.set(key, fn);
   }

@@ -2,14 +2,16 @@
 // `(join hosts ',')`. Every helper refuses undefined arguments except those built to test for them
 // (`default`, `defined`, `and`, `or`, `ternary`), so a typo in a variable name is always an error.
 import crypto from "node:crypto";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { quote } from "shell-quote";
 import YAML from "yaml";
 import { PG_NAME_PATTERN, PG_NAME_RULE } from "../schema/modules/common.js";
 import { userRegex } from "../user-regex.js";
 import { defined, isFalsy, lookupPath, Undefined } from "./undefined.js";
 
 type Helper = (...args: unknown[]) => unknown;
+
+const require = createRequire(import.meta.url);
 
 const str = (v: unknown): string => String(defined(v) ?? "");
 
@@ -138,7 +140,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   values: (o) => Object.values((o ?? {}) as object),
   lookup: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
   get: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
-  quote: (s) => quote([str(s)]),
+  quote: (s) => (require("shell-quote") as typeof import("shell-quote")).quote([str(s)]), // loaded by the first use
   quote_ident: (s) => quoteIdent(str(s)),
   pg_md5: (password, user) => pgMd5(str(password), str(user)),
   pg_scram: (password, user, salt) =>

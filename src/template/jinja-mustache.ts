@@ -3,7 +3,7 @@
 // path, a literal, a helper call), else as Ansible's expression. An Ansible expression is parsed
 // once and left in the text as a call of the `__j` helper with its number, padded so that what
 // follows keeps its line and column.
-import Handlebars from "handlebars";
+import { handlebars } from "./handlebars.js";
 import { HELPERS } from "./helpers.js";
 import { parseJinja, type At, type JExpr } from "./jinja-parse.js";
 
@@ -68,7 +68,7 @@ export function readExpression(text: string, start: At): Reading {
   // A Handlebars call with no Jinja word in it (`eqq a b`) keeps Handlebars' "unknown helper" message.
   let parsedByHandlebars = false;
   try {
-    const m = Handlebars.parse(`{{__condition ${text}}}`).body[0] as hbs.AST.MustacheStatement | undefined;
+    const m = handlebars().parse(`{{__condition ${text}}}`).body[0] as hbs.AST.MustacheStatement | undefined;
     const [head, ...rest] = m?.params ?? [];
     parsedByHandlebars = m?.type === "MustacheStatement" && head !== undefined && argsFit(rest);
     if (parsedByHandlebars && head && handlebarsFits(head, rest, m?.hash?.pairs.length ?? 0, text)) return { kind: "handlebars" };

@@ -1,7 +1,8 @@
 // Ansible's expression syntax (Jinja2's expression grammar) read by nunjucks's parser, the only file
 // that imports it: its syntax tree is turned at once into this module's own typed tree, with
-// positions in the file, so the rest of the template layer never sees nunjucks's nodes.
-import nunjucks from "nunjucks";
+// positions in the file, so the rest of the template layer never sees nunjucks's nodes. Only its parser
+// is loaded (not its environment, compiler and loaders), and only when an expression is first parsed.
+import { createRequire } from "node:module";
 
 /** A position in the file (1-based line and column). */
 export interface At {
@@ -43,7 +44,15 @@ interface NjNode {
   readonly [field: string]: unknown;
 }
 
-const parser = (nunjucks as unknown as { parser: { parse(src: string, ext: undefined, opts: object): NjNode } }).parser;
+/** nunjucks's parser (what `nunjucks.parser` is), loaded on first use. */
+interface NjParser {
+  parse(src: string, ext: undefined, opts: object): NjNode;
+}
+let loadedParser: NjParser | undefined;
+function parser(): NjParser {
+  loadedParser ??= createRequire(import.meta.url)("nunjucks/src/parser") as NjParser;
+  return loadedParser;
+}
 // Delimiters that cannot occur in a playbook's text, so `}}` inside a dict literal ends nothing.
 const OPEN = "\u0001{";
 const CLOSE = "}\u0001";
@@ -82,7 +91,7 @@ export function parseJinja(source: string, start: At = { line: 1, col: 1 }): Jin
   if (/[\u0001\ue000]/.test(source)) return { ok: false, message: "control character in an expression" };
   let root: NjNode;
   try {
-    root = parser.parse(`${OPEN} ${markKeptBackslashes(source)} ${CLOSE}`, undefined, { tags: TAGS });
+    root = parser().parse(`${OPEN} ${markKeptBackslashes(source)} ${CLOSE}`, undefined, { tags: TAGS });
   } catch (err) {
     return { ok: false, message: parserMessage(err) };
   }

@@ -3,8 +3,8 @@
 // changes nothing, beside the floor (one fresh SSH session per host, in parallel). Then gocd-bc over 50
 // hosts, to show how time grows. Last, `provision` and `drift` on the lab's six hosts when nothing needs
 // changing, piped (plain lines) and at a pseudo-terminal (`script`: the live view), with their CPU time, so
-// the view's cost shows. A benchmark, not a test: it prints numbers and asserts nothing.
-import { spawn } from "node:child_process";
+// the view's cost shows. It starts with how long gocd-bc takes to start (`--help`, and `validate` of the
+// bench playbook). A benchmark, not a test: it prints numbers and asserts nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,27 +12,12 @@ import { quote } from "shell-quote";
 import { labUp } from "../../src/lab/lab.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";
 import { extraHosts, labPaths, type LabHost } from "../../src/lab/topology.js";
+import { medianWall, startUpCases, startUpRow, timed } from "./start-up.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const playbook = path.join(root, "test/bench/playbook.yml");
 const cli = path.join(root, "dist/src/cli/main.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-/** Run a command to completion; resolve with its wall time in seconds, reject on a non-zero exit. */
-function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => {
-      const secs = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code === 0) resolve(secs);
-      else reject(new Error(`${path.basename(file)} ${args.join(" ")} exited ${code}:\n${output.slice(-3000)}`));
-    });
-  });
-}
 
 /** The median (by `by`, the time itself by default) of `RUNS` runs after one untimed warm-up run (which
  * applies the playbook). */
@@ -134,6 +119,19 @@ function ansible(inventory: string, forks: number): () => Promise<number> {
 
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
+/** Runs of each start-up row: a start is a tenth of a second, so more runs cost little and steady the median. */
+const START_UP_RUNS = 7;
+
+/** How long gocd-bc takes to start, beside Node's own start (`node -e 0`). */
+async function printStartUp(inventory: string): Promise<void> {
+  const node = await medianWall(process.execPath, ["-e", "0"], START_UP_RUNS);
+  console.log(`start-up, median of ${START_UP_RUNS} runs after a warm-up (Node alone, \`node -e 0\`: ${fmt(node)})\n`);
+  console.log("| command | median | goal | goal met |");
+  console.log("|---|---|---|---|");
+  for (const c of startUpCases(cli, playbook, inventory)) console.log(`| ${(await startUpRow(c, START_UP_RUNS)).join(" | ")} |`);
+  console.log("");
+}
+
 async function main(): Promise<void> {
   console.log("bringing the lab up with 50 bench hosts...");
   await labUp({ extra: 50 });
@@ -141,6 +139,7 @@ async function main(): Promise<void> {
   const ten = all.slice(0, 10);
   const inv10 = await benchInventory(ten, "bench-10.yml");
   const inv50 = await benchInventory(all, "bench-50.yml");
+  await printStartUp(inv10);
   console.log(`playbook: ${path.relative(root, playbook)} (10 tasks, no change); median of ${RUNS} runs after a warm-up\n`);
   const floor10 = await median(floor(ten));
   const ours10 = await median(gocdBc(inv10));

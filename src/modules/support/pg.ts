@@ -8,10 +8,25 @@
 //   as commands (no `\!` in a name or a parameter can run anything). The SQL stays off command lines;
 //   parameters are inlined as escaped literals where the code (not a comment or string) has `$n`, and
 //   row-returning statements come back as JSON, so both ways return the same shapes.
-import pg from "pg";
+// pg is loaded when first needed: its quoting alone (pg's utils) for SQL text, its client to connect.
+import { createRequire } from "node:module";
+import type pg from "pg";
 import { cmd, maskSecrets, pgClientOver, RemoteOperationError, secret, type RunExited } from "../../connection/index.js";
 import type { ModuleContext } from "../contract.js";
 import { codeShape, PARAM, replaceInCode } from "./sql-text.js";
+
+const require = createRequire(import.meta.url);
+
+/** pg's quoting of identifiers and literals. */
+export type PgEscapes = Pick<typeof pg, "escapeIdentifier" | "escapeLiteral">;
+let escapes: PgEscapes | undefined;
+
+/** pg's `escapeIdentifier` and `escapeLiteral`, from its utils (what `pg` exports them from), loaded on
+ * first use without pg's client, pool and protocol. */
+export function pgEscapes(): PgEscapes {
+  escapes ??= require("pg/lib/utils") as PgEscapes;
+  return escapes;
+}
 
 /** The connection arguments every Postgres module takes (Ansible's names). */
 export interface PgLoginArgs {
@@ -68,7 +83,7 @@ export async function withPg<T>(ctx: ModuleContext, args: PgLoginArgs, work: (s:
 
 function asTaskError(ctx: ModuleContext, args: PgLoginArgs, via: string, e: unknown): unknown {
   if (e instanceof RemoteOperationError) return e;
-  if (e instanceof Error && (e instanceof pg.DatabaseError || /^(Connection|connect|password|timeout)/i.test(e.message))) {
+  if (e instanceof Error && (e instanceof (require("pg") as typeof pg).DatabaseError || /^(Connection|connect|password|timeout)/i.test(e.message))) {
     return new RemoteOperationError(ctx.host, "run", maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []));
   }
   return e;
@@ -117,8 +132,8 @@ export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
   if (Array.isArray(value)) return value.length ? `ARRAY[${value.map(sqlLiteral).join(", ")}]` : "'{}'";
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  if (typeof value === "number" || typeof value === "bigint") return pg.escapeLiteral(String(value));
-  return pg.escapeLiteral(typeof value === "string" ? value : JSON.stringify(value));
+  if (typeof value === "number" || typeof value === "bigint") return pgEscapes().escapeLiteral(String(value));
+  return pgEscapes().escapeLiteral(typeof value === "string" ? value : JSON.stringify(value));
 }
 
 /** `$n` placeholders in the code replaced by literals (never inside strings, identifiers or comments). */
@@ -139,7 +154,7 @@ const END = "__gocd_bc_end__";
 export function jsonWrapped(body: string): string | undefined {
   const kw = leadingKeyword(body);
   const show = /^\s*SHOW\s+([A-Za-z_][\w.]*)\s*$/i.exec(body);
-  if (show) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pg.escapeLiteral(show[1] as string)}) AS ${pg.escapeIdentifier((show[1] as string).toLowerCase())}) q`;
+  if (show) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pgEscapes().escapeLiteral(show[1] as string)}) AS ${pgEscapes().escapeIdentifier((show[1] as string).toLowerCase())}) q`;
   if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw)) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}\n) q`;
   if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(codeShape(body))) return `WITH q AS (${body}\n) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
   return undefined;
