@@ -141,7 +141,8 @@ export function analyzeTemplate(source: string): Analysis {
 
 /** Reads a condition (`when`, `changed_when`, `failed_when`, `until`, `assert.that`). */
 export function analyzeCondition(cond: string | boolean): Analysis {
-  if (typeof cond === "boolean") return { ok: true, refs: [], problems: [] };
+  // Not a string: a boolean, or a value of the wrong type that the schema check reports on its own.
+  if (typeof cond !== "string") return { ok: true, refs: [], problems: [] };
   if (cond.includes("{{")) return analyzeTemplate(cond);
   const parsed = parseCondition(cond);
   if (!parsed.ok) return parsed;
@@ -153,7 +154,7 @@ export function analyzeCondition(cond: string | boolean): Analysis {
 /** Names a condition guarantees are defined when it holds (`x is defined`, `(defined x)`, `x`), so
  * the later items of a condition list may use them, as Ansible stops at the first false item. */
 export function conditionGuards(cond: string | boolean): string[] {
-  if (typeof cond === "boolean" || cond.includes("{{")) return [];
+  if (typeof cond !== "string" || cond.includes("{{")) return [];
   const parsed = parseCondition(cond);
   if (!parsed.ok) return [];
   const v = parsed.value;

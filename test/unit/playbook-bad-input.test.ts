@@ -102,3 +102,10 @@ test("a malformed -e says what was expected without echoing the value", () => {
 function loadAt(root: string) {
   return loadPlan({ playbook: path.join(root, "site.yml"), inventories: [path.join(root, "hosts.yml")] });
 }
+
+test("a condition of the wrong type (assert that: 1, when: 2) is a located schema error, not a crash", () => {
+  const errors = errorsOf(loadTree({ "site.yml": `${HEAD}  tasks:\n    - assert: {that: 1}\n    - debug: {msg: x}\n      when: 2\n` }));
+  const that = findError(errors, /found integer 1, expected string or boolean or a list/);
+  assert.deepEqual([that.line, that.col], [4, 22]);
+  findError(errors, /when: found integer 2/);
+});
