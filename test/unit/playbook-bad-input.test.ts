@@ -107,5 +107,6 @@ test("a condition of the wrong type (assert that: 1, when: 2) is a located schem
   const errors = errorsOf(loadTree({ "site.yml": `${HEAD}  tasks:\n    - assert: {that: 1}\n    - debug: {msg: x}\n      when: 2\n` }));
   const that = findError(errors, /found integer 1, expected string or boolean or a list/);
   assert.deepEqual([that.line, that.col], [4, 22]);
-  findError(errors, /when: found integer 2/);
+  const when = findError(errors, /found integer 2, expected string or boolean or a list/);
+  assert.deepEqual([when.line, when.col], [6, 13]);
 });
