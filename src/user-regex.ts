@@ -11,7 +11,7 @@ export interface UserRegex {
   /** True when the pattern matches somewhere in `s`. */
   test(s: string): boolean;
   /** The first match: `[whole, ...groups]` with `index` and named `groups`, or null. */
-  exec(s: string): (string | undefined)[] & { index: number; groups?: Record<string, string | undefined> } | null;
+  exec(s: string): ((string | undefined)[] & { index: number; groups?: Record<string, string | undefined> }) | null;
   /** `s` with every match replaced; `$1`, `$<name>` and `$&` in `to` as String.prototype.replace has them. */
   replaceAll(s: string, to: string): string;
   /** Every match, left to right: `[whole, ...groups]` each (a group that did not take part is undefined). */
@@ -45,7 +45,9 @@ function compile(pattern: string): UserRegex {
     re = RE2.compile(pattern);
   } catch (e) {
     const why = (e as Error).message.replace(/^error parsing regexp: /, "");
-    throw new RegexSyntaxError(`invalid regular expression /${pattern}/: ${why} (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)`);
+    throw new RegexSyntaxError(
+      `invalid regular expression /${pattern}/: ${why} (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)`,
+    );
   }
   return {
     test: (s) => re.test(s),

@@ -73,7 +73,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => (process.exitCode = code), (err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -5,7 +5,15 @@ import { GocdError } from "../errors.js";
 import { LabError } from "../lab/exec.js";
 
 /** Exit codes, following ansible-playbook where they overlap. */
-export const EXIT = { ok: 0, error: 1, hostsFailed: 2, unreachableOrParse: 4, options: 5, interrupted: 99, bug: 250 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  hostsFailed: 2,
+  unreachableOrParse: 4,
+  options: 5,
+  interrupted: 99,
+  bug: 250,
+} as const;
 
 /** Print the error for a person and return the exit code it maps to. */
 export function exitCodeOf(err: unknown): number {

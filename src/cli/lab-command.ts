@@ -44,7 +44,8 @@ export async function labFaultCommand(action: FaultAction, hosts: string[]): Pro
 }
 
 function printSnapshotHosts(outcomes: readonly SnapshotOutcome[], running: string, stopped: string): void {
-  for (const o of outcomes) console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.running ? running : stopped}`);
+  for (const o of outcomes)
+    console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.running ? running : stopped}`);
 }
 
 /** `lab snapshot [NAME]`: save the lab as NAME, or list the snapshots. */
@@ -77,12 +78,21 @@ export async function labStatusCommand(opts: { json?: boolean }): Promise<number
     return 1;
   }
   if (opts.json) {
-    const rows = hosts.map((h) => ({ name: h.host.name, ip: h.host.ip, state: h.state, init: h.init, ssh: h.answers, detail: h.detail }));
+    const rows = hosts.map((h) => ({
+      name: h.host.name,
+      ip: h.host.ip,
+      state: h.state,
+      init: h.init,
+      ssh: h.answers,
+      detail: h.detail,
+    }));
     console.log(JSON.stringify({ up: true, hosts: rows }));
   } else {
     for (const h of hosts) {
       const ssh = h.state !== "running" ? "" : h.answers ? "  ssh ok" : `  ssh FAILED: ${h.detail}`;
-      console.log(`${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.state.padEnd(11)} init ${h.init.padEnd(7)}${ssh}`.trimEnd());
+      console.log(
+        `${h.host.name.padEnd(14)} ${h.host.ip.padEnd(13)} ${h.state.padEnd(11)} init ${h.init.padEnd(7)}${ssh}`.trimEnd(),
+      );
     }
   }
   return hosts.every((h) => h.answers) ? 0 : 1;

@@ -38,23 +38,41 @@ function withRunOptions(command: Command): Command {
 
 /** Build the program; each action resolves to an exit code. */
 function program(setExit: (code: number) => void): Command {
-  const cli = new Command("gocd-bc").description("Active-standby business continuity for GoCD").showHelpAfterError().exitOverride();
-  withRunOptions(cli.command("run").description("run a playbook on the hosts of an inventory")
-    .argument("<playbook>", "the playbook file"))
+  const cli = new Command("gocd-bc")
+    .description("Active-standby business continuity for GoCD")
+    .showHelpAfterError()
+    .exitOverride();
+  withRunOptions(
+    cli
+      .command("run")
+      .description("run a playbook on the hosts of an inventory")
+      .argument("<playbook>", "the playbook file"),
+  )
     .option("-t, --tags <tags>", "only tasks with these tags (comma separated, repeatable)", collect)
     .option("--skip-tags <tags>", "skip tasks with these tags (comma separated, repeatable)", collect)
     .option("-C, --check", "show what would change without changing anything")
     .option("-D, --diff", "show the differences of changed files")
     .option("--force-handlers", "run notified handlers even on hosts that failed")
     .action(async (playbook: string, opts) => setExit(await (await import("./run.js")).runCommand(playbook, opts)));
-  withRunOptions(cli.command("provision").description("read which side is active from the hosts, then bring the pair to the full standby setup"))
+  withRunOptions(
+    cli
+      .command("provision")
+      .description("read which side is active from the hosts, then bring the pair to the full standby setup"),
+  )
     .option("-C, --check", "show what would change without changing anything")
     .option("-D, --diff", "show the differences of changed files")
     .action(async (opts) => setExit(await (await import("./provision.js")).provisionCommand(opts)));
-  withRunOptions(cli.command("drift").description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"))
-    .action(async (opts) => setExit(await (await import("./provision.js")).driftCommand(opts)));
+  withRunOptions(
+    cli
+      .command("drift")
+      .description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"),
+  ).action(async (opts) => setExit(await (await import("./provision.js")).driftCommand(opts)));
   // No --limit or --forks: a switchover works on the whole pair or not at all.
-  cli.command("switchover").description("move GoCD and its database to the standby side, losing nothing (confirmed: the target's name typed, or --confirm)")
+  cli
+    .command("switchover")
+    .description(
+      "move GoCD and its database to the standby side, losing nothing (confirmed: the target's name typed, or --confirm)",
+    )
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
     .option("--json", "JSON Lines events instead of the live view or plain lines")
@@ -66,24 +84,36 @@ function program(setExit: (code: number) => void): Command {
     .option("--no-drain", "skip GoCD's maintenance mode (running jobs are then rescheduled)")
     .option("--drain-timeout <seconds>", "how long the drain waits for running jobs (default 300)", wholeNumber)
     .action(async (opts) => setExit(await (await import("./switchover.js")).switchoverCommand(opts)));
-  cli.command("status").description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")
+  cli
+    .command("status")
+    .description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
     .option("--json", "the same as one JSON object")
     .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
     .action(async (opts) => setExit(await (await import("./status.js")).statusCommand(opts)));
-  cli.command("validate").description("check a playbook and its inventory without touching any host")
+  cli
+    .command("validate")
+    .description("check a playbook and its inventory without touching any host")
     .argument("<playbook>", "the playbook file")
     .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
     .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect, [])
     .option("-l, --limit <pattern>", "only these hosts or groups")
-    .action(async (playbook: string, opts) => setExit(await (await import("./validate.js")).validateCommand(playbook, opts)));
-  const lab = cli.command("lab").description("the embedded lab: real hosts in namespaces on this machine (Linux, root)");
-  lab.command("up").description("create the lab, or repair it; a running lab is left alone")
+    .action(async (playbook: string, opts) =>
+      setExit(await (await import("./validate.js")).validateCommand(playbook, opts)),
+    );
+  const lab = cli
+    .command("lab")
+    .description("the embedded lab: real hosts in namespaces on this machine (Linux, root)");
+  lab
+    .command("up")
+    .description("create the lab, or repair it; a running lab is left alone")
     .option("--hosts <n>", "extra plain hosts for benchmarks (bench001...)", wholeNumber)
     .option("--init <init>", "what the six core hosts run as PID 1: systemd (default) or sshd", labInit)
     .action(async (opts) => setExit(await (await import("./lab-command.js")).labUpCommand(opts)));
-  lab.command("down").description("remove every namespace, process, mount, bridge and file the lab made")
+  lab
+    .command("down")
+    .description("remove every namespace, process, mount, bridge and file the lab made")
     .action(async () => setExit(await (await import("./lab-command.js")).labDownCommand()));
   const faults = [
     ["stop", "a clean shutdown: services stopped in order, then the host; its disk is kept"],
@@ -94,13 +124,28 @@ function program(setExit: (code: number) => void): Command {
     ["heal", "reconnect partitioned hosts"],
   ] as const;
   for (const [action, what] of faults) {
-    lab.command(`${action} <hosts...>`).description(what).action(async (hosts: string[]) => setExit(await (await import("./lab-command.js")).labFaultCommand(action, hosts)));
+    lab
+      .command(`${action} <hosts...>`)
+      .description(what)
+      .action(async (hosts: string[]) =>
+        setExit(await (await import("./lab-command.js")).labFaultCommand(action, hosts)),
+      );
   }
-  lab.command("snapshot [name]").description("save every host's disk as NAME (running hosts are stopped cleanly for it and booted again); without NAME, list the snapshots")
+  lab
+    .command("snapshot [name]")
+    .description(
+      "save every host's disk as NAME (running hosts are stopped cleanly for it and booted again); without NAME, list the snapshots",
+    )
     .action(async (name?: string) => setExit(await (await import("./lab-command.js")).labSnapshotCommand(name)));
-  lab.command("restore <name>").description("bring every host back to snapshot NAME, running as it ran then (what the hosts hold now is discarded)")
+  lab
+    .command("restore <name>")
+    .description(
+      "bring every host back to snapshot NAME, running as it ran then (what the hosts hold now is discarded)",
+    )
     .action(async (name: string) => setExit(await (await import("./lab-command.js")).labRestoreCommand(name)));
-  lab.command("status").description("each host, its address, and whether it answers over SSH")
+  lab
+    .command("status")
+    .description("each host, its address, and whether it answers over SSH")
     .option("--json", "machine-readable output")
     .action(async (opts) => setExit(await (await import("./lab-command.js")).labStatusCommand(opts)));
   return cli;

@@ -12,7 +12,10 @@ import type { Reporter, RunEvent } from "../report/events.js";
 import { runCommand, type RunCommandOptions } from "./run.js";
 
 /** The playbook both commands run. */
-export const PROVISION_PLAYBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../playbooks/provision.yml");
+export const PROVISION_PLAYBOOK = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../playbooks/provision.yml",
+);
 
 /** `drift` found something to correct (ansible-playbook leaves 3 unused). */
 export const DRIFT_FOUND = 3;
@@ -23,7 +26,9 @@ type Io = { err: (line: string) => void };
 const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 
 /** The roles read from the hosts, or the exit code when the inventory could not be used (4). */
-export type TopologyRead = { readonly ok: true; readonly topology: Topology } | { readonly ok: false; readonly code: number };
+export type TopologyRead =
+  | { readonly ok: true; readonly topology: Topology }
+  | { readonly ok: false; readonly code: number };
 
 /** Reads the facts and decides; prints the evidence (or the refusal) on stderr. */
 export async function readTopology(opts: RunCommandOptions, io: Io): Promise<TopologyRead> {
@@ -40,7 +45,11 @@ async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | und
   const t = decideTopology(facts.db, facts.gocd, facts.names);
   if (t.kind === "decided") for (const line of t.evidence) io.err(`topology: ${line}`);
   else {
-    io.err(t.kind === "split-brain" ? "SPLIT BRAIN: refusing to change anything; a person must decide which side is right:" : "cannot tell which side is active; nothing was changed:");
+    io.err(
+      t.kind === "split-brain"
+        ? "SPLIT BRAIN: refusing to change anything; a person must decide which side is right:"
+        : "cannot tell which side is active; nothing was changed:",
+    );
     for (const r of t.reasons) io.err(`  - ${r}`);
   }
   return t;
@@ -83,7 +92,9 @@ class DriftCounter implements Reporter {
 
 /** `gocd-bc drift -i INVENTORY`: provision in check+diff mode; exit 3 when anything drifted. */
 export async function driftCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
-  const counter = new DriftCounter(createReporter(opts.json ? "json" : "auto", { diff: true, verbosity: opts.verbose ?? 0 }));
+  const counter = new DriftCounter(
+    createReporter(opts.json ? "json" : "auto", { diff: true, verbosity: opts.verbose ?? 0 }),
+  );
   const code = await provisionWith({ ...opts, check: true, diff: true }, io, counter);
   if (code !== 0) return code;
   if (counter.drifted.length === 0) {

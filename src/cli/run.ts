@@ -35,12 +35,25 @@ export interface RunCommandIo {
 /** Splits `-t a,b -t c` into tags. */
 export function tagList(values: readonly string[] | undefined): string[] | undefined {
   if (!values || values.length === 0) return undefined;
-  return values.flatMap((v) => v.split(",")).map((t) => t.trim()).filter((t) => t !== "");
+  return values
+    .flatMap((v) => v.split(","))
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
 }
 
 /** Runs a playbook; resolves to the exit code (0, 2 failed hosts, 4 unreachable or invalid, 99 interrupted). */
-export async function runCommand(playbook: string, opts: RunCommandOptions, io: RunCommandIo = { err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
-  const loaded = loadPlan({ playbook, inventories: opts.inventory, extraVars: opts.extraVars, limit: opts.limit, rolesPath: opts.rolesPath });
+export async function runCommand(
+  playbook: string,
+  opts: RunCommandOptions,
+  io: RunCommandIo = { err: (l) => process.stderr.write(`${l}\n`) },
+): Promise<number> {
+  const loaded = loadPlan({
+    playbook,
+    inventories: opts.inventory,
+    extraVars: opts.extraVars,
+    limit: opts.limit,
+    rolesPath: opts.rolesPath,
+  });
   for (const w of sortDiagnostics(loaded.warnings)) io.err(`warning: ${formatDiagnostic(w)}`);
   if (!loaded.ok) {
     for (const d of sortDiagnostics(loaded.diagnostics)) io.err(formatDiagnostic(d));

@@ -20,7 +20,12 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     return 4;
   }
   const topology = decideTopology(facts.db, facts.gocd, facts.names);
-  const status = pairStatus(facts.results, topology, facts.gocd.map((g) => g.host), facts.db.map((d) => d.host));
+  const status = pairStatus(
+    facts.results,
+    topology,
+    facts.gocd.map((g) => g.host),
+    facts.db.map((d) => d.host),
+  );
   process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
   return status.problems.length ? 1 : 0;
 }

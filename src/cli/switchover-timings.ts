@@ -33,7 +33,9 @@ function failure(e: RunEvent): { task: string; why: string } | undefined {
 /** How the run ended: the first failure decides (the run stops at it: every play is any_errors_fatal). */
 export function switchoverOutcome(events: readonly RunEvent[]): SwitchoverOutcome {
   const failures = events.map(failure).filter((f) => f !== undefined);
-  const refused = failures.filter((f) => PREFLIGHT.test(f.task)).map((f) => `${f.task.replace(PREFLIGHT, "$1")}: ${f.why}`);
+  const refused = failures
+    .filter((f) => PREFLIGHT.test(f.task))
+    .map((f) => `${f.task.replace(PREFLIGHT, "$1")}: ${f.why}`);
   if (refused.length) return { kind: "preflight-refused", checks: refused };
   const first = failures[0];
   if (!first) return { kind: "done" };
@@ -61,14 +63,17 @@ export function stepTimings(events: readonly TimedEvent[]): StepTiming[] {
     if (event.type === "task_start") {
       const m = STEP.exec(event.task);
       current = m ? Number(m[1]) : undefined;
-      if (current !== undefined && m && !spans.has(current)) spans.set(current, { title: m[2] ?? "", start: at, end: at });
+      if (current !== undefined && m && !spans.has(current))
+        spans.set(current, { title: m[2] ?? "", start: at, end: at });
     }
     if (event.type === "host_result" && current !== undefined) {
       const span = spans.get(current);
       if (span) span.end = at;
     }
   }
-  return [...spans.entries()].sort(([a], [b]) => a - b).map(([step, s]) => ({ step, title: s.title, ms: s.end - s.start }));
+  return [...spans.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([step, s]) => ({ step, title: s.title, ms: s.end - s.start }));
 }
 
 /** The database part: from the primary's stop (step 4) to the standby writable (the end of step 6). */

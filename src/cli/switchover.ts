@@ -14,7 +14,10 @@ import { runCommand, type RunCommandOptions } from "./run.js";
 import { databaseMs, passedChecks, stepTimings, switchoverOutcome, type TimedEvent } from "./switchover-timings.js";
 
 /** The playbook the command runs. */
-export const SWITCHOVER_PLAYBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../playbooks/switchover.yml");
+export const SWITCHOVER_PLAYBOOK = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../playbooks/switchover.yml",
+);
 
 /** Exit codes of `switchover` beyond run's: nothing was changed (6, 7), or the switchover undid itself (8). */
 export const NOT_CONFIRMED = 6;
@@ -41,11 +44,15 @@ const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
  * (before the confirmation asks for the target's name), whatever the reporter shows of a debug task. */
 class Timed implements Reporter {
   readonly events: TimedEvent[] = [];
-  constructor(private readonly inner: Reporter, private readonly io: Io) {}
+  constructor(
+    private readonly inner: Reporter,
+    private readonly io: Io,
+  ) {}
   emit(e: RunEvent): void {
     this.events.push({ at: Date.now(), event: e });
     this.inner.emit(e);
-    const plan = e.type === "host_result" && PLAN_TASK.test(e.task) && e.result.status === "ok" ? e.result.data.msg : undefined;
+    const plan =
+      e.type === "host_result" && PLAN_TASK.test(e.task) && e.result.status === "ok" ? e.result.data.msg : undefined;
     if (typeof plan === "string") void this.hold(async () => this.io.err(plan));
   }
   close(): Promise<void> {
@@ -70,12 +77,21 @@ function switchoverVars(opts: SwitchoverOptions): Record<string, unknown> {
 }
 
 /** Refusals decided before any host is changed, from the options and the roles read from the hosts. */
-function refusal(opts: SwitchoverOptions, servers: readonly string[], active: string): { code: number; why: string } | undefined {
-  if (!servers.includes(opts.to)) return { code: 5, why: `--to ${opts.to}: expected one of the GoCD servers (${servers.join(", ")})` };
+function refusal(
+  opts: SwitchoverOptions,
+  servers: readonly string[],
+  active: string,
+): { code: number; why: string } | undefined {
+  if (!servers.includes(opts.to))
+    return { code: 5, why: `--to ${opts.to}: expected one of the GoCD servers (${servers.join(", ")})` };
   if (opts.confirm !== undefined && opts.confirm !== opts.to) {
-    return { code: NOT_CONFIRMED, why: `--confirm ${opts.confirm} does not name the target (--to ${opts.to}): nothing was changed` };
+    return {
+      code: NOT_CONFIRMED,
+      why: `--confirm ${opts.confirm} does not name the target (--to ${opts.to}): nothing was changed`,
+    };
   }
-  if (active === opts.to) return { code: PREFLIGHT_REFUSED, why: `${opts.to} is the active GoCD server already: nothing to switch over` };
+  if (active === opts.to)
+    return { code: PREFLIGHT_REFUSED, why: `${opts.to} is the active GoCD server already: nothing to switch over` };
   return undefined;
 }
 
@@ -96,7 +112,9 @@ function report(events: readonly TimedEvent[], dryRun: boolean, io: Io): number 
       return SWITCHOVER_ABORTED;
     case "failed":
       io.err(`switchover: stopped at "${outcome.task}": ${outcome.why}`);
-      io.err("switchover: run the same command again to finish it once the cause is fixed (`gocd-bc status` shows where it stands)");
+      io.err(
+        "switchover: run the same command again to finish it once the cause is fixed (`gocd-bc status` shows where it stands)",
+      );
       return 2;
     case "done":
       break;
@@ -105,7 +123,8 @@ function report(events: readonly TimedEvent[], dryRun: boolean, io: Io): number 
     io.err("switchover: dry run, the preflight passed; nothing was changed");
     return 0;
   }
-  for (const s of stepTimings(events)) io.err(`step ${String(s.step).padStart(2)}: ${(s.ms / 1000).toFixed(2).padStart(6)} s  ${s.title}`);
+  for (const s of stepTimings(events))
+    io.err(`step ${String(s.step).padStart(2)}: ${(s.ms / 1000).toFixed(2).padStart(6)} s  ${s.title}`);
   const db = databaseMs(events);
   if (db !== undefined) io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
   const first = events[0]?.at ?? 0;
@@ -125,7 +144,10 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
     io.err(`switchover: ${refused.why}`);
     return refused.code;
   }
-  const timed = new Timed(createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }), io);
+  const timed = new Timed(
+    createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }),
+    io,
+  );
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(switchoverVars(opts))];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   if (code === 4 || code === 99) return code;

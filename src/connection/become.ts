@@ -23,7 +23,9 @@ export interface BecomePlan {
 }
 
 /** The escalation method to use, or why none can be used. */
-export type MethodChoice = { readonly ok: true; readonly method: "sudo" | "su" } | { readonly ok: false; readonly error: string };
+export type MethodChoice =
+  | { readonly ok: true; readonly method: "sudo" | "su" }
+  | { readonly ok: false; readonly error: string };
 
 /** The user a become spec targets (root by default). */
 export function becomeUser(b: BecomeSpec): string {
@@ -48,7 +50,9 @@ export function chooseMethod(b: BecomeSpec, loginUser: string, sudoInstalled: bo
     ok: false,
     error:
       `become: cannot switch from ${loginUser} to ${becomeUser(b)}: ` +
-      (wanted === "su" ? "su needs a terminal for a password unless the login user is root" : "sudo is not installed and the login user is not root"),
+      (wanted === "su"
+        ? "su needs a terminal for a password unless the login user is root"
+        : "sudo is not installed and the login user is not root"),
   };
 }
 
@@ -101,7 +105,11 @@ export class PasswordTrials {
   private readonly first = new Map<string, Promise<unknown>>();
 
   /** Runs `attempt` with `password`, or answers "refused-before" without running it. */
-  async run<T>(password: string, attempt: () => Promise<T>, wasRefused: (result: T) => boolean): Promise<T | "refused-before"> {
+  async run<T>(
+    password: string,
+    attempt: () => Promise<T>,
+    wasRefused: (result: T) => boolean,
+  ): Promise<T | "refused-before"> {
     const key = createHash("sha256").update(password).digest("hex");
     const earlier = this.first.get(key);
     if (earlier) await earlier.catch(() => undefined);

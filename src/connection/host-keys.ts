@@ -3,7 +3,16 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UnreachableError } from "./errors.js";
-import { checkHostKey, fingerprint, formatEntry, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, type KnownHostEntry } from "./known-hosts.js";
+import {
+  checkHostKey,
+  fingerprint,
+  formatEntry,
+  keyTypeOf,
+  knownKeyTypes,
+  lookupName,
+  parseKnownHosts,
+  type KnownHostEntry,
+} from "./known-hosts.js";
 import type { ResolvedTarget } from "./ssh-config.js";
 
 /** ssh2's default host key algorithms, in its order (used to put already-known types first). */
@@ -44,12 +53,20 @@ export async function prepareHostKeyCheck(t: ResolvedTarget): Promise<HostKeyChe
         done(r === undefined);
       },
       (e: unknown) => {
-        refusal = new UnreachableError(t.name, "config", `cannot record the host key of ${name}: ${(e as Error).message}`);
+        refusal = new UnreachableError(
+          t.name,
+          "config",
+          `cannot record the host key of ${name}: ${(e as Error).message}`,
+        );
         done(false);
       },
     );
   };
-  return { verify, refusal: () => refusal, algorithms: preferredAlgorithms(files.flatMap((f) => knownKeyTypes(f.entries, name))) };
+  return {
+    verify,
+    refusal: () => refusal,
+    algorithms: preferredAlgorithms(files.flatMap((f) => knownKeyTypes(f.entries, name))),
+  };
 }
 
 async function readEntries(file: string): Promise<FileEntries> {
@@ -62,18 +79,30 @@ async function readEntries(file: string): Promise<FileEntries> {
 }
 
 // Undefined when the key is acceptable; otherwise the error explaining the refusal.
-async function judge(t: ResolvedTarget, files: readonly FileEntries[], name: string, key: Buffer): Promise<UnreachableError | undefined> {
+async function judge(
+  t: ResolvedTarget,
+  files: readonly FileEntries[],
+  name: string,
+  key: Buffer,
+): Promise<UnreachableError | undefined> {
   const shown = `${keyTypeOf(key)} ${fingerprint(key)}`;
   const verdicts = files.map(({ file, entries }) => ({ file, verdict: checkHostKey(entries, name, key) }));
   const revoked = verdicts.find((v) => v.verdict.status === "revoked");
   if (revoked?.verdict.status === "revoked") {
-    return new UnreachableError(t.name, "hostkey-revoked", `host key for ${name} (${shown}) is REVOKED in ${revoked.file}:${revoked.verdict.entry.line}; refusing to connect`);
+    return new UnreachableError(
+      t.name,
+      "hostkey-revoked",
+      `host key for ${name} (${shown}) is REVOKED in ${revoked.file}:${revoked.verdict.entry.line}; refusing to connect`,
+    );
   }
   if (verdicts.some((v) => v.verdict.status === "known")) return undefined;
   const changed = verdicts.find((v) => v.verdict.status === "changed");
   if (changed?.verdict.status === "changed") {
     const { file, verdict } = changed;
-    const other = verdict.entry.keyType === keyTypeOf(key) ? `a different ${verdict.entry.keyType} key` : `a different key, of type ${verdict.entry.keyType}`;
+    const other =
+      verdict.entry.keyType === keyTypeOf(key)
+        ? `a different ${verdict.entry.keyType} key`
+        : `a different key, of type ${verdict.entry.keyType}`;
     return new UnreachableError(
       t.name,
       "hostkey-changed",

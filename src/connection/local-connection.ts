@@ -54,7 +54,13 @@ export class LocalConnection extends ShellConnection {
         const stderr = Buffer.concat(err);
         if (timedOut) return resolve({ kind: "timeout", timeoutMs: timeoutMs ?? 0, stdout, stderr });
         const exitCode = code ?? 128 + (signal ? (os.constants.signals[signal] ?? 127) : 127);
-        resolve({ kind: "exited", exitCode, ...(signal ? { signal: signal.replace(/^SIG/, "") } : {}), stdout, stderr });
+        resolve({
+          kind: "exited",
+          exitCode,
+          ...(signal ? { signal: signal.replace(/^SIG/, "") } : {}),
+          stdout,
+          stderr,
+        });
       });
       child.stdin.end(stdin);
     });
@@ -77,7 +83,9 @@ export class LocalConnection extends ShellConnection {
       await rename(tmp, remotePath);
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
-      throw e instanceof RemoteOperationError ? e : new RemoteOperationError(this.host, "put", `put ${remotePath}: ${(e as Error).message}`);
+      throw e instanceof RemoteOperationError
+        ? e
+        : new RemoteOperationError(this.host, "put", `put ${remotePath}: ${(e as Error).message}`);
     }
   }
 
@@ -128,6 +136,8 @@ function connectSocket(host: string, what: string, make: () => net.Socket): Prom
       s.removeAllListeners("error");
       resolve(s);
     });
-    s.once("error", (e) => reject(new RemoteOperationError(host, "forward", `cannot connect to ${what}: ${e.message}`)));
+    s.once("error", (e) =>
+      reject(new RemoteOperationError(host, "forward", `cannot connect to ${what}: ${e.message}`)),
+    );
   });
 }

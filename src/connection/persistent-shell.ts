@@ -13,14 +13,22 @@ export function framedCommand(shellText: string, marker: string): string {
 }
 
 /** Where the framed output of a command ends, if it has arrived: its stdout, stderr and exit code. */
-export function parseFramed(out: Buffer, err: Buffer, marker: string): { stdout: Buffer; stderr: Buffer; code: number } | undefined {
+export function parseFramed(
+  out: Buffer,
+  err: Buffer,
+  marker: string,
+): { stdout: Buffer; stderr: Buffer; code: number } | undefined {
   const outEnd = out.indexOf(`\n${marker} `);
   const errEnd = err.indexOf(`\n${marker}\n`);
   if (outEnd < 0 || errEnd < 0) return undefined;
   const tail = out.subarray(outEnd + marker.length + 2);
   const nl = tail.indexOf("\n");
   if (nl < 0) return undefined;
-  return { stdout: out.subarray(0, outEnd), stderr: err.subarray(0, errEnd), code: Number(tail.subarray(0, nl).toString("latin1")) };
+  return {
+    stdout: out.subarray(0, outEnd),
+    stderr: err.subarray(0, errEnd),
+    code: Number(tail.subarray(0, nl).toString("latin1")),
+  };
 }
 
 /** One shell on one channel, running one command at a time. */
@@ -52,10 +60,13 @@ export class PersistentShell {
     this.err = Buffer.alloc(0);
     return new Promise((resolve) => {
       // On timeout: answer now and drop this shell; the remote `timeout` wrapper ends the command itself.
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        this.close();
-        resolve({ kind: "timeout", timeoutMs, stdout: this.out, stderr: this.err });
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.close();
+              resolve({ kind: "timeout", timeoutMs, stdout: this.out, stderr: this.err });
+            }, timeoutMs);
       this.waiting = () => {
         const done = parseFramed(this.out, this.err, marker);
         if (!done && !this.closed) return;

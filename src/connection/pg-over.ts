@@ -24,7 +24,10 @@ export interface PgOverOptions {
 export async function pgClientOver(conn: Connection, opts: PgOverOptions): Promise<pg.Client> {
   // pg is loaded here, by the first task that connects, not when the program starts.
   const { default: pgLib } = await import("pg");
-  const stream = opts.socketPath !== undefined ? await conn.forwardOutUnix(opts.socketPath) : await conn.forwardOut(opts.host ?? "127.0.0.1", opts.port ?? 5432);
+  const stream =
+    opts.socketPath !== undefined
+      ? await conn.forwardOutUnix(opts.socketPath)
+      : await conn.forwardOut(opts.host ?? "127.0.0.1", opts.port ?? 5432);
   const client = new pgLib.Client({
     user: opts.user,
     ...(opts.password !== undefined ? { password: opts.password.value } : {}),

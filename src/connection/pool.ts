@@ -6,7 +6,9 @@ import type { SshTarget } from "./ssh-config.js";
 import type { Connection } from "./types.js";
 
 /** How to reach one inventory host: over ssh, or `connection: local` on the controller. */
-export type HostSpec = { readonly kind: "ssh"; readonly target: SshTarget } | { readonly kind: "local"; readonly name: string };
+export type HostSpec =
+  | { readonly kind: "ssh"; readonly target: SshTarget }
+  | { readonly kind: "local"; readonly name: string };
 
 /** Opens a connection for a spec (injectable for tests). */
 export type Connector = (spec: HostSpec) => Promise<Connection>;
@@ -52,7 +54,10 @@ export class ConnectionPool {
   private open(name: string, spec: HostSpec): Promise<Connection> {
     const slot: Slot = { current: this.connector(spec) };
     slot.current.catch((e: unknown) => {
-      slot.failure = e instanceof UnreachableError ? e : new UnreachableError(name, "connect", `cannot connect to ${name}: ${(e as Error).message}`);
+      slot.failure =
+        e instanceof UnreachableError
+          ? e
+          : new UnreachableError(name, "connect", `cannot connect to ${name}: ${(e as Error).message}`);
     });
     this.slots.set(name, slot);
     return slot.current.catch((e: unknown) => {

@@ -15,19 +15,19 @@ const MIN_BASE64_CORE = 8;
  * base64 inside longer texts is matched by base64Patterns). */
 function secretForms(secret: string): string[] {
   if (secret.length < MIN_ENCODED_LENGTH) return secret.length > 0 ? [secret] : [];
-  const forms = new Set<string>([secret, ...shellForms(secret), ...escapedForms(secret), ...urlForms(secret), ...byteForms(secret)]);
+  const forms = new Set<string>([
+    secret,
+    ...shellForms(secret),
+    ...escapedForms(secret),
+    ...urlForms(secret),
+    ...byteForms(secret),
+  ]);
   return [...forms].filter((f) => f.length > 0);
 }
 
 function shellForms(s: string): string[] {
   const quoted = quote([s]);
-  return [
-    quoted,
-    unwrap(quoted),
-    s.replace(/'/g, "'\\''"),
-    s.replace(/'/g, `'"'"'`),
-    s.replace(/(["\\$`])/g, "\\$1"),
-  ];
+  return [quoted, unwrap(quoted), s.replace(/'/g, "'\\''"), s.replace(/'/g, `'"'"'`), s.replace(/(["\\$`])/g, "\\$1")];
 }
 
 /** A quoted word without its outer quotes (what appears when it is part of a longer quoted word). */

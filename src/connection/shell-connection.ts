@@ -1,7 +1,15 @@
 // What every transport shares: become wrapping, result decoding, secret scrubbing, stat, and the
 // become paths of put/get. A transport (ssh, local) supplies raw exec and direct (login-user) file I/O.
 import type { Duplex } from "node:stream";
-import { chooseMethod, cleanSudoStderr, needsBecome, PasswordTrials, refusedAgainMessage, sudoRefusedPassword, wrapForBecome } from "./become.js";
+import {
+  chooseMethod,
+  cleanSudoStderr,
+  needsBecome,
+  PasswordTrials,
+  refusedAgainMessage,
+  sudoRefusedPassword,
+  wrapForBecome,
+} from "./become.js";
 import { cmd, maskSecrets, quotedCommand, type Command } from "./command.js";
 import { RemoteOperationError } from "./errors.js";
 import { catCommand, putFromStdinCommand, saysAbsent } from "./file-scripts.js";
@@ -10,7 +18,13 @@ import type { BecomeSpec, Connection, PutOptions, RemoteStat, RunOptions, RunRes
 
 /** A command's outcome with output still as bytes (for binary reads). */
 export type RawResult =
-  | { readonly kind: "exited"; readonly exitCode: number; readonly signal?: string; readonly stdout: Buffer; readonly stderr: Buffer }
+  | {
+      readonly kind: "exited";
+      readonly exitCode: number;
+      readonly signal?: string;
+      readonly stdout: Buffer;
+      readonly stderr: Buffer;
+    }
   | { readonly kind: "timeout"; readonly timeoutMs: number; readonly stdout: Buffer; readonly stderr: Buffer };
 
 const PROBE_TIMEOUT_MS = 30_000;
@@ -29,7 +43,11 @@ export abstract class ShellConnection implements Connection {
   ) {}
 
   /** Runs shell text as the login user; rejects only when the transport fails. */
-  protected abstract exec(shellText: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult>;
+  protected abstract exec(
+    shellText: string,
+    stdin: Buffer | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<RawResult>;
   /** Atomic write as the login user. */
   protected abstract putDirect(remotePath: string, content: Buffer, opts: PutOptions): Promise<void>;
   /** Read as the login user; null when absent. */
@@ -47,7 +65,13 @@ export abstract class ShellConnection implements Connection {
     const secrets = [...command.secrets(), ...(opts.become?.password ? [opts.become.password.value] : [])];
     const text = (b: Buffer) => maskSecrets(b.toString("utf8"), secrets);
     return r.kind === "exited"
-      ? { kind: "exited", exitCode: r.exitCode, ...(r.signal ? { signal: r.signal } : {}), stdout: text(r.stdout), stderr: text(r.stderr) }
+      ? {
+          kind: "exited",
+          exitCode: r.exitCode,
+          ...(r.signal ? { signal: r.signal } : {}),
+          stdout: text(r.stdout),
+          stderr: text(r.stderr),
+        }
       : { kind: "timeout", timeoutMs: r.timeoutMs, stdout: text(r.stdout), stderr: text(r.stderr) };
   }
 
@@ -55,7 +79,10 @@ export abstract class ShellConnection implements Connection {
   async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     if (!needsBecome(this.user, opts.become)) return this.putDirect(remotePath, data, opts);
-    const r = await this.execAs(putFromStdinCommand(remotePath, opts, data.length), { stdin: data, become: opts.become });
+    const r = await this.execAs(putFromStdinCommand(remotePath, opts, data.length), {
+      stdin: data,
+      become: opts.become,
+    });
     if (r.kind !== "exited" || r.exitCode !== 0) throw this.failure("put", remotePath, r);
   }
 
@@ -77,17 +104,24 @@ export abstract class ShellConnection implements Connection {
 
   private async execAs(given: Command, opts: RunOptions): Promise<RawResult> {
     const command = opts.timeoutMs === undefined ? given : withRemoteTimeout(given, opts.timeoutMs);
-    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin, "utf8");
+    const stdin =
+      opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin, "utf8");
     if (!needsBecome(this.user, opts.become)) return this.exec(command.toShell(), stdin, opts.timeoutMs);
     const choice = chooseMethod(opts.become, this.user, await this.hasSudo());
     if (!choice.ok) throw new RemoteOperationError(this.host, "become", choice.error);
     const plan = wrapForBecome(command, opts.become, choice.method);
-    if (plan.stdinPrefix === undefined || !opts.become.password) return this.exec(plan.command.toShell(), stdin, opts.timeoutMs);
+    if (plan.stdinPrefix === undefined || !opts.become.password)
+      return this.exec(plan.command.toShell(), stdin, opts.timeoutMs);
     const prefix = Buffer.from(plan.stdinPrefix, "utf8");
     const input = stdin ? Buffer.concat([prefix, stdin]) : prefix;
     const refused = (r: RawResult) => r.kind === "exited" && sudoRefusedPassword(r.exitCode, r.stderr.toString("utf8"));
-    const r = await this.passwords.run(opts.become.password.value, () => this.exec(plan.command.toShell(), input, opts.timeoutMs), refused);
-    if (r === "refused-before") throw new RemoteOperationError(this.host, "become", refusedAgainMessage(this.user, this.host));
+    const r = await this.passwords.run(
+      opts.become.password.value,
+      () => this.exec(plan.command.toShell(), input, opts.timeoutMs),
+      refused,
+    );
+    if (r === "refused-before")
+      throw new RemoteOperationError(this.host, "become", refusedAgainMessage(this.user, this.host));
     return { ...r, stderr: Buffer.from(cleanSudoStderr(r.stderr.toString("utf8")), "utf8") };
   }
 
@@ -103,7 +137,10 @@ export abstract class ShellConnection implements Connection {
   }
 
   private failure(op: "put" | "get", remotePath: string, r: RawResult): RemoteOperationError {
-    const why = r.kind === "timeout" ? `timed out after ${r.timeoutMs} ms` : r.stderr.toString("utf8").trim() || `exit code ${r.exitCode}`;
+    const why =
+      r.kind === "timeout"
+        ? `timed out after ${r.timeoutMs} ms`
+        : r.stderr.toString("utf8").trim() || `exit code ${r.exitCode}`;
     return new RemoteOperationError(this.host, op, `${op} ${remotePath}: ${why}`);
   }
 }

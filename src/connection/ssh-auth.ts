@@ -16,13 +16,19 @@ export async function planAuth(t: ResolvedTarget): Promise<AuthPlan> {
   const username = t.user;
   const methods: Array<{ label: string; method: AnyAuthMethod }> = [];
   const skipped: string[] = [];
-  if (t.agent !== undefined && !t.identitiesOnly) methods.push({ label: "agent", method: { type: "agent", username, agent: t.agent } });
+  if (t.agent !== undefined && !t.identitiesOnly)
+    methods.push({ label: "agent", method: { type: "agent", username, agent: t.agent } });
   for (const file of t.identityFiles) {
     const loaded = await loadKey(file, t.passphrase?.value);
-    if (loaded.ok) methods.push({ label: `key ${file}`, method: { type: "publickey", username, key: loaded.key, passphrase: t.passphrase?.value } });
+    if (loaded.ok)
+      methods.push({
+        label: `key ${file}`,
+        method: { type: "publickey", username, key: loaded.key, passphrase: t.passphrase?.value },
+      });
     else if (loaded.reason !== "missing") skipped.push(`key ${file} (${loaded.reason})`);
   }
-  if (t.agent !== undefined && t.identitiesOnly) methods.push({ label: "agent", method: { type: "agent", username, agent: t.agent } });
+  if (t.agent !== undefined && t.identitiesOnly)
+    methods.push({ label: "agent", method: { type: "agent", username, agent: t.agent } });
   const password = t.password?.value;
   if (password !== undefined) {
     methods.push({ label: "password", method: { type: "password", username, password } });
@@ -46,7 +52,10 @@ export async function planAuth(t: ResolvedTarget): Promise<AuthPlan> {
   return {
     handler,
     describe: () =>
-      [`tried: ${tried.join(", ") || "nothing (no agent, no usable key file, no password)"}`, ...(skipped.length ? [`skipped: ${skipped.join(", ")}`] : [])].join("; "),
+      [
+        `tried: ${tried.join(", ") || "nothing (no agent, no usable key file, no password)"}`,
+        ...(skipped.length ? [`skipped: ${skipped.join(", ")}`] : []),
+      ].join("; "),
   };
 }
 

@@ -106,7 +106,10 @@ export function resolveTarget(target: SshTarget, config: SSHConfig, env: LocalEn
 
 function lookup(config: SSHConfig, target: SshTarget): Record<string, string | string[]> {
   // Passing User makes compute() report it back as the user, so pass it only when the inventory sets one.
-  const query = target.user !== undefined ? { Host: target.host ?? target.name, User: target.user } : { Host: target.host ?? target.name };
+  const query =
+    target.user !== undefined
+      ? { Host: target.host ?? target.name, User: target.user }
+      : { Host: target.host ?? target.name };
   return config.compute(query, { ignoreCase: true, matchExec: false });
 }
 
@@ -121,7 +124,8 @@ function resolveOne(target: SshTarget, config: SSHConfig, env: LocalEnv): Resolv
   const explicit = [...(target.privateKeyFile ? [expandPath(target.privateKeyFile, env, tokens)] : []), ...fromConfig];
   const identityFiles = explicit.length > 0 ? explicit : DEFAULT_IDENTITIES.map((f) => path.join(env.home, ".ssh", f));
   const agentSetting = str(c.identityagent);
-  const agent = agentSetting === "none" ? undefined : agentSetting ? expandPath(agentSetting, env, tokens) : env.agentSocket;
+  const agent =
+    agentSetting === "none" ? undefined : agentSetting ? expandPath(agentSetting, env, tokens) : env.agentSocket;
   const strict = (str(c.stricthostkeychecking) ?? "yes").toLowerCase();
   return {
     name: target.name,
@@ -141,11 +145,23 @@ function resolveOne(target: SshTarget, config: SSHConfig, env: LocalEnv): Resolv
   };
 }
 
-function knownHostsFiles(target: SshTarget, c: Record<string, string | string[]>, env: LocalEnv, tokens: Record<string, string>): string[] {
+function knownHostsFiles(
+  target: SshTarget,
+  c: Record<string, string | string[]>,
+  env: LocalEnv,
+  tokens: Record<string, string>,
+): string[] {
   if (target.knownHostsFile !== undefined) return [expandPath(target.knownHostsFile, env, tokens)];
-  const words = (v: string | string[] | undefined) => list(v).flatMap((s) => s.split(/\s+/)).filter((s) => s !== "" && s !== "none");
-  const user = c.userknownhostsfile !== undefined ? words(c.userknownhostsfile) : ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"];
-  const global = c.globalknownhostsfile !== undefined ? words(c.globalknownhostsfile) : ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
+  const words = (v: string | string[] | undefined) =>
+    list(v)
+      .flatMap((s) => s.split(/\s+/))
+      .filter((s) => s !== "" && s !== "none");
+  const user =
+    c.userknownhostsfile !== undefined ? words(c.userknownhostsfile) : ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"];
+  const global =
+    c.globalknownhostsfile !== undefined
+      ? words(c.globalknownhostsfile)
+      : ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
   return [...user, ...global].map((f) => expandPath(f, env, tokens));
 }
 

@@ -6,7 +6,15 @@ import SSHConfig from "ssh-config";
 import { UnreachableError } from "./errors.js";
 import { prepareHostKeyCheck } from "./host-keys.js";
 import { planAuth } from "./ssh-auth.js";
-import { currentEnv, defaultSshConfigPath, loadSshConfig, resolveTarget, type LocalEnv, type ResolvedTarget, type SshTarget } from "./ssh-config.js";
+import {
+  currentEnv,
+  defaultSshConfigPath,
+  loadSshConfig,
+  resolveTarget,
+  type LocalEnv,
+  type ResolvedTarget,
+  type SshTarget,
+} from "./ssh-config.js";
 import { SshConnection } from "./ssh-connection.js";
 
 /** Test seams: a parsed ssh config and local environment instead of the real ones. */
@@ -18,7 +26,11 @@ export interface ConnectOverrides {
 /** Connects to one inventory host; rejects with UnreachableError (connect, timeout, auth, hostkey-*). */
 export async function connectSsh(target: SshTarget, overrides: ConnectOverrides = {}): Promise<SshConnection> {
   const env = overrides.env ?? currentEnv();
-  const config = overrides.sshConfig ?? (target.sshConfigFile === false ? new SSHConfig() : await loadSshConfig(target.sshConfigFile ?? defaultSshConfigPath(env)));
+  const config =
+    overrides.sshConfig ??
+    (target.sshConfigFile === false
+      ? new SSHConfig()
+      : await loadSshConfig(target.sshConfigFile ?? defaultSshConfigPath(env)));
   const resolved = resolveTarget(target, config, env);
   const hops = [...resolved.jumps, resolved];
   const opened: ssh2.Client[] = [];
@@ -40,7 +52,12 @@ export async function connectSsh(target: SshTarget, overrides: ConnectOverrides 
 }
 
 // Opens one authenticated ssh2 client to `t`, over `sock` when hopping.
-async function openClient(t: ResolvedTarget, sock: Duplex | undefined, name: string, via: string): Promise<ssh2.Client> {
+async function openClient(
+  t: ResolvedTarget,
+  sock: Duplex | undefined,
+  name: string,
+  via: string,
+): Promise<ssh2.Client> {
   const endpoint = `${t.user}@${t.hostname}:${t.port}${via}`;
   const check = await prepareHostKeyCheck(t).catch((e: Error) => {
     throw new UnreachableError(name, "config", `cannot read known_hosts for ${endpoint}: ${e.message}`);
@@ -51,7 +68,10 @@ async function openClient(t: ResolvedTarget, sock: Duplex | undefined, name: str
     const onError = (err: Error & { level?: string }) => {
       client.removeListener("ready", onReady);
       const refusal = check.refusal();
-      if (refusal) return reject(refusal.host === name ? refusal : new UnreachableError(name, refusal.reason, `${refusal.message}${via}`));
+      if (refusal)
+        return reject(
+          refusal.host === name ? refusal : new UnreachableError(name, refusal.reason, `${refusal.message}${via}`),
+        );
       reject(classify(err, name, endpoint, t.connectTimeoutMs, auth.describe));
     };
     const onReady = () => {
@@ -76,10 +96,20 @@ async function openClient(t: ResolvedTarget, sock: Duplex | undefined, name: str
   });
 }
 
-function classify(err: Error & { level?: string; code?: string }, name: string, endpoint: string, timeoutMs: number, tried: () => string): UnreachableError {
+function classify(
+  err: Error & { level?: string; code?: string },
+  name: string,
+  endpoint: string,
+  timeoutMs: number,
+  tried: () => string,
+): UnreachableError {
   switch (err.level) {
     case "client-timeout":
-      return new UnreachableError(name, "timeout", `cannot connect to ${endpoint}: no ssh handshake within ${timeoutMs} ms`);
+      return new UnreachableError(
+        name,
+        "timeout",
+        `cannot connect to ${endpoint}: no ssh handshake within ${timeoutMs} ms`,
+      );
     case "client-authentication":
       return new UnreachableError(name, "auth", `authentication failed for ${endpoint} (${tried()})`);
     default:
@@ -90,7 +120,15 @@ function classify(err: Error & { level?: string; code?: string }, name: string, 
 function forwardTo(jump: ssh2.Client, next: ResolvedTarget, name: string): Promise<Duplex> {
   return new Promise((resolve, reject) =>
     jump.forwardOut("127.0.0.1", 0, next.hostname, next.port, (err, ch) =>
-      err ? reject(new UnreachableError(name, "connect", `jump host cannot reach ${next.hostname}:${next.port}: ${err.message}`)) : resolve(ch),
+      err
+        ? reject(
+            new UnreachableError(
+              name,
+              "connect",
+              `jump host cannot reach ${next.hostname}:${next.port}: ${err.message}`,
+            ),
+          )
+        : resolve(ch),
     ),
   );
 }

@@ -67,7 +67,11 @@ export class SshConnection extends ShellConnection {
 
   protected exec(shellText: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
     if (stdin === undefined) return this.shellSlots.use(() => this.inShell(shellText, timeoutMs));
-    return this.sessions.use(async () => collect(await this.openExec(shellText), stdin, timeoutMs, () => (this.alive ? undefined : this.dropped("the command"))));
+    return this.sessions.use(async () =>
+      collect(await this.openExec(shellText), stdin, timeoutMs, () =>
+        this.alive ? undefined : this.dropped("the command"),
+      ),
+    );
   }
 
   /** Runs a command in an idle long-lived shell (opening one if needed), and keeps the shell for the next. */
@@ -84,7 +88,12 @@ export class SshConnection extends ShellConnection {
     // command killed its own shell, which counts like a process killed by a signal.
     await new Promise((r) => setImmediate(r));
     if (!this.alive) throw this.dropped("a command");
-    return { kind: "exited", exitCode: 255, stdout: Buffer.alloc(0), stderr: Buffer.from("the remote shell closed during the command\n") };
+    return {
+      kind: "exited",
+      exitCode: 255,
+      stdout: Buffer.alloc(0),
+      stderr: Buffer.from("the remote shell closed during the command\n"),
+    };
   }
 
   private openExec(shellText: string): Promise<ClientChannel> {
@@ -102,7 +111,9 @@ export class SshConnection extends ShellConnection {
     try {
       const keepMode = opts.mode ?? (existing ? existing.mode & 0o7777 : undefined);
       // A known final mode: create private, then chmod. Otherwise let the server's umask decide.
-      await sftpCall((cb) => sftp.writeFile(tmp, content, { flag: "wx", mode: keepMode === undefined ? 0o666 : 0o600 }, cb));
+      await sftpCall((cb) =>
+        sftp.writeFile(tmp, content, { flag: "wx", mode: keepMode === undefined ? 0o666 : 0o600 }, cb),
+      );
       if (keepMode !== undefined) await sftpCall((cb) => sftp.chmod(tmp, keepMode, cb));
       await this.setOwner(sftp, tmp, opts, existing);
       await this.renameOver(sftp, tmp, remotePath);
@@ -120,7 +131,8 @@ export class SshConnection extends ShellConnection {
     const spec = ownerSpec(opts);
     if (spec !== undefined) {
       const r = await this.exec(cmd`chown -- ${spec} ${tmp}`.toShell(), undefined, 60_000);
-      if (r.kind !== "exited" || r.exitCode !== 0) throw new Error(`chown ${spec}: ${r.stderr.toString("utf8").trim() || r.kind}`);
+      if (r.kind !== "exited" || r.exitCode !== 0)
+        throw new Error(`chown ${spec}: ${r.stderr.toString("utf8").trim() || r.kind}`);
       return;
     }
     if (existing === null) return;
@@ -136,7 +148,8 @@ export class SshConnection extends ShellConnection {
     } catch {
       // Servers without posix-rename@openssh.com: mv -f is still an atomic rename(2) in one directory.
       const r = await this.exec(cmd`mv -f -- ${from} ${to}`.toShell(), undefined, 60_000);
-      if (r.kind !== "exited" || r.exitCode !== 0) throw new Error(`rename: ${r.stderr.toString("utf8").trim() || r.kind}`);
+      if (r.kind !== "exited" || r.exitCode !== 0)
+        throw new Error(`rename: ${r.stderr.toString("utf8").trim() || r.kind}`);
     }
   }
 
@@ -174,17 +187,30 @@ export class SshConnection extends ShellConnection {
     return this.forward(socketPath, (cb) => this.client.openssh_forwardOutStreamLocal(socketPath, cb));
   }
 
-  private forward(what: string, open: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<Duplex> {
+  private forward(
+    what: string,
+    open: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void,
+  ): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       if (!this.alive) return reject(this.dropped(`forwarding to ${what}`));
       open((err, ch) =>
-        err ? reject(new RemoteOperationError(this.host, "forward", `cannot open a forwarded stream to ${what} on ${this.host}: ${err.message}`)) : resolve(ch),
+        err
+          ? reject(
+              new RemoteOperationError(
+                this.host,
+                "forward",
+                `cannot open a forwarded stream to ${what} on ${this.host}: ${err.message}`,
+              ),
+            )
+          : resolve(ch),
       );
     });
   }
 
   private channelError(err: Error, op: "run" | "put"): Error {
-    return this.alive ? new RemoteOperationError(this.host, op, `cannot open an ssh channel on ${this.host}: ${err.message}`) : this.dropped(op);
+    return this.alive
+      ? new RemoteOperationError(this.host, op, `cannot open an ssh channel on ${this.host}: ${err.message}`)
+      : this.dropped(op);
   }
 
   private dropped(what: string): UnreachableError {
@@ -194,7 +220,12 @@ export class SshConnection extends ShellConnection {
 
 // Feeds stdin, gathers output, and kills the channel on timeout.
 // `dropped` says whether a close without exit status means the connection died (else: exit code 255).
-function collect(ch: ClientChannel, stdin: Buffer | undefined, timeoutMs: number | undefined, dropped: () => Error | undefined): Promise<RawResult> {
+function collect(
+  ch: ClientChannel,
+  stdin: Buffer | undefined,
+  timeoutMs: number | undefined,
+  dropped: () => Error | undefined,
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -248,7 +279,10 @@ function sftpCall<T = void>(call: (cb: (err: Error | null | undefined, value?: T
 }
 
 // Like sftpCall, but "no such file" yields `absent`.
-async function sftpMaybe<T>(call: (cb: (err: Error | null | undefined, value?: T) => void) => void, absent: T): Promise<T> {
+async function sftpMaybe<T>(
+  call: (cb: (err: Error | null | undefined, value?: T) => void) => void,
+  absent: T,
+): Promise<T> {
   try {
     return await sftpCall<T>(call);
   } catch (e) {

@@ -11,7 +11,9 @@ export function statCommand(path: string): Command {
 }
 
 /** The parse of a stat run: the description, null when absent, or an error message. */
-export type StatParse = { readonly ok: true; readonly stat: RemoteStat | null } | { readonly ok: false; readonly error: string };
+export type StatParse =
+  | { readonly ok: true; readonly stat: RemoteStat | null }
+  | { readonly ok: false; readonly error: string };
 
 /** Parses the output of statCommand(). */
 export function parseStat(result: RunResult): StatParse {
@@ -22,7 +24,15 @@ export function parseStat(result: RunResult): StatParse {
   }
   const fields = result.stdout.trim().split("|");
   if (fields.length !== 7) return { ok: false, error: `unexpected stat output: ${JSON.stringify(result.stdout)}` };
-  const [rawMode, uid, gid, owner, group, size, mtime] = fields as [string, string, string, string, string, string, string];
+  const [rawMode, uid, gid, owner, group, size, mtime] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const modeBits = parseInt(rawMode, 16);
   return {
     ok: true,

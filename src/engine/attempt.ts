@@ -38,7 +38,9 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   const { pc, task } = a;
   let args: Vars;
   try {
-    args = dropOmitted(renderValue(task.args, a.vars, { loc: task.at([task.moduleKey]), path: task.path, task: task.name }) as Vars);
+    args = dropOmitted(
+      renderValue(task.args, a.vars, { loc: task.at([task.moduleKey]), path: task.path, task: task.name }) as Vars,
+    );
     if (a.noLog) collectNoLogArgs(task.args, args, pc.run.secrets);
     collectSecretArgs(args, pc.run.secrets);
   } catch (err) {
@@ -77,12 +79,15 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   } catch (err) {
     return failed((err as Error).message);
   }
-  return retry(a, () => invokeModule(task.module, args, ctx, { timeoutMs: timeoutMs ? timeoutMs * 1000 : undefined, mask: false }));
+  return retry(a, () =>
+    invokeModule(task.module, args, ctx, { timeoutMs: timeoutMs ? timeoutMs * 1000 : undefined, mask: false }),
+  );
 }
 
 function keywords(a: AttemptInput): { become?: unknown; becomeUser?: string; becomeMethod?: string } {
   const { play } = a.pc;
-  const render = (v: unknown) => (typeof v === "string" ? renderValue(v, a.vars, { loc: a.task.loc, task: a.task.name }) : v);
+  const render = (v: unknown) =>
+    typeof v === "string" ? renderValue(v, a.vars, { loc: a.task.loc, task: a.task.name }) : v;
   const become = render(inherited(play, a.parents, a.task, "become"));
   const user = render(inherited(play, a.parents, a.task, "becomeUser"));
   return {
@@ -96,7 +101,8 @@ function environmentOf(a: AttemptInput): Vars | undefined {
   const env = inherited(a.pc.play, a.parents, a.task, "environment");
   if (env === undefined) return undefined;
   const value = renderValue(env, a.vars, { loc: a.task.at(["environment"]), task: a.task.name });
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("environment must be a mapping of variable names to values");
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error("environment must be a mapping of variable names to values");
   const error = environmentError(value as Vars);
   if (error !== undefined) throw new Error(error);
   return value as Vars;
@@ -105,9 +111,12 @@ function environmentOf(a: AttemptInput): Vars | undefined {
 /** A numeric keyword (retries, delay, timeout) after rendering; a value that is not a number fails the task. */
 export function numberOf(value: number | string | undefined, vars: Vars, task: Task, key: string): number | undefined {
   if (value === undefined) return undefined;
-  const rendered = typeof value === "string" ? renderValue(value, vars, { loc: task.at([key]), task: task.name }) : value;
-  const v = typeof rendered === "number" || (typeof rendered === "string" && rendered.trim() !== "") ? Number(rendered) : NaN;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${key}: '${String(rendered)}' is not a number (rendered from '${String(value)}')`);
+  const rendered =
+    typeof value === "string" ? renderValue(value, vars, { loc: task.at([key]), task: task.name }) : value;
+  const v =
+    typeof rendered === "number" || (typeof rendered === "string" && rendered.trim() !== "") ? Number(rendered) : NaN;
+  if (!Number.isFinite(v) || v < 0)
+    throw new Error(`${key}: '${String(rendered)}' is not a number (rendered from '${String(value)}')`);
   return v;
 }
 
@@ -187,9 +196,22 @@ function overrides(a: AttemptInput, result: TaskResult): TaskResult {
   }
   const text = result.status === "ok" ? result.reason : result.status === "changed" ? result.summary : result.error;
   if (isFailed) {
-    const error = result.status === "failed" ? result.error : `failed_when condition met: ${condText(task.failedWhen ?? [])} (${text})`;
+    const error =
+      result.status === "failed"
+        ? result.error
+        : `failed_when condition met: ${condText(task.failedWhen ?? [])} (${text})`;
     return { status: "failed", error, data: result.data };
   }
-  if (changed) return { status: "changed", summary: text, diff: result.status === "changed" ? result.diff : [], data: result.data };
-  return { status: "ok", reason: result.status === "ok" ? text : `${text} (not a change: changed_when/failed_when)`, data: result.data };
+  if (changed)
+    return {
+      status: "changed",
+      summary: text,
+      diff: result.status === "changed" ? result.diff : [],
+      data: result.data,
+    };
+  return {
+    status: "ok",
+    reason: result.status === "ok" ? text : `${text} (not a change: changed_when/failed_when)`,
+    data: result.data,
+  };
 }

@@ -47,7 +47,10 @@ export function failPolicy(
   if (opts.maxFailPercentage !== undefined) {
     const pct = (failed / batchSize) * 100;
     if (pct > opts.maxFailPercentage) {
-      return { stop: true, why: `max_fail_percentage ${opts.maxFailPercentage}% exceeded: ${failed} of ${batchSize} hosts failed (${Math.round(pct)}%)` };
+      return {
+        stop: true,
+        why: `max_fail_percentage ${opts.maxFailPercentage}% exceeded: ${failed} of ${batchSize} hosts failed (${Math.round(pct)}%)`,
+      };
     }
   }
   if (failed >= batchSize) return { stop: true, why: `every host of the batch failed` };

@@ -24,7 +24,9 @@ const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 export function hostSpecOf(name: string, vars: Vars, opts: { trustOnFirstUse?: boolean }): HostSpec {
   const keys = [...Object.values(CONNECTION_VARS).flat(), "ansible_ssh_timeout", "ansible_timeout"];
   const picked: Vars = {};
-  for (const k of keys) if (vars[k] !== undefined) picked[k] = renderValue(vars[k], vars, { loc: { file: "<inventory>", line: 1, col: 1 }, path: k });
+  for (const k of keys)
+    if (vars[k] !== undefined)
+      picked[k] = renderValue(vars[k], vars, { loc: { file: "<inventory>", line: 1, col: 1 }, path: k });
   checkRenderedConnectionVars(picked);
   const info = connectionOf(name, picked);
   if (info.connection === "local") return { kind: "local", name };
@@ -49,7 +51,13 @@ export function hostSpecOf(name: string, vars: Vars, opts: { trustOnFirstUse?: b
 function checkRenderedConnectionVars(picked: Vars): void {
   const issues = checkValue(connectionVarsSchema, picked, { noun: "variable" });
   if (issues.length === 0) return;
-  const diagnostics = issues.map((i) => ({ file: "<inventory>", line: 1, col: 1, path: formatPath(i.path), message: `${i.message} (after rendering)` }));
+  const diagnostics = issues.map((i) => ({
+    file: "<inventory>",
+    line: 1,
+    col: 1,
+    path: formatPath(i.path),
+    message: `${i.message} (after rendering)`,
+  }));
   throw new TemplateError(diagnostics);
 }
 
@@ -81,7 +89,9 @@ const VARIABLE = new RegExp(VARIABLE_NAME);
 /** Why `env` cannot be a task's environment (a name that is not a variable name), or undefined when it can. */
 export function environmentError(env: Vars): string | undefined {
   const bad = Object.keys(env).find((k) => !VARIABLE.test(k));
-  return bad === undefined ? undefined : `environment: invalid variable name ${JSON.stringify(bad)}: use letters, digits and _, not starting with a digit`;
+  return bad === undefined
+    ? undefined
+    : `environment: invalid variable name ${JSON.stringify(bad)}: use letters, digits and _, not starting with a digit`;
 }
 
 /**
@@ -123,9 +133,15 @@ export function moduleContext(p: ContextParts): ModuleContext {
     secrets: p.secrets,
     run: (command, o) => p.conn.run(withEnvironment(command, p.environment), { ...o, become: p.become }),
     findFile: (kind, name) =>
-      resolveTaskFile(kind, name, p.task.role, baseDirs) ?? fileCandidates(kind, name, p.task.role, baseDirs)[0] ?? name,
+      resolveTaskFile(kind, name, p.task.role, baseDirs) ??
+      fileCandidates(kind, name, p.task.role, baseDirs)[0] ??
+      name,
     renderTemplateFile: async (file) =>
-      renderText(await readTemplate(file), p.vars, { loc: { file, line: 1, col: 1 }, task: p.task.name, wholeFile: true }),
+      renderText(await readTemplate(file), p.vars, {
+        loc: { file, line: 1, col: 1 },
+        task: p.task.name,
+        wholeFile: true,
+      }),
     log: p.log,
   };
 }

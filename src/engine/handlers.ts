@@ -14,7 +14,9 @@ export function qualifiedTaskName(task: Task): string {
 
 /** The handlers a notify name reaches: the first with that name (or `role : name`), and every listener. */
 export function findHandlers(handlers: readonly Task[], name: string): Task[] {
-  const byName = handlers.find((h) => h.name === name || (h.role !== undefined && `${h.role.name} : ${h.name}` === name));
+  const byName = handlers.find(
+    (h) => h.name === name || (h.role !== undefined && `${h.role.name} : ${h.name}` === name),
+  );
   const listeners = handlers.filter((h) => h.kind === "module" && h.listen.includes(name));
   return [...new Set([...(byName ? [byName] : []), ...listeners])];
 }
@@ -25,7 +27,12 @@ export function notify(pc: PlayContext, host: string, task: ModuleTask, label: s
   if (!st) return;
   for (const name of task.notify) {
     const found = findHandlers(pc.handlers, name);
-    if (found.length === 0) pc.run.emit({ type: "warning", host, message: `task '${label}' notified '${name}', but no handler has that name or listens to it` });
+    if (found.length === 0)
+      pc.run.emit({
+        type: "warning",
+        host,
+        message: `task '${label}' notified '${name}', but no handler has that name or listens to it`,
+      });
     for (const h of found) if (!st.notified.has(h)) st.notified.set(h, label);
   }
 }
@@ -48,7 +55,12 @@ export function reportPending(pc: PlayContext, hosts: readonly string[], why?: s
     if (!st || st.notified.size === 0) continue;
     if (why === undefined && eligible(pc, st)) continue;
     const reason = why ?? whyNot(st);
-    pc.run.emit({ type: "handlers_pending", host, handlers: [...st.notified.keys()].map(qualifiedTaskName), why: reason });
+    pc.run.emit({
+      type: "handlers_pending",
+      host,
+      handlers: [...st.notified.keys()].map(qualifiedTaskName),
+      why: reason,
+    });
     st.notified.clear();
   }
 }

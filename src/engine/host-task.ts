@@ -13,7 +13,15 @@ import { attempt } from "./attempt.js";
 import { delegateSpecOf, hostSpecOf } from "./connect.js";
 import { notify } from "./handlers.js";
 import { itemLabel, itemVars, loopItems, loopPause } from "./loop.js";
-import { censor, countVerdict, foldVerdicts, registeredLoop, registeredValue, verdictOf, type Verdict } from "./results.js";
+import {
+  censor,
+  countVerdict,
+  foldVerdicts,
+  registeredLoop,
+  registeredValue,
+  verdictOf,
+  type Verdict,
+} from "./results.js";
 import { collectSecretVars } from "./secrets.js";
 import type { PlayContext } from "./types.js";
 import { effectiveCheck, inherited, inheritedWhen, inventoryLayers, taskVars, truthy } from "./vars.js";
@@ -73,11 +81,31 @@ export async function runTaskOnHost(
 /** A site for reporting a task that failed before its site could be built; it never runs anything. */
 function fallbackSite(pc: PlayContext, task: ModuleTask, parents: readonly Task[], host: string, label: string): Site {
   const check = pc.run.opts.check;
-  return { pc, task, parents, label, host, vars: {}, spec: { kind: "local", name: host }, noLog: false, ignoreErrors: false, check, stored: { setFacts: {}, facts: {} } };
+  return {
+    pc,
+    task,
+    parents,
+    label,
+    host,
+    vars: {},
+    spec: { kind: "local", name: host },
+    noLog: false,
+    ignoreErrors: false,
+    check,
+    stored: { setFacts: {}, facts: {} },
+  };
 }
 
-function siteOf(pc: PlayContext, task: ModuleTask, parents: readonly Task[], host: string, label: string, vars: Vars): Site {
-  const render = (v: unknown) => (typeof v === "string" ? renderValue(v, vars, { loc: task.loc, path: task.path, task: task.name }) : v);
+function siteOf(
+  pc: PlayContext,
+  task: ModuleTask,
+  parents: readonly Task[],
+  host: string,
+  label: string,
+  vars: Vars,
+): Site {
+  const render = (v: unknown) =>
+    typeof v === "string" ? renderValue(v, vars, { loc: task.loc, path: task.path, task: task.name }) : v;
   const noLog = truthy(render(inherited(pc.play, parents, task, "noLog")) ?? false);
   const ignoreErrors = truthy(render(inherited(pc.play, parents, task, "ignoreErrors")) ?? false);
   const delegate = inherited(pc.play, parents, task, "delegateTo");
@@ -86,7 +114,20 @@ function siteOf(pc: PlayContext, task: ModuleTask, parents: readonly Task[], hos
   const delegatedTo = delegate === undefined || perItem ? undefined : String(render(delegate));
   const check = effectiveCheck(pc, task, parents);
   const spec = specFor(pc, delegatedTo ?? host, vars);
-  return { pc, task, parents, label, host, vars, noLog, ignoreErrors, delegatedTo, spec, check, stored: { setFacts: {}, facts: {} } };
+  return {
+    pc,
+    task,
+    parents,
+    label,
+    host,
+    vars,
+    noLog,
+    ignoreErrors,
+    delegatedTo,
+    spec,
+    check,
+    stored: { setFacts: {}, facts: {} },
+  };
 }
 
 /** The connection spec of the host (or delegate): its own inventory variables decide how to reach it. */
@@ -98,19 +139,35 @@ function specFor(pc: PlayContext, target: string, hostVars: Vars): HostSpec {
     if (local) return local;
     throw new Error(`delegate_to: '${target}' is not a host of the inventory`);
   }
-  const vars = target === hostVars.inventory_hostname ? hostVars : mergeVars({ ...inventoryLayers(pc.run, target), extraVars: pc.run.plan.extraVars });
+  const vars =
+    target === hostVars.inventory_hostname
+      ? hostVars
+      : mergeVars({ ...inventoryLayers(pc.run, target), extraVars: pc.run.plan.extraVars });
   return hostSpecOf(target, vars, opts);
 }
 
 type Run = { verdicts: Verdict[]; registered: Vars | undefined };
 
-async function runSingle(site: Site, vars: Vars, item: { value: unknown; label: unknown } | undefined): Promise<Run & { value: Vars }> {
+async function runSingle(
+  site: Site,
+  vars: Vars,
+  item: { value: unknown; label: unknown } | undefined,
+): Promise<Run & { value: Vars }> {
   const start = Date.now();
   const guard = whenGuard(site, vars);
   let result: TaskResult;
   if (guard !== true) result = guard;
   else if (site.task.module === "include_vars") result = includeVars(site, vars);
-  else result = await attempt({ pc: site.pc, task: site.task, parents: site.parents, host: site.host, vars, spec: site.spec, noLog: site.noLog });
+  else
+    result = await attempt({
+      pc: site.pc,
+      task: site.task,
+      parents: site.parents,
+      host: site.host,
+      vars,
+      spec: site.spec,
+      noLog: site.noLog,
+    });
   storeFacts(site, result);
   // A result registered under a secret name is secret from its own task's output on.
   if (site.task.register) collectSecretVars({ [site.task.register]: registeredValue(result) }, site.pc.run.secrets);
@@ -124,10 +181,17 @@ async function runLoop(site: Site): Promise<Run> {
   const spec = site.task.loop!;
   const start = Date.now();
   const items = loopItems(spec, site.vars, site.task);
-  if (!items.ok) return { verdicts: [emitOne(site, { status: "failed", error: items.error, data: {} }, start)], registered: undefined };
+  if (!items.ok)
+    return {
+      verdicts: [emitOne(site, { status: "failed", error: items.error, data: {} }, start)],
+      registered: undefined,
+    };
   if (items.items.length === 0) {
     const verdict = emitOne(site, { status: "skipped", reason: "no items in the loop", data: {} }, start);
-    return { verdicts: [verdict], registered: { results: [], changed: false, failed: false, skipped: true, skip_reason: "no items in the loop" } };
+    return {
+      verdicts: [verdict],
+      registered: { results: [], changed: false, failed: false, skipped: true, skip_reason: "no items in the loop" },
+    };
   }
   const verdicts: Verdict[] = [];
   const values: Vars[] = [];
@@ -141,8 +205,15 @@ async function runLoop(site: Site): Promise<Run> {
     try {
       one = await runSingle(itemSite(site, vars), vars, { value, label });
     } catch (err) {
-      const verdict = emitOne(site, { status: "failed", error: (err as Error).message, data: {} }, Date.now(), { value, label });
-      one = { verdicts: [verdict], registered: undefined, value: { item: value, failed: true, msg: (err as Error).message } };
+      const verdict = emitOne(site, { status: "failed", error: (err as Error).message, data: {} }, Date.now(), {
+        value,
+        label,
+      });
+      one = {
+        verdicts: [verdict],
+        registered: undefined,
+        value: { item: value, failed: true, msg: (err as Error).message },
+      };
     }
     verdicts.push(...one.verdicts);
     values.push(one.value);
@@ -150,14 +221,22 @@ async function runLoop(site: Site): Promise<Run> {
     const pause = loopPause(spec, vars, site.task);
     if (pause > 0 && i < items.items.length - 1) await new Promise((r) => setTimeout(r, pause * 1000));
   }
-  return { verdicts, registered: registeredLoop(values, verdicts.every((v) => v === "skipped")) };
+  return {
+    verdicts,
+    registered: registeredLoop(
+      values,
+      verdicts.every((v) => v === "skipped"),
+    ),
+  };
 }
 
 /** The site of one loop item: the same, unless delegate_to is a template (it may use the item). */
 function itemSite(site: Site, vars: Vars): Site {
   const d = inherited(site.pc.play, site.parents, site.task, "delegateTo");
   if (typeof d !== "string" || !d.includes("{{")) return site;
-  const delegatedTo = String(renderValue(d, vars, { loc: site.task.at(["delegate_to"]), path: site.task.path, task: site.task.name }));
+  const delegatedTo = String(
+    renderValue(d, vars, { loc: site.task.at(["delegate_to"]), path: site.task.path, task: site.task.name }),
+  );
   return { ...site, delegatedTo, spec: specFor(site.pc, delegatedTo, vars) };
 }
 
@@ -166,7 +245,13 @@ function whenGuard(site: Site, vars: Vars): true | TaskResult {
   const conds = inheritedWhen(site.pc.play, site.parents, site.task);
   for (const cond of conds) {
     try {
-      if (!evalCondition(cond, vars, { loc: site.task.at(["when"]), path: `${site.task.path}.when`, task: site.task.name })) {
+      if (
+        !evalCondition(cond, vars, {
+          loc: site.task.at(["when"]),
+          path: `${site.task.path}.when`,
+          task: site.task.name,
+        })
+      ) {
         return { status: "skipped", reason: `condition false: ${String(cond)}`, data: {} };
       }
     } catch (err) {
@@ -179,8 +264,14 @@ function whenGuard(site: Site, vars: Vars): true | TaskResult {
 /** include_vars runs on the controller: reads the file (found like vars_files) into the host's variables. */
 function includeVars(site: Site, vars: Vars): TaskResult {
   try {
-    const args = renderValue(site.task.args, vars, { loc: site.task.loc, task: site.task.name }) as { file: string; name?: string };
-    const abs = resolveTaskFile("vars", args.file, site.task.role, [path.dirname(site.task.loc.file), site.pc.run.plan.playbookDir]);
+    const args = renderValue(site.task.args, vars, { loc: site.task.loc, task: site.task.name }) as {
+      file: string;
+      name?: string;
+    };
+    const abs = resolveTaskFile("vars", args.file, site.task.role, [
+      path.dirname(site.task.loc.file),
+      site.pc.run.plan.playbookDir,
+    ]);
     if (!abs) return { status: "failed", error: `include_vars: file '${args.file}' not found`, data: {} };
     const problems = new Problems();
     const loaded = loadVarsFile(abs, problems, site.task.loc, "include_vars file");
@@ -188,7 +279,11 @@ function includeVars(site: Site, vars: Vars): TaskResult {
     const st = site.pc.run.hosts.get(site.host)!;
     Object.assign(st.includeVars, args.name ? { [args.name]: loaded.vars } : loaded.vars);
     collectSecretVars(loaded.vars, site.pc.run.secrets);
-    return { status: "ok", reason: `loaded ${path.relative(site.pc.run.plan.playbookDir, abs) || abs}`, data: { ansible_included_var_files: [abs] } };
+    return {
+      status: "ok",
+      reason: `loaded ${path.relative(site.pc.run.plan.playbookDir, abs) || abs}`,
+      data: { ansible_included_var_files: [abs] },
+    };
   } catch (err) {
     return { status: "failed", error: (err as Error).message, data: {} };
   }

@@ -63,7 +63,14 @@ export async function runInclude(
   }
 }
 
-function entriesFor(pc: PlayContext, node: IncludeNode, parents: readonly Task[], host: string, extra: Vars | undefined, hostvars: Vars): HostEntries {
+function entriesFor(
+  pc: PlayContext,
+  node: IncludeNode,
+  parents: readonly Task[],
+  host: string,
+  extra: Vars | undefined,
+  hostvars: Vars,
+): HostEntries {
   try {
     const vars = taskVars(pc, host, node, parents, extra, hostvars);
     const when = inheritedWhen(pc.play, parents, node);
@@ -86,12 +93,18 @@ function entriesFor(pc: PlayContext, node: IncludeNode, parents: readonly Task[]
   }
 }
 
-function resolve(pc: PlayContext, node: IncludeNode, name: string): { ok: true; tasks: readonly Task[] } | { ok: false; error: string } {
+function resolve(
+  pc: PlayContext,
+  node: IncludeNode,
+  name: string,
+): { ok: true; tasks: readonly Task[] } | { ok: false; error: string } {
   const plan = pc.run.plan;
   if (node.kind === "include_tasks") {
     if (node.preloaded && name === node.file) return { ok: true, tasks: node.preloaded };
     const loaded = loadIncludedTasks(plan, node, name);
-    return loaded.ok ? { ok: true, tasks: loaded.value } : { ok: false, error: loaded.diagnostics.map(formatDiagnostic).join("\n") };
+    return loaded.ok
+      ? { ok: true, tasks: loaded.value }
+      : { ok: false, error: loaded.diagnostics.map(formatDiagnostic).join("\n") };
   }
   const role = node.preloaded && name === node.target.name ? node.preloaded : undefined;
   const loaded = role ? { ok: true as const, value: role } : loadIncludedRole(plan, node, name);
@@ -121,9 +134,24 @@ function depthError(chain: readonly Task[]): string | undefined {
 /** An include that cannot be resolved fails its hosts, reported like a task. */
 function fail(pc: PlayContext, node: IncludeNode, hosts: readonly string[], error: string): void {
   const label = qualifiedTaskName(node);
-  pc.run.emit({ type: "task_start", play: pc.play.name, task: label, loc: node.loc, hosts: [...hosts], handler: pc.inHandlers });
+  pc.run.emit({
+    type: "task_start",
+    play: pc.play.name,
+    task: label,
+    loc: node.loc,
+    hosts: [...hosts],
+    handler: pc.inHandlers,
+  });
   for (const host of hosts) {
-    pc.run.emit({ type: "host_result", task: label, host, loc: node.loc, result: { status: "failed", error, data: {} }, check: pc.run.opts.check, durationMs: 0 });
+    pc.run.emit({
+      type: "host_result",
+      task: label,
+      host,
+      loc: node.loc,
+      result: { status: "failed", error, data: {} },
+      check: pc.run.opts.check,
+      durationMs: 0,
+    });
     const st = pc.run.hosts.get(host)!;
     countVerdict(st, "failed");
     st.status = { kind: "failed", task: label };

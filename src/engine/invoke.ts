@@ -5,7 +5,13 @@ import { isConnectionError, UnreachableError } from "../connection/errors.js";
 import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
 import { moduleSchema, canonicalArgs } from "../schema/module-registry.js";
-import { isApplyFailed, type ModuleContext, type ModuleData, type Decision, type TaskResult } from "../modules/contract.js";
+import {
+  isApplyFailed,
+  type ModuleContext,
+  type ModuleData,
+  type Decision,
+  type TaskResult,
+} from "../modules/contract.js";
 import { maskResult } from "../modules/support/mask.js";
 import { moduleImpl } from "../modules/registry.js";
 
@@ -44,9 +50,14 @@ function isDecision(value: unknown): value is Decision {
 function failure(error: unknown, module: string, secrets: readonly string[]): TaskResult {
   const mask = (s: string) => maskSecrets(s, secrets);
   if (error instanceof UnreachableError) return { status: "unreachable", error: mask(error.message), data: {} };
-  if (isConnectionError(error) || error instanceof ModuleTimeout) return { status: "failed", error: mask(error.message), data: {} };
+  if (isConnectionError(error) || error instanceof ModuleTimeout)
+    return { status: "failed", error: mask(error.message), data: {} };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { status: "failed", error: mask(`module ${module} raised an unexpected error (a bug in gocd-bc): ${detail}`), data: {} };
+  return {
+    status: "failed",
+    error: mask(`module ${module} raised an unexpected error (a bug in gocd-bc): ${detail}`),
+    data: {},
+  };
 }
 
 /** Run one module for one host: decide, and act unless `check`. Never throws; every outcome is a TaskResult. */
@@ -54,7 +65,10 @@ export async function invokeModule(
   module: string,
   rawArgs: Record<string, unknown>,
   ctx: ModuleContext,
-  opts: { timeoutMs?: number; /** false: leave masking to the caller (the executor registers real values and masks events). */ mask?: boolean } = {},
+  opts: {
+    timeoutMs?: number /** false: leave masking to the caller (the executor registers real values and masks events). */;
+    mask?: boolean;
+  } = {},
 ): Promise<TaskResult> {
   const spec = moduleSchema(module);
   const impl = spec && moduleImpl(spec.name);
@@ -63,13 +77,21 @@ export async function invokeModule(
   const issues = checkValue(spec.schema, args, { noun: "argument" });
   if (issues.length) {
     const text = issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-    return { status: "failed", error: maskSecrets(`invalid arguments for ${spec.name}: ${text}`, ctx.secrets), data: {} };
+    return {
+      status: "failed",
+      error: maskSecrets(`invalid arguments for ${spec.name}: ${text}`, ctx.secrets),
+      data: {},
+    };
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   try {
     const plan: unknown = await withTimeout(impl.plan(ctx, args), timeoutMs, `${spec.name}`);
     if (!isDecision(plan)) {
-      return { status: "failed", error: `module ${spec.name} broke the module contract (a bug in gocd-bc): plan returned ${JSON.stringify(plan)}`, data: {} };
+      return {
+        status: "failed",
+        error: `module ${spec.name} broke the module contract (a bug in gocd-bc): plan returned ${JSON.stringify(plan)}`,
+        data: {},
+      };
     }
     // Secrets are masked here, once for every module, whatever the module itself remembered to mask;
     // the executor passes mask: false because it must register real values and masks every event instead.

@@ -5,18 +5,25 @@ import type { Vars } from "../source/vars-file.js";
 import { renderValue } from "../template/engine.js";
 
 /** The items of a loop for one host, or why they cannot be computed. */
-export type LoopItems = { readonly ok: true; readonly items: unknown[] } | { readonly ok: false; readonly error: string };
+export type LoopItems =
+  | { readonly ok: true; readonly items: unknown[] }
+  | { readonly ok: false; readonly error: string };
 
 /** Renders the loop's items with the host's variables and shapes them by loop kind. */
 export function loopItems(spec: LoopSpec, vars: Vars, task: Task): LoopItems {
   let value: unknown;
   try {
-    value = renderValue(spec.items, vars, { loc: task.at([spec.kind]), path: `${task.path}.${spec.kind}`, task: task.name });
+    value = renderValue(spec.items, vars, {
+      loc: task.at([spec.kind]),
+      path: `${task.path}.${spec.kind}`,
+      task: task.name,
+    });
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
   if (spec.kind === "with_dict") {
-    if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, error: `with_dict needs a mapping, got ${describe(value)}` };
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      return { ok: false, error: `with_dict needs a mapping, got ${describe(value)}` };
     return { ok: true, items: Object.entries(value).map(([key, v]) => ({ key, value: v })) };
   }
   if (value === null || value === undefined) return { ok: true, items: [] };
@@ -24,7 +31,8 @@ export function loopItems(spec: LoopSpec, vars: Vars, task: Task): LoopItems {
     if (spec.kind === "with_items") return { ok: true, items: [value] };
     return { ok: false, error: `${spec.kind} needs a list, got ${describe(value)}` };
   }
-  if (spec.kind === "with_items") return { ok: true, items: value.flatMap((v: unknown) => (Array.isArray(v) ? v : [v])) };
+  if (spec.kind === "with_items")
+    return { ok: true, items: value.flatMap((v: unknown) => (Array.isArray(v) ? v : [v])) };
   return { ok: true, items: value };
 }
 

@@ -19,7 +19,17 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
   const all = run.plan.playHosts[index] ?? [];
   const playHosts = all.filter((h) => run.hosts.get(h)?.status.kind === "active");
   run.emit({ type: "play_start", play: play.name, hosts: playHosts, loc: play.loc });
-  const pc: PlayContext = { run, play, index, playHosts, batch: [], handlers: [...play.handlers], ended: false, rescueDepth: 0, inHandlers: false };
+  const pc: PlayContext = {
+    run,
+    play,
+    index,
+    playHosts,
+    batch: [],
+    handlers: [...play.handlers],
+    ended: false,
+    rescueDepth: 0,
+    inHandlers: false,
+  };
   try {
     const batches = serialBatches(playHosts, renderSerial(play, run));
     for (const batch of batches) {
@@ -36,7 +46,11 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
 function renderSerial(play: Play, run: RunContext): (number | string)[] | undefined {
   if (!play.serial) return undefined;
   const vars = { ...play.vars, ...run.plan.extraVars };
-  return play.serial.map((s) => (typeof s === "string" ? (renderValue(s, vars, { loc: play.loc, path: `${play.path}.serial` }) as number | string) : s));
+  return play.serial.map((s) =>
+    typeof s === "string"
+      ? (renderValue(s, vars, { loc: play.loc, path: `${play.path}.serial` }) as number | string)
+      : s,
+  );
 }
 
 async function runBatch(pc: PlayContext, batch: readonly string[]): Promise<void> {
@@ -73,7 +87,9 @@ async function afterBatch(pc: PlayContext, batch: readonly string[]): Promise<vo
 
 function gathering(pc: PlayContext): boolean {
   const g = pc.play.gatherFacts;
-  return typeof g === "string" ? truthy(renderValue(g, { ...pc.play.vars, ...pc.run.plan.extraVars }, { loc: pc.play.loc })) : g;
+  return typeof g === "string"
+    ? truthy(renderValue(g, { ...pc.play.vars, ...pc.run.plan.extraVars }, { loc: pc.play.loc }))
+    : g;
 }
 
 /** "Gathering Facts": connects to every host of the batch (finding the unreachable ones) and reads facts. */
@@ -89,15 +105,26 @@ async function gatherBatch(pc: PlayContext): Promise<void> {
     if (result.status === "ok") Object.assign(st.facts, result.data.ansible_facts);
     const verdict = result.status === "unreachable" ? "unreachable" : result.status === "failed" ? "failed" : "ok";
     countVerdict(st, verdict);
-    if (verdict === "unreachable") st.status = { kind: "unreachable", task, error: result.status === "unreachable" ? result.error : "" };
+    if (verdict === "unreachable")
+      st.status = { kind: "unreachable", task, error: result.status === "unreachable" ? result.error : "" };
     if (verdict === "failed") st.status = { kind: "failed", task };
-    pc.run.emit({ type: "host_result", task, host, loc: pc.play.loc, result, check: pc.run.opts.check, durationMs: Date.now() - start });
+    pc.run.emit({
+      type: "host_result",
+      task,
+      host,
+      loc: pc.play.loc,
+      result,
+      check: pc.run.opts.check,
+      durationMs: Date.now() - start,
+    });
   });
 }
 
 async function factsOf(pc: PlayContext, host: string): Promise<TaskResult> {
   try {
-    const conn = await pc.run.pool.get(hostSpecOf(host, playLevelVars(pc, host), { trustOnFirstUse: pc.run.opts.trustOnFirstUse }));
+    const conn = await pc.run.pool.get(
+      hostSpecOf(host, playLevelVars(pc, host), { trustOnFirstUse: pc.run.opts.trustOnFirstUse }),
+    );
     const facts = await gatherFacts(conn);
     if (!facts.ok) return { status: "failed", error: facts.error, data: {} };
     return { status: "ok", reason: "facts gathered", data: { ansible_facts: facts.facts } };

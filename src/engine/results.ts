@@ -15,7 +15,14 @@ export function registeredValue(result: TaskResult): Vars {
     case "ok":
       return { ...base, changed: false, failed: false, skipped: false, msg: base.msg ?? result.reason };
     case "changed":
-      return { ...base, changed: true, failed: false, skipped: false, msg: base.msg ?? result.summary, diff: result.diff };
+      return {
+        ...base,
+        changed: true,
+        failed: false,
+        skipped: false,
+        msg: base.msg ?? result.summary,
+        diff: result.diff,
+      };
     case "skipped":
       return { ...base, changed: false, failed: false, skipped: true, skip_reason: result.reason };
     case "failed":

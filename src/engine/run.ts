@@ -36,7 +36,13 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
     },
   };
   for (const host of new Set(plan.playHosts.flat())) run.hosts.set(host, newHost(host));
-  run.emit({ type: "run_start", playbook: plan.playbook, check: opts.check, diff: opts.diff, time: new Date(started).toISOString() });
+  run.emit({
+    type: "run_start",
+    playbook: plan.playbook,
+    check: opts.check,
+    diff: opts.diff,
+    time: new Date(started).toISOString(),
+  });
   try {
     for (const [i, play] of plan.plays.entries()) {
       if (run.stopRun || run.interrupted()) break;
@@ -54,7 +60,16 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
 }
 
 function newHost(name: string): HostState {
-  return { name, stats: newStats(), facts: {}, setFacts: {}, includeVars: {}, status: { kind: "active" }, notified: new Map(), endedPlay: false };
+  return {
+    name,
+    stats: newStats(),
+    facts: {},
+    setFacts: {},
+    includeVars: {},
+    status: { kind: "active" },
+    notified: new Map(),
+    endedPlay: false,
+  };
 }
 
 function recapStats(run: RunContext): Record<string, HostStats> {

@@ -17,7 +17,22 @@ const MAX_DEPTH = 4;
 
 /** Keys the engine and modules add to every registered result: status words, never secrets, so a
  * secret-named registered variable masks its output, not "All items completed" everywhere. */
-const RESULT_KEYS = new Set(["changed", "failed", "skipped", "unreachable", "msg", "skip_reason", "diff", "item", "ansible_loop_var", "rc", "delta", "start", "end", "cmd"]);
+const RESULT_KEYS = new Set([
+  "changed",
+  "failed",
+  "skipped",
+  "unreachable",
+  "msg",
+  "skip_reason",
+  "diff",
+  "item",
+  "ansible_loop_var",
+  "rc",
+  "delta",
+  "start",
+  "end",
+  "cmd",
+]);
 
 /** No key is skipped: everything a no_log template rendered to is secret. */
 const NO_KEYS: ReadonlySet<string> = new Set();
@@ -34,7 +49,8 @@ function add(out: Set<string>, value: unknown): void {
 export function collectSecretVars(vars: Vars, out: Set<string>): void {
   for (const name of Object.keys(vars)) {
     if (name === "hostvars" || name === "groups") continue;
-    if (SECRET_NAME.test(name) || hasSecretKey(vars[name], 0)) collectNamed(name, renderedOrLiteral(vars, name), out, 0);
+    if (SECRET_NAME.test(name) || hasSecretKey(vars[name], 0))
+      collectNamed(name, renderedOrLiteral(vars, name), out, 0);
   }
 }
 
@@ -50,7 +66,8 @@ function renderedOrLiteral(vars: Vars, name: string): unknown {
 function withoutTemplates(value: unknown): unknown {
   if (isTemplated(value)) return undefined;
   if (Array.isArray(value)) return value.map(withoutTemplates);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutTemplates(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutTemplates(v)]));
   return value;
 }
 

@@ -29,7 +29,9 @@ function interruption(pc: PlayContext): Promise<void> {
   if (!signal) return new Promise(() => undefined);
   let p = interruptions.get(signal);
   if (!p) {
-    p = signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    p = signal.aborted
+      ? Promise.resolve()
+      : new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     interruptions.set(signal, p);
   }
   return p;
@@ -46,7 +48,14 @@ export async function runModuleTask(
   if (!pc.inHandlers && !tagsSelect(inheritedTags(pc.play, parents, task), pc.run.opts)) return;
   if (task.module === "meta") return runMeta(pc, task, parents, hosts, scope);
   const label = qualifiedTaskName(task);
-  pc.run.emit({ type: "task_start", play: pc.play.name, task: label, loc: task.loc, hosts: [...hosts], handler: pc.inHandlers });
+  pc.run.emit({
+    type: "task_start",
+    play: pc.play.name,
+    task: label,
+    loc: task.loc,
+    hosts: [...hosts],
+    handler: pc.inHandlers,
+  });
   const hostvars = hostvarsOf(pc);
   const runOnce = runOnceOf(pc, task, parents);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
@@ -75,12 +84,20 @@ function shareResult(pc: PlayContext, task: ModuleTask, host: string, from: Host
 }
 
 /** meta: flush_handlers, end_play, end_host, clear_host_errors, noop, reset_connection. */
-async function runMeta(pc: PlayContext, task: ModuleTask, parents: readonly Task[], hosts: readonly string[], scope: ScopeVars | undefined): Promise<void> {
+async function runMeta(
+  pc: PlayContext,
+  task: ModuleTask,
+  parents: readonly Task[],
+  hosts: readonly string[],
+  scope: ScopeVars | undefined,
+): Promise<void> {
   const action = String(task.args.free_form ?? "noop");
   const hostvars = hostvarsOf(pc);
   const holds = (host: string): boolean => {
     const vars: Vars = taskVars(pc, host, task, parents, scope?.get(host), hostvars);
-    return inheritedWhen(pc.play, parents, task).every((c) => evalCondition(c, vars, { loc: task.at(["when"]), task: task.name }));
+    return inheritedWhen(pc.play, parents, task).every((c) =>
+      evalCondition(c, vars, { loc: task.at(["when"]), task: task.name }),
+    );
   };
   switch (action) {
     case "flush_handlers":

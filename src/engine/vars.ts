@@ -94,7 +94,12 @@ export function taskVars(
     ansible_version: { full: "2.16.0", major: 2, minor: 16, string: "2.16.0 (gocd-bc)" },
     ...(task.role ? { role_name: task.role.name, role_path: task.role.path } : {}),
   };
-  const roleDefaults = plan.roleDefaults === undefined ? [] : Array.isArray(plan.roleDefaults) ? plan.roleDefaults : [plan.roleDefaults as Vars];
+  const roleDefaults =
+    plan.roleDefaults === undefined
+      ? []
+      : Array.isArray(plan.roleDefaults)
+        ? plan.roleDefaults
+        : [plan.roleDefaults as Vars];
   const facts = st?.facts ?? {};
   const setFacts = st?.setFacts ?? {};
   const merged = mergeVars({
@@ -116,7 +121,12 @@ export function taskVars(
 }
 
 /** The nearest value of a keyword: the task's own, then its blocks' (innermost first), then the play's. */
-export function inherited<K extends keyof TaskBase>(play: Play, parents: readonly Task[], task: Task, key: K): TaskBase[K] | undefined {
+export function inherited<K extends keyof TaskBase>(
+  play: Play,
+  parents: readonly Task[],
+  task: Task,
+  key: K,
+): TaskBase[K] | undefined {
   if (task[key] !== undefined) return task[key];
   for (let i = parents.length - 1; i >= 0; i--) {
     const v = (parents[i] as TaskBase)[key];

@@ -65,10 +65,12 @@ async function runBlock(
   }
   if (block.always.length === 0 || pc.ended || pc.run.interrupted()) return;
   // always runs for hosts that failed too; they stay failed afterwards.
-  const failed = new Map(entered.flatMap((h) => {
-    const st = hosts.get(h)!;
-    return st.status.kind === "failed" ? [[h, st.status] as const] : [];
-  }));
+  const failed = new Map(
+    entered.flatMap((h) => {
+      const st = hosts.get(h)!;
+      return st.status.kind === "failed" ? [[h, st.status] as const] : [];
+    }),
+  );
   for (const h of failed.keys()) hosts.get(h)!.status = { kind: "active" };
   try {
     await runTasks(pc, block.always, inner, entered, scope);
@@ -96,6 +98,8 @@ function checkFailPolicy(pc: PlayContext, task: Task): void {
 function maxFail(pc: PlayContext): number | undefined {
   const v = pc.play.maxFailPercentage;
   if (v === undefined) return undefined;
-  const n = Number(typeof v === "string" ? renderValue(v, { ...pc.play.vars, ...pc.run.plan.extraVars }, { loc: pc.play.loc }) : v);
+  const n = Number(
+    typeof v === "string" ? renderValue(v, { ...pc.play.vars, ...pc.run.plan.extraVars }, { loc: pc.play.loc }) : v,
+  );
   return Number.isFinite(n) ? n : undefined;
 }

@@ -9,8 +9,7 @@ const CHECKED = ["host", "port", "user", "connection", "privateKeyFile"] as cons
 
 /** The first of `names` that `vars` sets (to anything but null), with its value. */
 function firstSetValue(vars: Vars, names: readonly string[]): { name: string; value: unknown } | undefined {
-  for (const name of names)
-    if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
+  for (const name of names) if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
   return undefined;
 }
 

@@ -20,7 +20,12 @@ export interface LoadInventoryOptions {
 /** The loaded inventory, or every diagnostic that prevented it; warnings in both cases. */
 export type InventoryResult =
   | { ok: true; inventory: Inventory; warnings: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[]; warnings: Diagnostic[]; /** Whole, when only variables' types are wrong. */ inventory?: Inventory };
+  | {
+      ok: false;
+      diagnostics: Diagnostic[];
+      warnings: Diagnostic[] /** Whole, when only variables' types are wrong. */;
+      inventory?: Inventory;
+    };
 
 interface HostBuild {
   name: string;
@@ -107,11 +112,7 @@ function readInventoryFile(build: Build, abs: string): void {
   }
   const file = read.file;
   if (file.value === null || file.value === undefined) {
-    build.problems.error(
-      file.locate([]),
-      "",
-      "empty inventory: expected a mapping with `all:` and its hosts",
-    );
+    build.problems.error(file.locate([]), "", "empty inventory: expected a mapping with `all:` and its hosts");
     return;
   }
   const issues = checkValue(inventorySchema, file.value, { noun: "group keyword" });
@@ -187,8 +188,7 @@ function finishGroups(build: Build): void {
   const ungrouped = group(build, "ungrouped");
   link(build, "all", "ungrouped");
   for (const h of build.hosts.values()) if (h.groups.size === 0) ungrouped.hosts.add(h.name);
-  for (const g of build.groups.values())
-    if (g.name !== "all" && g.parents.size === 0) link(build, "all", g.name);
+  for (const g of build.groups.values()) if (g.name !== "all" && g.parents.size === 0) link(build, "all", g.name);
   const visiting = new Set<string>();
   const done = new Set<string>();
   const visit = (name: string, trail: string[]): void => {

@@ -47,13 +47,10 @@ function mergeInto(target: Map<string, Vars>, source: Map<string, Vars>): void {
 function readKind(dir: string, names: ReadonlySet<string>, problems: Problems): Map<string, Vars> {
   const out = new Map<string, Vars>();
   if (!isDir(dir)) return out;
-  for (const entry of fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (names.has(entry.name))
-        out.set(entry.name, { ...(out.get(entry.name) ?? {}), ...readFolder(full, problems) });
+      if (names.has(entry.name)) out.set(entry.name, { ...(out.get(entry.name) ?? {}), ...readFolder(full, problems) });
       continue;
     }
     const ext = EXTENSIONS.find((e) => e !== "" && entry.name.endsWith(e)) ?? "";

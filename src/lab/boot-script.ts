@@ -5,9 +5,20 @@ import { LAB_APT_MOUNT } from "./topology.js";
 /** Units a lab host under systemd must not run: gettys would attach to the controller's console through
  * the shared /dev; timers and clock setting are the controller's business. */
 const CONTAINER_MASKED = [
-  "console-getty.service", "container-getty@.service", "getty@.service", "serial-getty@.service", "getty@tty1.service",
-  "apt-daily.timer", "apt-daily-upgrade.timer", "man-db.timer", "dpkg-db-backup.timer", "e2scrub_all.timer",
-  "e2scrub_reap.service", "fstrim.timer", "systemd-timesyncd.service", "systemd-pstore.service",
+  "console-getty.service",
+  "container-getty@.service",
+  "getty@.service",
+  "serial-getty@.service",
+  "getty@tty1.service",
+  "apt-daily.timer",
+  "apt-daily-upgrade.timer",
+  "man-db.timer",
+  "dpkg-db-backup.timer",
+  "e2scrub_all.timer",
+  "e2scrub_reap.service",
+  "fstrim.timer",
+  "systemd-timesyncd.service",
+  "systemd-pstore.service",
 ];
 
 /**

@@ -7,14 +7,23 @@ export class LabError extends Error {
 }
 
 /** Run a program (no shell) and return its stdout; a non-zero exit becomes a LabError naming the command. */
-export function run(file: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export function run(
+  file: string,
+  args: readonly string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) {
-        const why = String(stderr).trim() || err.message;
-        reject(new LabError(`${file} ${args.join(" ")}: ${why}`));
-      } else resolve(String(stdout));
-    });
+    const child = execFile(
+      file,
+      args,
+      { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const why = String(stderr).trim() || err.message;
+          reject(new LabError(`${file} ${args.join(" ")}: ${why}`));
+        } else resolve(String(stdout));
+      },
+    );
     child.stdin?.on("error", () => undefined); // a program that exits without reading its input is not our error
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });

@@ -10,7 +10,11 @@ import { LAB_NET, type LabHost } from "./topology.js";
 export type FaultAction = "stop" | "crash" | "start" | "reboot" | "partition" | "heal";
 
 /** What one action did to one host. */
-export type FaultOutcome = { readonly host: LabHost; readonly action: FaultAction; readonly result: "done" | "already" };
+export type FaultOutcome = {
+  readonly host: LabHost;
+  readonly action: FaultAction;
+  readonly result: "done" | "already";
+};
 
 /** Seconds a clean stop waits for the host's processes to end after SIGTERM before it cuts the power. */
 const STOP_GRACE_MS = 10_000;
@@ -66,7 +70,8 @@ async function crash(host: LabHost): Promise<FaultOutcome["result"]> {
 async function start(host: LabHost, ctx: BootContext): Promise<FaultOutcome["result"]> {
   if (isRunning(host)) return "already";
   await bootHost(host, ctx);
-  if (!(await waitForSsh(host.ip, 30_000))) throw new LabError(`${host.name} did not come up (see ${ctx.hostDir}/boot.log)`);
+  if (!(await waitForSsh(host.ip, 30_000)))
+    throw new LabError(`${host.name} did not come up (see ${ctx.hostDir}/boot.log)`);
   return "done";
 }
 
@@ -88,15 +93,20 @@ async function heal(host: LabHost): Promise<FaultOutcome["result"]> {
 export async function applyFault(action: FaultAction, host: LabHost, ctx: BootContext): Promise<FaultOutcome> {
   const result = await (async () => {
     switch (action) {
-      case "stop": return stop(host, ctx);
-      case "crash": return crash(host);
-      case "start": return start(host, ctx);
+      case "stop":
+        return stop(host, ctx);
+      case "crash":
+        return crash(host);
+      case "start":
+        return start(host, ctx);
       case "reboot": {
         await stop(host, ctx);
         return start(host, ctx);
       }
-      case "partition": return partition(host);
-      case "heal": return heal(host);
+      case "partition":
+        return partition(host);
+      case "heal":
+        return heal(host);
     }
   })();
   return { host, action, result };

@@ -23,10 +23,7 @@ export interface BootContext {
 }
 
 /** A host's condition as `up` and `status` see it. */
-export type HostState =
-  | { kind: "running" }
-  | { kind: "absent" }
-  | { kind: "broken"; why: string };
+export type HostState = { kind: "running" } | { kind: "absent" } | { kind: "broken"; why: string };
 
 /** Does something answer with an SSH banner on host:22 within `timeoutMs`? */
 export function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
@@ -86,7 +83,13 @@ export async function removeCgroup(dir: string): Promise<void> {
   }
   // Busy only while its last processes die, which takes a moment after SIGKILL.
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (await rmdir(dir).then(() => true, () => false)) return;
+    if (
+      await rmdir(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -106,14 +109,35 @@ export async function bootHost(host: LabHost, ctx: BootContext): Promise<void> {
   await copyFile(ctx.clientPublicKey, path.join(ctx.hostDir, "authorized_keys"));
   await createHostNetwork(host);
   const log = await open(path.join(ctx.hostDir, "boot.log"), "w");
-  const unshare = ["unshare", "--mount", "--ipc", "--pid", "--uts", ...(ctx.init === "systemd" ? ["--cgroup"] : []), "--fork",
-    "--propagation", "private", "sh", ctx.bootScript, ctx.hostDir, host.name, ctx.aptRepo, ctx.hostsFile, ctx.init];
+  const unshare = [
+    "unshare",
+    "--mount",
+    "--ipc",
+    "--pid",
+    "--uts",
+    ...(ctx.init === "systemd" ? ["--cgroup"] : []),
+    "--fork",
+    "--propagation",
+    "private",
+    "sh",
+    ctx.bootScript,
+    ctx.hostDir,
+    host.name,
+    ctx.aptRepo,
+    ctx.hostsFile,
+    ctx.init,
+  ];
   // systemd needs a cgroup of its own as the root of its cgroup namespace: entered before the netns,
   // since `ip netns exec` remounts /sys.
-  const inCgroup = ['mkdir -p "$1" && echo $$ > "$1/cgroup.procs" && shift && exec "$@"', "enter-cgroup", cgroupDir(host)];
-  const [file, args] = ctx.init === "systemd"
-    ? ["sh", ["-c", ...inCgroup, "ip", "netns", "exec", netnsName(host), ...unshare]]
-    : ["ip", ["netns", "exec", netnsName(host), ...unshare]];
+  const inCgroup = [
+    'mkdir -p "$1" && echo $$ > "$1/cgroup.procs" && shift && exec "$@"',
+    "enter-cgroup",
+    cgroupDir(host),
+  ];
+  const [file, args] =
+    ctx.init === "systemd"
+      ? ["sh", ["-c", ...inCgroup, "ip", "netns", "exec", netnsName(host), ...unshare]]
+      : ["ip", ["netns", "exec", netnsName(host), ...unshare]];
   const child = spawn(file, args, { detached: true, stdio: ["ignore", log.fd, log.fd] });
   child.unref();
   await log.close();

@@ -3,7 +3,16 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mapLimit, run, succeeds, LabError } from "./exec.js";
-import { bootHost, destroyHost, LAB_CGROUP_ROOT, probeHost, removeCgroup, waitForSsh, type BootContext, type LabInit } from "./host.js";
+import {
+  bootHost,
+  destroyHost,
+  LAB_CGROUP_ROOT,
+  probeHost,
+  removeCgroup,
+  waitForSsh,
+  type BootContext,
+  type LabInit,
+} from "./host.js";
 import { ensureKeyPair, knownHostsLine, writeAtomic } from "./keys.js";
 import { destroyNetns, ensureBridge, listLabNetns, netnsName, removeBridge } from "./network.js";
 import { renderInventory } from "./inventory-file.js";
@@ -58,8 +67,12 @@ function hostsFile(hosts: readonly LabHost[]): string {
 /** How to boot each host: its folder (with its disk) and the files every host shares. */
 function bootContext(paths: ReturnType<typeof labPaths>, coreInit: LabInit): (h: LabHost) => BootContext {
   return (h) => ({
-    hostDir: paths.hostDir(h.name), init: initOf(h, coreInit), bootScript: path.join(paths.root, "boot.sh"), aptRepo: paths.aptRepo,
-    hostsFile: path.join(paths.root, "etc-hosts"), clientPublicKey: paths.publicKey,
+    hostDir: paths.hostDir(h.name),
+    init: initOf(h, coreInit),
+    bootScript: path.join(paths.root, "boot.sh"),
+    aptRepo: paths.aptRepo,
+    hostsFile: path.join(paths.root, "etc-hosts"),
+    clientPublicKey: paths.publicKey,
   });
 }
 
@@ -86,7 +99,9 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   const before = await readState(paths.root);
   const init = opts.init ?? before?.init ?? DEFAULT_CORE_INIT;
   if (before && (before.init ?? "sshd") !== init && existsSync(path.join(paths.root, "ready"))) {
-    throw new LabError(`the lab's hosts run ${before.init ?? "sshd"}: run \`gocd-bc lab down\` before \`lab up --init ${init}\``);
+    throw new LabError(
+      `the lab's hosts run ${before.init ?? "sshd"}: run \`gocd-bc lab down\` before \`lab up --init ${init}\``,
+    );
   }
   await mkdir(paths.hostsDir, { recursive: true });
   await writeFile(path.join(paths.root, MARKER), "made by gocd-bc lab up\n");
@@ -101,7 +116,9 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   for (const ns of await listLabNetns()) if (!wanted.has(ns)) await destroyNetns(ns);
   const ctx = bootContext(paths, init);
   const outcomes = await mapLimit(hosts, BOOT_PARALLELISM, (h) => ensureHost(h, ctx));
-  const silent = (await mapLimit(hosts, 16, async (h) => ((await waitForSsh(h.ip, 30_000)) ? null : h))).filter(Boolean);
+  const silent = (await mapLimit(hosts, 16, async (h) => ((await waitForSsh(h.ip, 30_000)) ? null : h))).filter(
+    Boolean,
+  );
   if (silent.length) {
     const names = silent.map((h) => `${h!.name} (see ${paths.hostDir(h!.name)}/boot.log)`).join(", ");
     throw new LabError(`sshd did not come up on: ${names}`);
@@ -109,7 +126,10 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   const known = await Promise.all(hosts.map((h) => knownHostsLine(h, paths.hostDir(h.name))));
   await writeAtomic(paths.knownHosts, known.join("\n") + "\n");
   await writeAtomic(paths.inventory, renderInventory(hosts, paths));
-  await writeAtomic(path.join(paths.root, "state.json"), JSON.stringify({ extraHosts: extra, init } satisfies LabState) + "\n");
+  await writeAtomic(
+    path.join(paths.root, "state.json"),
+    JSON.stringify({ extraHosts: extra, init } satisfies LabState) + "\n",
+  );
   await writeFile(path.join(paths.root, "ready"), new Date().toISOString() + "\n");
   return outcomes;
 }
@@ -138,10 +158,16 @@ export async function labFault(action: FaultAction, names: readonly string[]): P
   if (!state) throw new LabError("there is no lab: run `gocd-bc lab up` first");
   const all = labHosts(state.extraHosts);
   const unknown = names.filter((n) => !all.some((h) => h.name === n));
-  if (unknown.length) throw new LabError(`no lab host ${unknown.join(", ")}; the hosts are ${all.map((h) => h.name).join(", ")}`);
-  if (names.length === 0) throw new LabError(`lab ${action} needs at least one host: ${all.map((h) => h.name).join(", ")}`);
+  if (unknown.length)
+    throw new LabError(`no lab host ${unknown.join(", ")}; the hosts are ${all.map((h) => h.name).join(", ")}`);
+  if (names.length === 0)
+    throw new LabError(`lab ${action} needs at least one host: ${all.map((h) => h.name).join(", ")}`);
   const ctx = bootContext(paths, state.init ?? "sshd");
-  return mapLimit(all.filter((h) => names.includes(h.name)), BOOT_PARALLELISM, (h) => applyFault(action, h, ctx(h)));
+  return mapLimit(
+    all.filter((h) => names.includes(h.name)),
+    BOOT_PARALLELISM,
+    (h) => applyFault(action, h, ctx(h)),
+  );
 }
 
 /** The running lab as the snapshot functions see it; refused when there is no lab. */
@@ -151,7 +177,14 @@ async function snapshotLab(): Promise<SnapshotLab> {
   const state = await readState(paths.root);
   if (!state) throw new LabError("there is no lab: run `gocd-bc lab up` first");
   const init = state.init ?? "sshd";
-  return { root: paths.root, hosts: labHosts(state.extraHosts), extraHosts: state.extraHosts, init, hostDir: paths.hostDir, boot: bootContext(paths, init) };
+  return {
+    root: paths.root,
+    hosts: labHosts(state.extraHosts),
+    extraHosts: state.extraHosts,
+    init,
+    hostDir: paths.hostDir,
+    boot: bootContext(paths, init),
+  };
 }
 
 /** `lab snapshot NAME`: every host's disk saved (running hosts stopped cleanly for it, then booted again). */
@@ -186,10 +219,24 @@ export async function labStatus(): Promise<HostStatus[] | undefined> {
     if (!isRunning(host)) return { host, state: "stopped", init, answers: false, detail: "stopped" };
     if (await isPartitioned(host)) return { host, state: "partitioned", init, answers: false, detail: "partitioned" };
     try {
-      const out = await run("ssh", [
-        "-i", paths.privateKey, "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes",
-        "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", `root@${host.ip}`, "hostname",
-      ], { timeoutMs: 10_000 });
+      const out = await run(
+        "ssh",
+        [
+          "-i",
+          paths.privateKey,
+          "-o",
+          `UserKnownHostsFile=${paths.knownHosts}`,
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "ConnectTimeout=3",
+          `root@${host.ip}`,
+          "hostname",
+        ],
+        { timeoutMs: 10_000 },
+      );
       return { host, state: "running", init, answers: out.trim() === host.name, detail: `hostname ${out.trim()}` };
     } catch (err) {
       return { host, state: "running", init, answers: false, detail: (err as Error).message.split("\n").pop() ?? "" };

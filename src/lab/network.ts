@@ -54,7 +54,20 @@ export function macOf(host: LabHost): string {
 export async function createHostNetwork(host: LabHost): Promise<void> {
   const ns = netnsName(host);
   await run("ip", ["netns", "add", ns]);
-  await run("ip", ["link", "add", vethName(host), "type", "veth", "peer", "name", "eth0", "address", macOf(host), "netns", ns]);
+  await run("ip", [
+    "link",
+    "add",
+    vethName(host),
+    "type",
+    "veth",
+    "peer",
+    "name",
+    "eth0",
+    "address",
+    macOf(host),
+    "netns",
+    ns,
+  ]);
   await run("ip", ["link", "set", vethName(host), "master", LAB_NET.bridge, "up"]);
   await run("ip", ["-n", ns, "addr", "add", `${host.ip}/${LAB_NET.cidr}`, "dev", "eth0"]);
   await run("ip", ["-n", ns, "link", "set", "eth0", "up"]);

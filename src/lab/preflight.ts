@@ -40,14 +40,25 @@ function isExecutable(file: string): boolean {
 /** Throws a LabError naming what is missing: not Linux, not root, or packages (with the command that
  * installs them). With `install`, missing packages are installed instead, saying so on stderr. */
 export async function preflight(opts: { needTools?: boolean; install?: boolean } = {}): Promise<void> {
-  if (process.platform !== "linux") throw new LabError(`the lab needs Linux (namespaces, overlayfs); this is ${process.platform}`);
-  if (process.getuid?.() !== 0) throw new LabError("the lab needs root (it creates network namespaces and mounts); run it with sudo");
+  if (process.platform !== "linux")
+    throw new LabError(`the lab needs Linux (namespaces, overlayfs); this is ${process.platform}`);
+  if (process.getuid?.() !== 0)
+    throw new LabError("the lab needs root (it creates network namespaces and mounts); run it with sudo");
   if (opts.needTools === false) return;
   const missing = missingPackages();
   if (missing.length === 0) return;
-  if (!opts.install) throw new LabError(`the lab needs the Debian packages ${missing.join(", ")}; install them with: ${installCommand(missing)}`);
-  process.stderr.write(`lab up: installing the Debian packages the lab needs: ${missing.join(", ")} (${installCommand(missing)})\n`);
-  await run("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends", ...missing], { timeoutMs: 15 * 60_000 });
+  if (!opts.install)
+    throw new LabError(
+      `the lab needs the Debian packages ${missing.join(", ")}; install them with: ${installCommand(missing)}`,
+    );
+  process.stderr.write(
+    `lab up: installing the Debian packages the lab needs: ${missing.join(", ")} (${installCommand(missing)})\n`,
+  );
+  await run(
+    "env",
+    ["DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "--no-install-recommends", ...missing],
+    { timeoutMs: 15 * 60_000 },
+  );
   const still = missingPackages();
   if (still.length) throw new LabError(`installing did not bring ${still.join(", ")}; try: ${installCommand(still)}`);
 }

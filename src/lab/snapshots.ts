@@ -45,7 +45,9 @@ function snapshotsDir(root: string): string {
 
 function checkName(name: string): void {
   if (!NAME.test(name)) {
-    throw new LabError(`snapshot name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-' (at most 64, not starting with '.' or '-')`);
+    throw new LabError(
+      `snapshot name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-' (at most 64, not starting with '.' or '-')`,
+    );
   }
 }
 
@@ -66,7 +68,8 @@ export async function takeSnapshot(lab: SnapshotLab, name: string): Promise<Snap
   checkName(name);
   const cut = [];
   for (const h of lab.hosts) if (await isPartitioned(h)) cut.push(h.name);
-  if (cut.length) throw new LabError(`partitioned: ${cut.join(", ")}; run \`gocd-bc lab heal ${cut.join(" ")}\` before a snapshot`);
+  if (cut.length)
+    throw new LabError(`partitioned: ${cut.join(", ")}; run \`gocd-bc lab heal ${cut.join(" ")}\` before a snapshot`);
   const running = lab.hosts.filter(isRunning);
   const partial = path.join(snapshotsDir(lab.root), `.partial-${randomBytes(6).toString("hex")}`);
   await mkdir(partial, { recursive: true });
@@ -77,7 +80,10 @@ export async function takeSnapshot(lab: SnapshotLab, name: string): Promise<Snap
       if (existsSync(upper)) await copyTree(upper, path.join(partial, h.name));
     });
     const record: SnapshotRecord = {
-      takenAt: new Date().toISOString(), extraHosts: lab.extraHosts, init: lab.init, running: running.map((h) => h.name),
+      takenAt: new Date().toISOString(),
+      extraHosts: lab.extraHosts,
+      init: lab.init,
+      running: running.map((h) => h.name),
     };
     await writeAtomic(path.join(partial, "snapshot.json"), JSON.stringify(record, null, 2) + "\n");
     await replaceDir(partial, path.join(snapshotsDir(lab.root), name));
@@ -104,7 +110,9 @@ async function readRecord(root: string, name: string): Promise<SnapshotRecord> {
   const file = path.join(snapshotsDir(root), name, "snapshot.json");
   if (!existsSync(file)) {
     const known = await listSnapshots(root);
-    throw new LabError(`no lab snapshot ${name}; ${known.length ? `the snapshots are ${known.join(", ")}` : "there are none (`gocd-bc lab snapshot NAME`)"}`);
+    throw new LabError(
+      `no lab snapshot ${name}; ${known.length ? `the snapshots are ${known.join(", ")}` : "there are none (`gocd-bc lab snapshot NAME`)"}`,
+    );
   }
   return JSON.parse(await readFile(file, "utf8")) as SnapshotRecord;
 }

@@ -19,7 +19,9 @@ export const assertModule = defineModule<AssertArgs>({
         return fail(msg, { assertion: condition, evaluated_to: false, msg });
       }
     }
-    const msg = args.quiet ? "All assertions passed" : maskDeep(args.success_msg ?? "All assertions passed", ctx.secrets);
+    const msg = args.quiet
+      ? "All assertions passed"
+      : maskDeep(args.success_msg ?? "All assertions passed", ctx.secrets);
     return ok(msg, { msg });
   },
 });

@@ -59,7 +59,12 @@ export function isApplyFailed(value: unknown): value is ApplyFailed {
 /** A task's outcome as the engine reports it: a discriminated union, handled with exhaustive switches. */
 export type TaskResult =
   | { readonly status: "ok"; readonly reason: string; readonly data: ModuleData }
-  | { readonly status: "changed"; readonly summary: string; readonly diff: readonly Change[]; readonly data: ModuleData }
+  | {
+      readonly status: "changed";
+      readonly summary: string;
+      readonly diff: readonly Change[];
+      readonly data: ModuleData;
+    }
   | { readonly status: "skipped"; readonly reason: string; readonly data: ModuleData }
   | { readonly status: "failed"; readonly error: string; readonly data: ModuleData }
   | { readonly status: "unreachable"; readonly error: string; readonly data: ModuleData };
@@ -95,7 +100,12 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
 }
 
 /** Helper for modules: a plan that changes something, with its diff. */
-export function change(summary: string, apply: () => Promise<Applied>, diff?: readonly Change[], data?: ModuleData): Decision {
+export function change(
+  summary: string,
+  apply: () => Promise<Applied>,
+  diff?: readonly Change[],
+  data?: ModuleData,
+): Decision {
   return { kind: "change", summary, apply, diff, data };
 }
 

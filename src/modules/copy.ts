@@ -17,12 +17,19 @@ export const copyModule = defineModule<CopyArgs>({
     const current = await readCurrent(ctx, dest);
     if ("error" in current) return fail(current.error);
     if (current.stat && args.force === false) return ok(`${dest} exists and force is false`, { dest });
-    return planFile(ctx, { ...args, dest, content: source.content, upToDate: "content and attributes already match", data: source.data }, current);
+    return planFile(
+      ctx,
+      { ...args, dest, content: source.content, upToDate: "content and attributes already match", data: source.data },
+      current,
+    );
   },
 });
 
 /** The bytes to write: inline content, a controller file, or a file on the host (remote_src). */
-async function sourceBytes(ctx: ModuleContext, args: CopyArgs): Promise<{ content: Buffer; data: Record<string, string> } | { error: string }> {
+async function sourceBytes(
+  ctx: ModuleContext,
+  args: CopyArgs,
+): Promise<{ content: Buffer; data: Record<string, string> } | { error: string }> {
   if (args.content !== undefined) return { content: Buffer.from(args.content, "utf8"), data: {} };
   const src = args.src ?? "";
   if (args.remote_src) {
@@ -34,7 +41,10 @@ async function sourceBytes(ctx: ModuleContext, args: CopyArgs): Promise<{ conten
     return { content: await readFile(file), data: { src: file } };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EISDIR") return { error: `src ${file} is a directory; copying directories is not supported (copy each file, or use a loop)` };
+    if (code === "EISDIR")
+      return {
+        error: `src ${file} is a directory; copying directories is not supported (copy each file, or use a loop)`,
+      };
     if (code === "ENOENT") return { error: `could not find src ${src} (looked at ${file})` };
     return { error: `cannot read src ${file}: ${(e as Error).message}` };
   }

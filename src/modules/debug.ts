@@ -26,5 +26,5 @@ export const debugModule = defineModule<DebugArgs>({
 });
 
 function show(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2) ?? String(value);
+  return typeof value === "string" ? value : (JSON.stringify(value, null, 2) ?? String(value));
 }

@@ -15,7 +15,8 @@ const ALGORITHMS = new Set(["md5", "sha1", "sha224", "sha256", "sha384", "sha512
 /** `algorithm:hex` as Ansible writes a checksum, or an error. */
 export function parseChecksum(spec: string): { algorithm: string; hex: string } | { error: string } {
   const [algorithm = "", hex = ""] = spec.split(":", 2);
-  if (!ALGORITHMS.has(algorithm.toLowerCase()) || !/^[0-9a-f]+$/i.test(hex)) return { error: `checksum '${spec}' is not <algorithm>:<hex> (md5, sha1, sha224, sha256, sha384, sha512)` };
+  if (!ALGORITHMS.has(algorithm.toLowerCase()) || !/^[0-9a-f]+$/i.test(hex))
+    return { error: `checksum '${spec}' is not <algorithm>:<hex> (md5, sha1, sha224, sha256, sha384, sha512)` };
   return { algorithm: algorithm.toLowerCase(), hex: hex.toLowerCase() };
 }
 
@@ -30,7 +31,10 @@ async function destPath(ctx: ModuleContext, args: GetUrlArgs): Promise<string> {
   return path.posix.join(args.dest, name);
 }
 
-async function download(ctx: ModuleContext, args: GetUrlArgs): Promise<{ content: Buffer; status: number } | { error: string }> {
+async function download(
+  ctx: ModuleContext,
+  args: GetUrlArgs,
+): Promise<{ content: Buffer; status: number } | { error: string }> {
   const outcome = await httpFromHost(ctx.conn, {
     url: args.url,
     method: "GET",
@@ -57,12 +61,21 @@ export const getUrlModule = defineModule<GetUrlArgs>({
     if ("error" in current) return fail(current.error);
     const matches = (content: Buffer) => !sum || digest(sum.algorithm, content) === sum.hex;
     if (current.content && args.force !== true && matches(current.content)) {
-      return ok(sum ? `${dest} matches the checksum` : `${dest} exists and force is false`, { dest, url: args.url, checksum_dest: sha1(current.content) });
+      return ok(sum ? `${dest} matches the checksum` : `${dest} exists and force is false`, {
+        dest,
+        url: args.url,
+        checksum_dest: sha1(current.content),
+      });
     }
     const got = await download(ctx, args);
     if ("error" in got) return fail(got.error, { dest, url: args.url });
-    if (!matches(got.content)) return fail(`the checksum of ${args.url} is not ${args.checksum}`, { dest, url: args.url });
+    if (!matches(got.content))
+      return fail(`the checksum of ${args.url} is not ${args.checksum}`, { dest, url: args.url });
     const data = { url: args.url, status_code: got.status, size: got.content.length, checksum_src: sha1(got.content) };
-    return planFile(ctx, { ...args, dest, content: got.content, upToDate: "content and attributes already match", data }, current);
+    return planFile(
+      ctx,
+      { ...args, dest, content: got.content, upToDate: "content and attributes already match", data },
+      current,
+    );
   },
 });

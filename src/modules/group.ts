@@ -26,26 +26,61 @@ export const groupImpl = defineModule<GroupArgs>({
     const data = (gid?: number) => ({ name: args.name, gid: gid ?? null, state: args.state ?? "present" });
     if (args.state === "absent") {
       if (!now) return ok(`group ${args.name} does not exist`, data());
-      return step(ctx, `remove group ${args.name}`, cmd`groupdel -- ${args.name}`, describeState({ group: now.name, gid: now.gid }), "", data());
+      return step(
+        ctx,
+        `remove group ${args.name}`,
+        cmd`groupdel -- ${args.name}`,
+        describeState({ group: now.name, gid: now.gid }),
+        "",
+        data(),
+      );
     }
     if (!now) {
       const opts: Command[] = [];
       if (args.gid !== undefined) opts.push(cmd`-g ${args.gid}`);
       if (args.system) opts.push(cmd`-r`);
       const after = describeState({ group: args.name, gid: args.gid ?? "(next free)" });
-      return step(ctx, `add group ${args.name}`, cmd`groupadd ${opts} -- ${args.name}`, "", after, data(args.gid), true);
+      return step(
+        ctx,
+        `add group ${args.name}`,
+        cmd`groupadd ${opts} -- ${args.name}`,
+        "",
+        after,
+        data(args.gid),
+        true,
+      );
     }
     if (args.gid !== undefined && args.gid !== now.gid) {
       const before = describeState({ group: now.name, gid: now.gid });
-      return step(ctx, `change gid of ${args.name} to ${args.gid}`, cmd`groupmod -g ${args.gid} -- ${args.name}`, before, describeState({ group: now.name, gid: args.gid }), data(args.gid));
+      return step(
+        ctx,
+        `change gid of ${args.name} to ${args.gid}`,
+        cmd`groupmod -g ${args.gid} -- ${args.name}`,
+        before,
+        describeState({ group: now.name, gid: args.gid }),
+        data(args.gid),
+      );
     }
     return ok(`group ${args.name} exists with gid ${now.gid}`, data(now.gid));
   },
 });
 
-function step(ctx: ModuleContext, summary: string, command: Command, before: string, after: string, data: Record<string, unknown>, readGid = false): Decision {
-  return change(summary, async () => {
-    await mustRun(ctx, command);
-    if (readGid) return { gid: (await lookupGroup(ctx, String(data.name)))?.gid ?? null };
-  }, [{ path: `group ${String(data.name)}`, before, after }], data);
+function step(
+  ctx: ModuleContext,
+  summary: string,
+  command: Command,
+  before: string,
+  after: string,
+  data: Record<string, unknown>,
+  readGid = false,
+): Decision {
+  return change(
+    summary,
+    async () => {
+      await mustRun(ctx, command);
+      if (readGid) return { gid: (await lookupGroup(ctx, String(data.name)))?.gid ?? null };
+    },
+    [{ path: `group ${String(data.name)}`, before, after }],
+    data,
+  );
 }

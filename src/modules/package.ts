@@ -11,8 +11,10 @@ import { probe } from "./support/exec.js";
 export const packageImpl = defineModule<PackageArgs>({
   name: "package",
   async plan(ctx, args): Promise<Decision> {
-    if (args.use !== undefined && args.use !== "auto" && args.use !== "apt") return fail(`package: use=${args.use} is not supported (only apt)`);
-    if ((await probe(ctx, cmd`command -v apt-get`)).exitCode !== 0) return fail("package: no apt-get on this host (gocd-bc supports Debian's apt only)");
+    if (args.use !== undefined && args.use !== "auto" && args.use !== "apt")
+      return fail(`package: use=${args.use} is not supported (only apt)`);
+    if ((await probe(ctx, cmd`command -v apt-get`)).exitCode !== 0)
+      return fail("package: no apt-get on this host (gocd-bc supports Debian's apt only)");
     return planApt(ctx, { name: args.name, state: args.state });
   },
 });

@@ -81,7 +81,8 @@ export const pauseModule = defineModule<PauseArgs>({
   async plan(ctx, args) {
     const wait = seconds(args);
     if (wait !== undefined) {
-      if (!Number.isFinite(wait) || wait < 0) return fail(`pause time must be a non-negative number, got ${args.seconds ?? args.minutes}`);
+      if (!Number.isFinite(wait) || wait < 0)
+        return fail(`pause time must be a non-negative number, got ${args.seconds ?? args.minutes}`);
       await terminal.sleep(wait * 1000);
       return ok(`paused for ${wait} seconds`, { delta: wait, user_input: "" });
     }

@@ -8,9 +8,22 @@ import { withPg } from "./support/pg.js";
 
 /** The settings reported: those a standby must match or exceed, and those replication needs. */
 export const FACT_SETTINGS = [
-  "wal_level", "max_wal_senders", "max_replication_slots", "wal_log_hints", "hot_standby", "max_connections",
-  "max_worker_processes", "max_locks_per_transaction", "max_prepared_transactions", "primary_conninfo", "primary_slot_name",
-  "synchronous_standby_names", "wal_keep_size", "port", "listen_addresses", "data_checksums",
+  "wal_level",
+  "max_wal_senders",
+  "max_replication_slots",
+  "wal_log_hints",
+  "hot_standby",
+  "max_connections",
+  "max_worker_processes",
+  "max_locks_per_transaction",
+  "max_prepared_transactions",
+  "primary_conninfo",
+  "primary_slot_name",
+  "synchronous_standby_names",
+  "wal_keep_size",
+  "port",
+  "listen_addresses",
+  "data_checksums",
 ] as const;
 
 /** The one query: a single json column `facts` (primary_conninfo is dropped: it may hold a password). */
@@ -68,9 +81,16 @@ const list = (v: unknown): Raw[] => (Array.isArray(v) ? (v as Raw[]) : []);
 
 function replication(rows: Raw[]): ReplicationFact[] {
   return rows.map((r) => ({
-    application_name: String(r.application_name ?? ""), client_addr: str(r.client_addr), state: str(r.state), sync_state: str(r.sync_state),
-    sent_lsn: str(r.sent_lsn), write_lsn: str(r.write_lsn), flush_lsn: str(r.flush_lsn), replay_lsn: str(r.replay_lsn),
-    lag_bytes: num(r.lag_bytes), replay_lag_seconds: num(r.replay_lag_seconds),
+    application_name: String(r.application_name ?? ""),
+    client_addr: str(r.client_addr),
+    state: str(r.state),
+    sync_state: str(r.sync_state),
+    sent_lsn: str(r.sent_lsn),
+    write_lsn: str(r.write_lsn),
+    flush_lsn: str(r.flush_lsn),
+    replay_lsn: str(r.replay_lsn),
+    lag_bytes: num(r.lag_bytes),
+    replay_lag_seconds: num(r.replay_lag_seconds),
   }));
 }
 
@@ -103,10 +123,16 @@ export function parsePostgresFacts(raw: unknown) {
     last_replay_time: inRecovery ? str(server.last_replay_time) : null,
     replication: replication(list(facts.replication)),
     wal_receiver: walReceiver,
-    slots: list(facts.slots).map((l): SlotFact => ({
-      slot_name: String(l.slot_name ?? ""), slot_type: str(l.slot_type), active: l.active === true || l.active === "t",
-      restart_lsn: str(l.restart_lsn), wal_status: str(l.wal_status), retained_bytes: num(l.retained_bytes),
-    })),
+    slots: list(facts.slots).map(
+      (l): SlotFact => ({
+        slot_name: String(l.slot_name ?? ""),
+        slot_type: str(l.slot_type),
+        active: l.active === true || l.active === "t",
+        restart_lsn: str(l.restart_lsn),
+        wal_status: str(l.wal_status),
+        retained_bytes: num(l.retained_bytes),
+      }),
+    ),
     settings,
     pending_restart_settings: pending.sort(),
   };
@@ -116,10 +142,21 @@ export function parsePostgresFacts(raw: unknown) {
 export const postgresFactsImpl = defineModule<PostgresFactsArgs>({
   name: "postgres_facts",
   async plan(ctx, args): Promise<Decision> {
-    const raw = await withPg(ctx, args, async (s) => (await s.query(FACTS_QUERY, [[...FACT_SETTINGS]], { readOnly: true })).rows[0]?.facts);
+    const raw = await withPg(
+      ctx,
+      args,
+      async (s) => (await s.query(FACTS_QUERY, [[...FACT_SETTINGS]], { readOnly: true })).rows[0]?.facts,
+    );
     const postgres = parsePostgresFacts(raw);
-    const filter = args.filter === undefined ? undefined : typeof args.filter === "string" ? args.filter.split(",").map((f) => f.trim()) : args.filter;
-    const where = postgres.in_recovery ? `standby replaying at ${postgres.replay_lsn}` : `primary at ${postgres.current_lsn} with ${postgres.replication.length} standby(s)`;
+    const filter =
+      args.filter === undefined
+        ? undefined
+        : typeof args.filter === "string"
+          ? args.filter.split(",").map((f) => f.trim())
+          : args.filter;
+    const where = postgres.in_recovery
+      ? `standby replaying at ${postgres.replay_lsn}`
+      : `primary at ${postgres.current_lsn} with ${postgres.replication.length} standby(s)`;
     const shown = filter ? Object.fromEntries(Object.entries(postgres).filter(([k]) => filter.includes(k))) : postgres;
     return ok(`PostgreSQL ${postgres.version}: ${where}`, { postgres: shown });
   },

@@ -14,7 +14,8 @@ import { leadingKeyword, withPg, type SqlResult } from "./support/pg.js";
 import { codeShape, inCode, PARAM, replaceInCode } from "./support/sql-text.js";
 
 const READ_ONLY = new Set(["SELECT", "SHOW", "VALUES", "TABLE", "WITH"]);
-const SIDE_EFFECTS = /\b(pg_promote|pg_create_\w+|pg_drop_replication_slot|pg_replication_slot_advance|pg_reload_conf|pg_terminate_backend|pg_cancel_backend|pg_switch_wal|pg_wal_replay_(pause|resume)|pg_rotate_logfile|pg_checkpoint|pg_stat_reset\w*|pg_advisory\w*|pg_notify|pg_log_backend_memory_contexts|nextval|setval|set_config|lo_\w+|dblink\w*)\s*\(/i;
+const SIDE_EFFECTS =
+  /\b(pg_promote|pg_create_\w+|pg_drop_replication_slot|pg_replication_slot_advance|pg_reload_conf|pg_terminate_backend|pg_cancel_backend|pg_switch_wal|pg_wal_replay_(pause|resume)|pg_rotate_logfile|pg_checkpoint|pg_stat_reset\w*|pg_advisory\w*|pg_notify|pg_log_backend_memory_contexts|nextval|setval|set_config|lo_\w+|dblink\w*)\s*\(/i;
 const DATA_MODIFYING = /\b(INSERT|UPDATE|DELETE|MERGE)\b|\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b|\bINTO\b/i;
 
 /** True when the statement only reads (and so may run while planning, even in check mode): one
@@ -28,7 +29,11 @@ export function isReadOnly(sql: string): boolean {
 
 /** psycopg placeholders to $n: %s in order, %(name)s by name (repeats share a number), %% to %; only in
  * code, so a %s in a comment, string or identifier stays text. */
-export function toNumbered(sql: string, positional: readonly unknown[] | undefined, named: Readonly<Record<string, unknown>> | undefined): { text: string; params: unknown[] } | string {
+export function toNumbered(
+  sql: string,
+  positional: readonly unknown[] | undefined,
+  named: Readonly<Record<string, unknown>> | undefined,
+): { text: string; params: unknown[] } | string {
   const params: unknown[] = [];
   const byName = new Map<string, number>();
   let next = 0;
@@ -46,7 +51,8 @@ export function toNumbered(sql: string, positional: readonly unknown[] | undefin
   });
   if (error) return error;
   if (params.length || !positional?.length) return { text, params };
-  if (!inCode(sql, PARAM)) return "positional_args given but the query has no placeholder (%s or $n) outside comments and strings";
+  if (!inCode(sql, PARAM))
+    return "positional_args given but the query has no placeholder (%s or $n) outside comments and strings";
   return { text: sql, params: [...positional] };
 }
 
@@ -58,7 +64,8 @@ function resultData(query: string, r: SqlResult) {
 export const postgresQueryImpl = defineModule<PostgresQueryArgs>({
   name: "postgres_query",
   async plan(ctx, args): Promise<Decision> {
-    if (args.positional_args && args.named_args) return fail("postgres_query: positional_args and named_args are mutually exclusive");
+    if (args.positional_args && args.named_args)
+      return fail("postgres_query: positional_args and named_args are mutually exclusive");
     const bound = toNumbered(args.query, args.positional_args, args.named_args);
     if (typeof bound === "string") return fail(`postgres_query: ${bound}`);
     if (isReadOnly(args.query)) {
@@ -66,9 +73,14 @@ export const postgresQueryImpl = defineModule<PostgresQueryArgs>({
       return ok(`read-only statement (${r.statusMessage}): ${r.rowCount} row(s)`, resultData(args.query, r));
     }
     const kw = leadingKeyword(args.query) || "statement";
-    return change(`run ${kw} statement on ${args.db ?? args.login_db ?? "postgres"}`, async () => {
-      const r = await withPg(ctx, args, (s) => s.query(bound.text, bound.params));
-      return resultData(args.query, r);
-    }, [{ path: "query", before: "", after: `${maskSecrets(args.query.trim(), ctx.secrets)}\n` }], { query: args.query });
+    return change(
+      `run ${kw} statement on ${args.db ?? args.login_db ?? "postgres"}`,
+      async () => {
+        const r = await withPg(ctx, args, (s) => s.query(bound.text, bound.params));
+        return resultData(args.query, r);
+      },
+      [{ path: "query", before: "", after: `${maskSecrets(args.query.trim(), ctx.secrets)}\n` }],
+      { query: args.query },
+    );
   },
 });

@@ -27,7 +27,8 @@ export function unitFactor(unit: string): number | undefined {
 /** A value in the setting's terms: numbers in bytes/ms (bare numbers are in `unit`), booleans on/off, enums lower-case. */
 export function normaliseSetting(value: string, vartype: string, unit: string | null): string {
   const v = value.trim();
-  if (vartype === "bool") return /^(on|true|yes|1|t|y)$/i.test(v) ? "on" : /^(off|false|no|0|f|n)$/i.test(v) ? "off" : v.toLowerCase();
+  if (vartype === "bool")
+    return /^(on|true|yes|1|t|y)$/i.test(v) ? "on" : /^(off|false|no|0|f|n)$/i.test(v) ? "off" : v.toLowerCase();
   if (vartype === "enum") return v.toLowerCase();
   if (vartype !== "integer" && vartype !== "real") return value;
   const m = /^(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([A-Za-z]*)$/i.exec(v);
@@ -40,7 +41,10 @@ export function normaliseSetting(value: string, vartype: string, unit: string | 
 
 /** `a.b` -> `"a"."b"` (custom settings are dotted). */
 function settingIdent(name: string): string {
-  return name.split(".").map((p) => pgEscapes().escapeIdentifier(p)).join(".");
+  return name
+    .split(".")
+    .map((p) => pgEscapes().escapeIdentifier(p))
+    .join(".");
 }
 
 type SettingRow = Record<string, unknown>;
@@ -54,7 +58,13 @@ async function settle(s: SqlSession, name: string, want: string | undefined): Pr
   let row: SettingRow | undefined;
   for (let i = 0; i < 20; i++) {
     row = await readSetting(s, name);
-    if (!row || row.pending_restart === true || want === undefined || normaliseSetting(String(row.setting), String(row.vartype), row.unit as string | null) === want) break;
+    if (
+      !row ||
+      row.pending_restart === true ||
+      want === undefined ||
+      normaliseSetting(String(row.setting), String(row.vartype), row.unit as string | null) === want
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return row;
@@ -79,20 +89,46 @@ export const postgresSettingImpl = defineModule<PostgresSettingArgs>({
     const inFiles = args.reset ? !row.in_auto_conf : (fileNorm ?? liveNorm) === want;
     const pending = row.pending_restart === true || (want !== undefined && liveNorm !== want);
     if (inFiles && (postmaster || args.reset || liveNorm === want)) {
-      const why = args.reset ? `${name} is not set by ALTER SYSTEM` : `${name} is ${String(args.value)} (now ${liveText}${pending ? ", applied at the next restart" : ""})`;
-      return ok(why, { name, value: liveText, context: row.context, restart_required: postmaster && pending, pending_restart: pending });
+      const why = args.reset
+        ? `${name} is not set by ALTER SYSTEM`
+        : `${name} is ${String(args.value)} (now ${liveText}${pending ? ", applied at the next restart" : ""})`;
+      return ok(why, {
+        name,
+        value: liveText,
+        context: row.context,
+        restart_required: postmaster && pending,
+        pending_restart: pending,
+      });
     }
     const target = args.reset ? "(reset to default)" : String(args.value);
-    const sql = args.reset ? `ALTER SYSTEM RESET ${settingIdent(name)}` : `ALTER SYSTEM SET ${settingIdent(name)} = ${pgEscapes().escapeLiteral(String(args.value))}`;
-    const summary = inFiles ? `reload the configuration so ${name} takes ${target}` : `set ${name} = ${target} with ALTER SYSTEM${postmaster ? " (applies at restart)" : " and reload"}`;
+    const sql = args.reset
+      ? `ALTER SYSTEM RESET ${settingIdent(name)}`
+      : `ALTER SYSTEM SET ${settingIdent(name)} = ${pgEscapes().escapeLiteral(String(args.value))}`;
+    const summary = inFiles
+      ? `reload the configuration so ${name} takes ${target}`
+      : `set ${name} = ${target} with ALTER SYSTEM${postmaster ? " (applies at restart)" : " and reload"}`;
     const data = { name, context: row.context, restart_required: postmaster };
-    return change(summary, async () => {
-      const after = await withPg(ctx, args, async (s) => {
-        if (!inFiles) await s.query(sql);
-        await s.query("SELECT pg_reload_conf()");
-        return settle(s, name, want);
-      });
-      return { value: after ? `${String(after.setting)}${unit}` : null, pending_restart: after?.pending_restart === true };
-    }, [{ path: `setting ${name}`, before: `${name} = ${row.file_value ?? liveText}\n`, after: `${name} = ${target}\n` }], data);
+    return change(
+      summary,
+      async () => {
+        const after = await withPg(ctx, args, async (s) => {
+          if (!inFiles) await s.query(sql);
+          await s.query("SELECT pg_reload_conf()");
+          return settle(s, name, want);
+        });
+        return {
+          value: after ? `${String(after.setting)}${unit}` : null,
+          pending_restart: after?.pending_restart === true,
+        };
+      },
+      [
+        {
+          path: `setting ${name}`,
+          before: `${name} = ${row.file_value ?? liveText}\n`,
+          after: `${name} = ${target}\n`,
+        },
+      ],
+      data,
+    );
   },
 });

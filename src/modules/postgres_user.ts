@@ -25,16 +25,32 @@ export function passwordMatches(stored: string | null, password: string, role: s
   if (!stored) return false;
   const scram = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored);
   if (scram) return scramVerifier(password, Buffer.from(scram[2] as string, "base64"), Number(scram[1])) === stored;
-  return stored === `md5${createHash("md5").update(password + role).digest("hex")}`;
+  return (
+    stored ===
+    `md5${createHash("md5")
+      .update(password + role)
+      .digest("hex")}`
+  );
 }
 
-const FLAG_COLUMNS = { SUPERUSER: "rolsuper", CREATEROLE: "rolcreaterole", CREATEDB: "rolcreatedb", INHERIT: "rolinherit", LOGIN: "rolcanlogin", REPLICATION: "rolreplication", BYPASSRLS: "rolbypassrls" } as const;
+const FLAG_COLUMNS = {
+  SUPERUSER: "rolsuper",
+  CREATEROLE: "rolcreaterole",
+  CREATEDB: "rolcreatedb",
+  INHERIT: "rolinherit",
+  LOGIN: "rolcanlogin",
+  REPLICATION: "rolreplication",
+  BYPASSRLS: "rolbypassrls",
+} as const;
 type Flag = keyof typeof FLAG_COLUMNS;
 
 /** "REPLICATION,LOGIN NOSUPERUSER" -> {REPLICATION: true, LOGIN: true, SUPERUSER: false}, or the unknown word. */
 export function parseRoleFlags(text: string | undefined): Partial<Record<Flag, boolean>> | string {
   const out: Partial<Record<Flag, boolean>> = {};
-  for (const word of (text ?? "").toUpperCase().split(/[\s,]+/).filter(Boolean)) {
+  for (const word of (text ?? "")
+    .toUpperCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     const flag = (word.startsWith("NO") && !(word in FLAG_COLUMNS) ? word.slice(2) : word) as Flag;
     if (!(flag in FLAG_COLUMNS)) return word;
     out[flag] = flag === word;
@@ -45,7 +61,9 @@ export function parseRoleFlags(text: string | undefined): Partial<Record<Flag, b
 const ROLE_QUERY = `SELECT rolname, ${Object.values(FLAG_COLUMNS).join(", ")}, rolconnlimit, rolpassword FROM pg_authid WHERE rolname = $1`;
 
 function describeRole(flags: Partial<Record<Flag, boolean>>, connLimit: unknown, password: string): string {
-  const words = (Object.keys(FLAG_COLUMNS) as Flag[]).filter((f) => flags[f] !== undefined).map((f) => (flags[f] ? f : `NO${f}`));
+  const words = (Object.keys(FLAG_COLUMNS) as Flag[])
+    .filter((f) => flags[f] !== undefined)
+    .map((f) => (flags[f] ? f : `NO${f}`));
   return `attributes: ${words.join(" ")}\nconnection limit: ${String(connLimit)}\npassword: ${password}\n`;
 }
 
@@ -63,22 +81,38 @@ export const postgresUserImpl = defineModule<PostgresUserArgs>({
   async plan(ctx, args): Promise<Decision> {
     const flags = parseRoleFlags(args.role_attr_flags);
     if (typeof flags === "string") return fail(`postgres_user: unknown role attribute ${flags}`);
-    const role = await withPg(ctx, args, async (s) => (await s.query(ROLE_QUERY, [args.name], { readOnly: true })).rows[0]);
+    const role = await withPg(
+      ctx,
+      args,
+      async (s) => (await s.query(ROLE_QUERY, [args.name], { readOnly: true })).rows[0],
+    );
     const ident = pgEscapes().escapeIdentifier(args.name);
     const data = { name: args.name, state: args.state ?? "present" };
     if (args.state === "absent") {
       if (!role) return ok(`role ${args.name} does not exist`, data);
-      return change(`drop role ${args.name}`, () => execSecret(ctx, args, `DROP ROLE ${ident}`, []), [{ path: `role ${args.name}`, before: `role ${args.name}\n`, after: "" }], data);
+      return change(
+        `drop role ${args.name}`,
+        () => execSecret(ctx, args, `DROP ROLE ${ident}`, []),
+        [{ path: `role ${args.name}`, before: `role ${args.name}\n`, after: "" }],
+        data,
+      );
     }
     const verifier = args.password !== undefined ? scramVerifier(args.password) : undefined;
     const hide = [args.password ?? "", verifier ?? ""].filter(Boolean);
     const passwordClause = verifier ? ` PASSWORD ${pgEscapes().escapeLiteral(verifier)}` : "";
     const connClause = args.conn_limit !== undefined ? ` CONNECTION LIMIT ${args.conn_limit}` : "";
-    const flagWords = (f: Partial<Record<Flag, boolean>>) => (Object.keys(f) as Flag[]).map((k) => ` ${f[k] ? "" : "NO"}${k}`).join("");
+    const flagWords = (f: Partial<Record<Flag, boolean>>) =>
+      (Object.keys(f) as Flag[]).map((k) => ` ${f[k] ? "" : "NO"}${k}`).join("");
     if (!role) {
       const wanted = { LOGIN: true, ...flags };
       const after = describeRole(wanted, args.conn_limit ?? -1, verifier ? "(set)" : "(none)");
-      return change(`create role ${args.name}`, () => execSecret(ctx, args, `CREATE ROLE ${ident} WITH${flagWords(wanted)}${connClause}${passwordClause}`, hide), [{ path: `role ${args.name}`, before: "", after }], data);
+      return change(
+        `create role ${args.name}`,
+        () =>
+          execSecret(ctx, args, `CREATE ROLE ${ident} WITH${flagWords(wanted)}${connClause}${passwordClause}`, hide),
+        [{ path: `role ${args.name}`, before: "", after }],
+        data,
+      );
     }
     const current: Partial<Record<Flag, boolean>> = {};
     const changed: Partial<Record<Flag, boolean>> = {};
@@ -87,15 +121,32 @@ export const postgresUserImpl = defineModule<PostgresUserArgs>({
       if (flags[f] !== undefined && flags[f] !== current[f]) changed[f] = flags[f];
     }
     const connChanged = args.conn_limit !== undefined && Number(role.rolconnlimit) !== args.conn_limit;
-    const pwChanged = args.password !== undefined && !passwordMatches(role.rolpassword as string | null, args.password, args.name);
+    const pwChanged =
+      args.password !== undefined && !passwordMatches(role.rolpassword as string | null, args.password, args.name);
     if (!Object.keys(changed).length && !connChanged && !pwChanged) {
-      return ok(`role ${args.name} has the wanted attributes${args.password !== undefined ? " and password" : ""}`, data);
+      return ok(
+        `role ${args.name} has the wanted attributes${args.password !== undefined ? " and password" : ""}`,
+        data,
+      );
     }
     const hasPw = role.rolpassword ? "(set)" : "(none)";
     const before = describeRole(current, role.rolconnlimit, hasPw);
-    const after = describeRole({ ...current, ...changed }, connChanged ? args.conn_limit : role.rolconnlimit, pwChanged ? "(changed)" : hasPw);
+    const after = describeRole(
+      { ...current, ...changed },
+      connChanged ? args.conn_limit : role.rolconnlimit,
+      pwChanged ? "(changed)" : hasPw,
+    );
     const sql = `ALTER ROLE ${ident} WITH${flagWords(changed)}${connChanged ? connClause : ""}${pwChanged ? passwordClause : ""}`;
-    const what = [...Object.keys(changed).map((f) => (changed[f as Flag] ? f : `NO${f}`)), connChanged ? "connection limit" : "", pwChanged ? "password" : ""].filter(Boolean);
-    return change(`alter role ${args.name}: ${what.join(", ")}`, () => execSecret(ctx, args, sql, hide), [{ path: `role ${args.name}`, before, after }], data);
+    const what = [
+      ...Object.keys(changed).map((f) => (changed[f as Flag] ? f : `NO${f}`)),
+      connChanged ? "connection limit" : "",
+      pwChanged ? "password" : "",
+    ].filter(Boolean);
+    return change(
+      `alter role ${args.name}: ${what.join(", ")}`,
+      () => execSecret(ctx, args, sql, hide),
+      [{ path: `role ${args.name}`, before, after }],
+      data,
+    );
   },
 });

@@ -12,7 +12,10 @@ import { describeState, probe, mustRun } from "./support/exec.js";
 import { serviceDriver, type ServiceDriver, type ServiceState, type ServiceVerb } from "./support/init-system.js";
 
 /** The running-state action `state` asks for given what runs now, or an error when the state is unknown. */
-export function stateAction(wanted: ServiceArgs["state"], running: boolean | null): ServiceVerb | undefined | { error: string } {
+export function stateAction(
+  wanted: ServiceArgs["state"],
+  running: boolean | null,
+): ServiceVerb | undefined | { error: string } {
   switch (wanted) {
     case undefined:
       return undefined;
@@ -22,7 +25,8 @@ export function stateAction(wanted: ServiceArgs["state"], running: boolean | nul
       return running === false ? "start" : "reload";
     case "started":
     case "stopped":
-      if (running === null) return { error: "cannot tell whether it runs (its status is not LSB-conformant); give `pattern`" };
+      if (running === null)
+        return { error: "cannot tell whether it runs (its status is not LSB-conformant); give `pattern`" };
       if (wanted === "started") return running ? undefined : "start";
       return running ? "stop" : undefined;
   }
@@ -61,18 +65,33 @@ export const serviceImpl = defineModule<ServiceArgs>({
     const verb = stateAction(args.state, now.running);
     if (typeof verb === "object") return fail(`service ${args.name}: ${verb.error}`);
     const enable = args.enabled !== undefined && now.enabled !== args.enabled ? args.enabled : undefined;
-    const reload = args.daemon_reload === true && driver.kind === "systemd" && (await needsDaemonReload(ctx, args.name));
-    if (verb === undefined && enable === undefined && !reload) return ok(okReason(args.name, driver, now), { name: args.name, manager: driver.kind });
+    const reload =
+      args.daemon_reload === true && driver.kind === "systemd" && (await needsDaemonReload(ctx, args.name));
+    if (verb === undefined && enable === undefined && !reload)
+      return ok(okReason(args.name, driver, now), { name: args.name, manager: driver.kind });
     const steps: Command[] = [];
     if (args.daemon_reload && driver.kind === "systemd") steps.push(cmd`systemctl daemon-reload`);
     if (enable !== undefined) steps.push(driver.setEnabled(enable));
     if (verb !== undefined) steps.push(driver.action(verb));
-    const what = [reload ? "daemon-reload" : undefined, verb, enable === undefined ? undefined : enable ? "enable" : "disable"].filter(Boolean).join(" and ");
+    const what = [
+      reload ? "daemon-reload" : undefined,
+      verb,
+      enable === undefined ? undefined : enable ? "enable" : "disable",
+    ]
+      .filter(Boolean)
+      .join(" and ");
     const after = afterState(now, verb, enable);
-    const diff = [{ path: `service ${args.name}`, before: describeState(describe(now)), after: describeState(describe(after)) }];
-    return change(`${what} ${args.name} (${driver.kind})`, async () => {
-      for (const step of steps) await mustRun(ctx, step);
-      return { name: args.name, manager: driver.kind };
-    }, diff, { name: args.name, manager: driver.kind });
+    const diff = [
+      { path: `service ${args.name}`, before: describeState(describe(now)), after: describeState(describe(after)) },
+    ];
+    return change(
+      `${what} ${args.name} (${driver.kind})`,
+      async () => {
+        for (const step of steps) await mustRun(ctx, step);
+        return { name: args.name, manager: driver.kind };
+      },
+      diff,
+      { name: args.name, manager: driver.kind },
+    );
   },
 });

@@ -21,7 +21,9 @@ export const setup = defineModule<SetupArgs>({
       if (e instanceof RegexSyntaxError) return fail(`filter: ${e.message}`);
       throw e;
     }
-    const facts = Object.fromEntries(Object.entries(gathered.facts).filter(([name]) => globs.length === 0 || globs.some((g) => g.test(name))));
+    const facts = Object.fromEntries(
+      Object.entries(gathered.facts).filter(([name]) => globs.length === 0 || globs.some((g) => g.test(name))),
+    );
     return ok(`${Object.keys(facts).length} facts gathered`, { ansible_facts: facts });
   },
 });

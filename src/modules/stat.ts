@@ -42,7 +42,8 @@ export const statModule = defineModule<StatArgs>({
       const algorithm = args.checksum_algorithm ?? "sha1";
       const sum = cmd`${`${algorithm}sum`} -- ${target}`;
       const r = await ctx.run(sum);
-      if (r.kind !== "exited" || r.exitCode !== 0) return fail(commandFailure(sum, r, ctx.secrets, `cannot checksum ${target}`));
+      if (r.kind !== "exited" || r.exitCode !== 0)
+        return fail(commandFailure(sum, r, ctx.secrets, `cannot checksum ${target}`));
       facts.checksum = r.stdout.split(" ")[0];
     }
     return ok(`${args.path} is a ${s.type}`, { stat: facts });

@@ -71,20 +71,34 @@ export const sysctlImpl = defineModule<SysctlArgs>({
     const newText = setFileValue(text, key, want);
     const fileChanged = fileValue(text, key) !== want;
     const live = await probe(ctx, catCommand(procPath(args.name)));
-    if (live.exitCode !== 0 && !args.ignoreerrors) return fail(`sysctl ${key}: no such kernel parameter here (${live.stderr.trim()})`);
+    if (live.exitCode !== 0 && !args.ignoreerrors)
+      return fail(`sysctl ${key}: no such kernel parameter here (${live.stderr.trim()})`);
     const liveValue = live.exitCode === 0 ? normaliseValue(live.stdout) : undefined;
     const setLive = !absent && args.reload !== false && live.exitCode === 0 && liveValue !== want;
     const data = { name: key, value: want ?? null, sysctl_file: file };
     if (!fileChanged && !setLive) {
-      return ok(absent ? `${key} is not set in ${file}` : `${key} is ${want} in ${file}${args.reload === false ? "" : " and in the kernel"}`, data);
+      return ok(
+        absent
+          ? `${key} is not set in ${file}`
+          : `${key} is ${want} in ${file}${args.reload === false ? "" : " and in the kernel"}`,
+        data,
+      );
     }
     const diff: Change[] = [];
     if (fileChanged) diff.push({ path: file, before: text, after: newText });
     if (setLive) diff.push({ path: `kernel ${key}`, before: `${liveValue}\n`, after: `${want}\n` });
-    const what = [fileChanged ? (absent ? `remove ${key} from ${file}` : `set ${key}=${want} in ${file}`) : "", setLive ? `set ${key}=${want} in the kernel` : ""];
-    return change(what.filter(Boolean).join(" and "), async () => {
-      if (fileChanged) await ctx.conn.put(file, newText, ctx.become ? { become: ctx.become } : {});
-      if (setLive) await mustRun(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
-    }, diff, data);
+    const what = [
+      fileChanged ? (absent ? `remove ${key} from ${file}` : `set ${key}=${want} in ${file}`) : "",
+      setLive ? `set ${key}=${want} in the kernel` : "",
+    ];
+    return change(
+      what.filter(Boolean).join(" and "),
+      async () => {
+        if (fileChanged) await ctx.conn.put(file, newText, ctx.become ? { become: ctx.become } : {});
+        if (setLive) await mustRun(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
+      },
+      diff,
+      data,
+    );
   },
 });

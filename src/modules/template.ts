@@ -16,13 +16,18 @@ export const templateModule = defineModule<TemplateArgs>({
       text = await ctx.renderTemplateFile(file);
     } catch (e) {
       if (e instanceof TemplateError) return fail(e.message);
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return fail(`could not find template ${args.src} (looked at ${file})`);
+      if ((e as NodeJS.ErrnoException).code === "ENOENT")
+        return fail(`could not find template ${args.src} (looked at ${file})`);
       throw e;
     }
     const current = await readCurrent(ctx, args.dest);
     if ("error" in current) return fail(current.error);
     if (current.stat && args.force === false) return ok(`${args.dest} exists and force is false`, { dest: args.dest });
     const content = Buffer.from(text, "utf8");
-    return planFile(ctx, { ...args, content, upToDate: "content and attributes already match", data: { src: file } }, current);
+    return planFile(
+      ctx,
+      { ...args, content, upToDate: "content and attributes already match", data: { src: file } },
+      current,
+    );
   },
 });

@@ -11,7 +11,10 @@ const MAX_BYTES = 64 * 1024 * 1024;
 /** The request the arguments describe; a JSON body is serialized and typed as Ansible does. */
 export function uriRequest(args: UriArgs): HttpRequest {
   const json = args.body_format === "json" || (args.body !== undefined && typeof args.body !== "string");
-  const body = args.body === undefined ? undefined : Buffer.from(typeof args.body === "string" && !json ? args.body : JSON.stringify(args.body), "utf8");
+  const body =
+    args.body === undefined
+      ? undefined
+      : Buffer.from(typeof args.body === "string" && !json ? args.body : JSON.stringify(args.body), "utf8");
   return {
     url: args.url,
     method: args.method ?? "GET",
@@ -37,7 +40,14 @@ export function uriData(r: HttpResponse, returnContent: boolean, elapsedMs: numb
     }
   }
   if (returnContent) data.content = text;
-  return { ...data, status: r.status, url: r.url, redirected: r.redirected, elapsed: Math.round(elapsedMs / 1000), msg: `OK (${r.body.length} bytes)` };
+  return {
+    ...data,
+    status: r.status,
+    url: r.url,
+    redirected: r.redirected,
+    elapsed: Math.round(elapsedMs / 1000),
+    msg: `OK (${r.body.length} bytes)`,
+  };
 }
 
 async function request(ctx: ModuleContext, args: UriArgs): Promise<{ data: ModuleData; error?: string }> {
@@ -45,7 +55,8 @@ async function request(ctx: ModuleContext, args: UriArgs): Promise<{ data: Modul
   const outcome = await httpFromHost(ctx.conn, uriRequest(args));
   if (!outcome.ok) return { data: { status: -1, url: args.url }, error: outcome.error };
   const data = uriData(outcome.response, args.return_content === true, Date.now() - started);
-  const codes = args.status_code === undefined ? [200] : Array.isArray(args.status_code) ? args.status_code : [args.status_code];
+  const codes =
+    args.status_code === undefined ? [200] : Array.isArray(args.status_code) ? args.status_code : [args.status_code];
   const status = outcome.response.status;
   return codes.includes(status) ? { data } : { data, error: `Status code was ${status} and not [${codes.join(", ")}]` };
 }
@@ -57,7 +68,9 @@ export const uriModule = defineModule<UriArgs>({
     const method = args.method ?? "GET";
     if (method === "GET" || method === "HEAD") {
       const r = await request(ctx, args);
-      return r.error === undefined ? ok(`${method} ${args.url}: ${String(r.data.status)}`, r.data) : fail(r.error, r.data);
+      return r.error === undefined
+        ? ok(`${method} ${args.url}: ${String(r.data.status)}`, r.data)
+        : fail(r.error, r.data);
     }
     return change(`${method} ${args.url}`, async () => {
       const r = await request(ctx, args);

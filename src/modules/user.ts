@@ -23,7 +23,14 @@ export interface Account {
 export function parsePasswdLine(line: string) {
   const f = line.trim().split(":");
   if (f.length < 7 || !/^\d+$/.test(f[2] ?? "")) return undefined;
-  return { name: f[0] as string, uid: Number(f[2]), gid: Number(f[3]), comment: f[4] as string, home: f[5] as string, shell: f[6] as string };
+  return {
+    name: f[0] as string,
+    uid: Number(f[2]),
+    gid: Number(f[3]),
+    comment: f[4] as string,
+    home: f[5] as string,
+    shell: f[6] as string,
+  };
 }
 
 async function lookupAccount(ctx: ModuleContext, name: string): Promise<Account | undefined> {
@@ -42,7 +49,10 @@ function wantedGroups(args: UserArgs): string[] | undefined {
 }
 
 /** usermod options for the differences between `now` and `args`, with before/after descriptions. */
-export function accountChanges(now: Account, args: UserArgs): { opts: Command[]; before: Record<string, unknown>; after: Record<string, unknown> } {
+export function accountChanges(
+  now: Account,
+  args: UserArgs,
+): { opts: Command[]; before: Record<string, unknown>; after: Record<string, unknown> } {
   const opts: Command[] = [];
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
@@ -55,13 +65,21 @@ export function accountChanges(now: Account, args: UserArgs): { opts: Command[];
   if (args.group !== undefined && args.group !== now.group) note("group", now.group, args.group, cmd`-g ${args.group}`);
   if (args.home !== undefined && args.home !== now.home) note("home", now.home, args.home, cmd`-d ${args.home}`);
   if (args.shell !== undefined && args.shell !== now.shell) note("shell", now.shell, args.shell, cmd`-s ${args.shell}`);
-  if (args.comment !== undefined && args.comment !== now.comment) note("comment", now.comment, args.comment, cmd`-c ${args.comment}`);
-  if (args.password !== undefined && args.password !== now.passwordHash) note("password", "(hash)", "(new hash)", cmd`-p ${secret(args.password)}`);
+  if (args.comment !== undefined && args.comment !== now.comment)
+    note("comment", now.comment, args.comment, cmd`-c ${args.comment}`);
+  if (args.password !== undefined && args.password !== now.passwordHash)
+    note("password", "(hash)", "(new hash)", cmd`-p ${secret(args.password)}`);
   const groups = wantedGroups(args);
   if (groups !== undefined) {
     const target = args.append ? [...new Set([...now.groups, ...groups])] : groups;
     const same = target.length === now.groups.length && target.every((g) => now.groups.includes(g));
-    if (!same) note("groups", now.groups.join(",") || "(none)", target.join(",") || "(none)", args.append ? cmd`-a -G ${groups.join(",")}` : cmd`-G ${groups.join(",")}`);
+    if (!same)
+      note(
+        "groups",
+        now.groups.join(",") || "(none)",
+        target.join(",") || "(none)",
+        args.append ? cmd`-a -G ${groups.join(",")}` : cmd`-G ${groups.join(",")}`,
+      );
   }
   return { opts, before, after };
 }
@@ -91,17 +109,40 @@ export const userImpl = defineModule<UserArgs>({
     if (args.state === "absent") {
       if (!now) return ok(`user ${args.name} does not exist`, data);
       const del = cmd`userdel ${args.remove ? [cmd`-r`] : []} -- ${args.name}`;
-      return change(`remove user ${args.name}`, async () => void (await mustRun(ctx, del)), [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }], data);
+      return change(
+        `remove user ${args.name}`,
+        async () => void (await mustRun(ctx, del)),
+        [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }],
+        data,
+      );
     }
     if (!now) {
-      const shown = { user: args.name, uid: args.uid ?? "(next free)", group: args.group, groups: wantedGroups(args), home: args.home, shell: args.shell };
+      const shown = {
+        user: args.name,
+        uid: args.uid ?? "(next free)",
+        group: args.group,
+        groups: wantedGroups(args),
+        home: args.home,
+        shell: args.shell,
+      };
       const add = addCommand(args);
-      return change(`add user ${args.name}`, async () => void (await mustRun(ctx, add)), [{ path, before: "", after: describeState(shown) }], data);
+      return change(
+        `add user ${args.name}`,
+        async () => void (await mustRun(ctx, add)),
+        [{ path, before: "", after: describeState(shown) }],
+        data,
+      );
     }
     const diff = accountChanges(now, args);
-    if (!diff.opts.length) return ok(`user ${args.name} exists as wanted (uid ${now.uid})`, { ...data, uid: now.uid, home: now.home });
+    if (!diff.opts.length)
+      return ok(`user ${args.name} exists as wanted (uid ${now.uid})`, { ...data, uid: now.uid, home: now.home });
     const mod = cmd`usermod ${diff.opts} -- ${args.name}`;
     const summary = `change ${Object.keys(diff.after).join(", ")} of user ${args.name}`;
-    return change(summary, async () => void (await mustRun(ctx, mod)), [{ path, before: describeState(diff.before), after: describeState(diff.after) }], { ...data, uid: args.uid ?? now.uid });
+    return change(
+      summary,
+      async () => void (await mustRun(ctx, mod)),
+      [{ path, before: describeState(diff.before), after: describeState(diff.after) }],
+      { ...data, uid: args.uid ?? now.uid },
+    );
   },
 });

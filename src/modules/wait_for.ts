@@ -41,7 +41,11 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
     if (args.search_regex !== undefined) return { error: "search_regex with port is not supported; use path or url" };
     const host = args.host ?? "127.0.0.1";
     const probe = async () => wanted(succeeded(await ctx.run(portProbe(host, args.port!, ct))));
-    return { what: `port ${args.port}${host === "127.0.0.1" ? "" : ` on ${host}`}`, done: negate ? "closed" : "open", probe };
+    return {
+      what: `port ${args.port}${host === "127.0.0.1" ? "" : ` on ${host}`}`,
+      done: negate ? "closed" : "open",
+      probe,
+    };
   }
   if (args.path !== undefined) {
     const probe = async () => wanted(succeeded(await ctx.run(pathProbe(args.path!, args.search_regex))));
@@ -49,12 +53,17 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
     return { what, done: negate ? "absent" : "present", probe };
   }
   if (args.url !== undefined) {
-    const codes = args.status_code === undefined ? [200] : Array.isArray(args.status_code) ? args.status_code : [args.status_code];
+    const codes =
+      args.status_code === undefined ? [200] : Array.isArray(args.status_code) ? args.status_code : [args.status_code];
     const probe = async () => {
       const r = readHttp(await ctx.run(httpProbe(args.url!, ct)));
       return "error" in r ? r : wanted(codes.includes(r.status));
     };
-    return { what: args.url, done: negate ? `not answering ${codes.join("/")}` : `answering ${codes.join("/")}`, probe };
+    return {
+      what: args.url,
+      done: negate ? `not answering ${codes.join("/")}` : `answering ${codes.join("/")}`,
+      probe,
+    };
   }
   return null;
 }
@@ -66,7 +75,11 @@ async function poll(target: Target, args: WaitForArgs, started: number): Promise
     const result = await target.probe();
     const elapsed = (Date.now() - started) / 1000;
     if (typeof result === "object") return fail(result.error);
-    if (result) return ok(`${target.what} ${target.done} after ${elapsed.toFixed(1)}s`, { elapsed, state: args.state ?? "started" });
+    if (result)
+      return ok(`${target.what} ${target.done} after ${elapsed.toFixed(1)}s`, {
+        elapsed,
+        state: args.state ?? "started",
+      });
     if (elapsed + step / 1000 > timeout) {
       return fail(args.msg ?? `timeout after ${timeout}s waiting for ${target.what} to be ${target.done}`, { elapsed });
     }

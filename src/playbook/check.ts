@@ -49,19 +49,14 @@ export function checkPlan(plan: LoadedPlaybook, problems: Problems, opts: { chec
   plan.plays.forEach((play, i) => {
     state.play = play;
     const names = playNames(plan, play, plan.playHosts[i] ?? []);
-    for (const list of [play.preTasks, play.roleTasks, play.tasks, play.postTasks])
-      walkTasks(list, names, state);
+    for (const list of [play.preTasks, play.roleTasks, play.tasks, play.postTasks]) walkTasks(list, names, state);
     walkTasks(play.handlers, names, state);
     checkNotify(play, problems);
   });
 }
 
 function playNames(plan: LoadedPlaybook, play: Play, hosts: readonly string[]): Set<string> {
-  const names = new Set<string>([
-    ...MAGIC_VAR_NAMES,
-    ...Object.keys(plan.extraVars),
-    ...Object.keys(play.vars),
-  ]);
+  const names = new Set<string>([...MAGIC_VAR_NAMES, ...Object.keys(plan.extraVars), ...Object.keys(play.vars)]);
   const targets = hosts.length > 0 ? hosts : [...plan.inventory.hosts.keys()];
   for (const h of targets) for (const k of Object.keys(inventoryVarsOf(plan.inventory, h))) names.add(k);
   for (const f of play.varsFiles) for (const k of Object.keys(f.vars)) names.add(k);
@@ -87,8 +82,7 @@ function report(site: Site, analysis: Analysis, state: State, inFile?: string): 
   for (const p of analysis.problems) state.problems.error(at, path, `${p} (task '${label}')`);
   if (!state.checkVariables) return;
   for (const ref of analysis.refs) {
-    if (site.names.has(ref.name) || state.registered.has(ref.name) || ref.name.startsWith("ansible_"))
-      continue;
+    if (site.names.has(ref.name) || state.registered.has(ref.name) || ref.name.startsWith("ansible_")) continue;
     const where = inFile ? { file: inFile, line: ref.line, col: ref.col } : at;
     const message = `undefined variable '${ref.path}' in task '${label}'`;
     if (state.open) state.problems.warn(where, path, message);
@@ -110,7 +104,11 @@ function checkStrings(value: unknown, site: Site, state: State): void {
 function checkConds(conds: readonly Cond[] | undefined, site: Site, state: State): void {
   let names = site.names;
   (conds ?? []).forEach((c, i) => {
-    report({ ...site, names, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub }, analyzeCondition(c), state);
+    report(
+      { ...site, names, sub: conds && conds.length > 1 ? [...site.sub, i] : site.sub },
+      analyzeCondition(c),
+      state,
+    );
     names = withNames(names, ...conditionGuards(c));
   });
 }
@@ -143,8 +141,7 @@ function walkTask(task: Task, outer: ReadonlySet<string>, state: State): void {
   })) {
     checkStrings(value, site([key]), state);
   }
-  if ("loop" in task && task.loop)
-    checkStrings(task.loop.items, { task, sub: [task.loop.kind], names: outer }, state);
+  if ("loop" in task && task.loop) checkStrings(task.loop.items, { task, sub: [task.loop.kind], names: outer }, state);
   checkConds(task.when, site(["when"]), state);
   switch (task.kind) {
     case "block":
@@ -198,11 +195,7 @@ function checkModuleTask(task: ModuleTask, names: ReadonlySet<string>, state: St
 /** Where a task's relative file names are looked up (after its role): its own file's directory,
  * the play's playbook directory, and the main playbook's directory. */
 function searchDirs(task: ModuleTask, state: State): string[] {
-  const dirs = [
-    path.dirname(path.resolve(task.loc.file)),
-    path.dirname(state.play.file),
-    state.plan.playbookDir,
-  ];
+  const dirs = [path.dirname(path.resolve(task.loc.file)), path.dirname(state.play.file), state.plan.playbookDir];
   return [...new Set(dirs)];
 }
 

@@ -46,7 +46,14 @@ export function pathOf(src: TaskSource, sub: DocPath): string {
 }
 
 /** Checks a node's keywords against `schema`, reporting every issue at the node; true when it is valid. */
-export function keywordsValid(schema: object, value: unknown, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): boolean {
+export function keywordsValid(
+  schema: object,
+  value: unknown,
+  src: TaskSource,
+  at: DocPath,
+  ctx: LoadContext,
+  noun = "keyword",
+): boolean {
   const before = ctx.problems.count;
   ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(schema, value, { noun }));
   return ctx.problems.count === before;
@@ -55,7 +62,14 @@ export function keywordsValid(schema: object, value: unknown, src: TaskSource, a
 /** Checks a node's keywords against `schema`, reporting every issue at the node, and returns the node
  * without the values at fault, so the rest of it is still read and checked (an unknown keyword is one
  * problem, not a lost play). A bad item of a list keyword becomes `undefined`, which lists skip. */
-export function keepValid(schema: object, raw: Record<string, unknown>, src: TaskSource, at: DocPath, ctx: LoadContext, noun = "keyword"): Record<string, unknown> {
+export function keepValid(
+  schema: object,
+  raw: Record<string, unknown>,
+  src: TaskSource,
+  at: DocPath,
+  ctx: LoadContext,
+  noun = "keyword",
+): Record<string, unknown> {
   const issues = checkValue(schema, raw, { noun });
   ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, issues);
   return withoutFaults(raw, issues);
@@ -87,10 +101,21 @@ function withoutItemFault(item: unknown, key: string | number | undefined): unkn
 }
 
 /** Reports `abs` as a cycle (with the chain of files) if it is already being loaded; true when it was. */
-export function reportedCycle(abs: string, from: { src: TaskSource; at: DocPath } | undefined, ctx: LoadContext, what: string): boolean {
+export function reportedCycle(
+  abs: string,
+  from: { src: TaskSource; at: DocPath } | undefined,
+  ctx: LoadContext,
+  what: string,
+): boolean {
   if (!ctx.fileStack.includes(abs)) return false;
-  const chain = [...ctx.fileStack.slice(ctx.fileStack.indexOf(abs)), abs].map((f) => path.relative(ctx.playbookDir, f) || f);
+  const chain = [...ctx.fileStack.slice(ctx.fileStack.indexOf(abs)), abs].map(
+    (f) => path.relative(ctx.playbookDir, f) || f,
+  );
   const fromLoc = from ? from.src.file.locate([...from.src.base, ...from.at]) : undefined;
-  ctx.problems.error(fromLoc ?? { file: abs, line: 1, col: 1 }, from ? pathOf(from.src, from.at) : "", `cyclic ${what}: ${chain.join(" -> ")}`);
+  ctx.problems.error(
+    fromLoc ?? { file: abs, line: 1, col: 1 },
+    from ? pathOf(from.src, from.at) : "",
+    `cyclic ${what}: ${chain.join(" -> ")}`,
+  );
   return true;
 }

@@ -34,7 +34,8 @@ export function parseExtraVars(values: readonly string[], problems: Problems): V
 /** A `-e '{...}'` value: a JSON or YAML mapping; the error says where the parser stopped, never what it read. */
 function mappingOf(text: string): { vars: Vars } | { error: string } {
   const parsed = parseYaml(text, "/command-line");
-  if (!parsed.ok) return { error: `expected a JSON/YAML mapping; it does not parse (at column ${parsed.diagnostics[0]!.col})` };
+  if (!parsed.ok)
+    return { error: `expected a JSON/YAML mapping; it does not parse (at column ${parsed.diagnostics[0]!.col})` };
   const value = parsed.file.value;
   if (value && typeof value === "object" && !Array.isArray(value)) return { vars: value as Vars };
   return { error: "expected a JSON/YAML mapping" };

@@ -46,12 +46,7 @@ function fileOf(ref: unknown): string {
 }
 
 /** import_tasks (expanded into a block) or include_tasks (a node, preloaded when static). */
-export function parseIncludeTasks(
-  written: Raw,
-  src: TaskSource,
-  at: DocPath,
-  ctx: LoadContext,
-): Task | undefined {
+export function parseIncludeTasks(written: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): Task | undefined {
   const raw = keepValid(includeTasksSchema, written, src, at, ctx);
   const isImport = "import_tasks" in written;
   const key = isImport ? "import_tasks" : "include_tasks";

@@ -66,11 +66,7 @@ export function firstNonPair(s: string): number | undefined {
 }
 
 /** Splits a free-form string: `known=value` tokens become arguments, the rest goes to `freeKey`. */
-export function parseFreeForm(
-  s: string,
-  freeKey: string,
-  known: ReadonlySet<string>,
-): Record<string, string> {
+export function parseFreeForm(s: string, freeKey: string, known: ReadonlySet<string>): Record<string, string> {
   const args: Record<string, string> = {};
   let rest = "";
   let last = 0;

@@ -103,16 +103,15 @@ export function loadPlaybookFile(
     return [];
   }
   if (!Array.isArray(value)) {
-    ctx.problems.error(
-      read.file.locate([]),
-      "",
-      "a playbook is a list of plays (each starting with `- hosts: ...`)",
-    );
+    ctx.problems.error(read.file.locate([]), "", "a playbook is a list of plays (each starting with `- hosts: ...`)");
     return [];
   }
   const inner: LoadContext = { ...ctx, fileStack: [...ctx.fileStack, abs] };
   return value.flatMap((item: unknown, i) => {
-    const entry = item && typeof item === "object" && !Array.isArray(item) ? withShortKeywords(item as Record<string, unknown>) : undefined;
+    const entry =
+      item && typeof item === "object" && !Array.isArray(item)
+        ? withShortKeywords(item as Record<string, unknown>)
+        : undefined;
     if (entry && "import_playbook" in entry) return importPlaybook(entry, src, [i], inner, extras);
     const play = parsePlay(item, src, [i], inner, extras);
     return play ? [play] : [];
@@ -164,13 +163,7 @@ function hostsOfPlay(
     }
     try {
       patterns.push(
-        String(
-          renderString(
-            pattern,
-            { ...play.vars, ...extraVars },
-            { loc: play.loc, path: `${play.path}.hosts` },
-          ),
-        ),
+        String(renderString(pattern, { ...play.vars, ...extraVars }, { loc: play.loc, path: `${play.path}.hosts` })),
       );
     } catch (err) {
       problems.error(
@@ -183,11 +176,7 @@ function hostsOfPlay(
   const selected = selectHosts(inv, patterns);
   for (const why of selected.invalid) problems.error(play.loc, `${play.path}.hosts`, why);
   for (const term of selected.unmatched)
-    problems.warn(
-      play.loc,
-      `${play.path}.hosts`,
-      `host pattern '${term}' matches no host or group in the inventory`,
-    );
+    problems.warn(play.loc, `${play.path}.hosts`, `host pattern '${term}' matches no host or group in the inventory`);
   if (limit === undefined) return selected.hosts;
   const allowed = new Set(selectHosts(inv, limit).hosts);
   return selected.hosts.filter((h) => allowed.has(h));

@@ -20,8 +20,7 @@ type Raw = Record<string, unknown>;
 
 const UNSUPPORTED: Record<string, string> = {
   action: "'action:' is not supported; write the module as the key, e.g. `copy: {...}`",
-  local_action:
-    "'local_action:' is not supported; write the module as the key and add `delegate_to: localhost`",
+  local_action: "'local_action:' is not supported; write the module as the key and add `delegate_to: localhost`",
   vars_prompt: "'vars_prompt' is not supported; pass values with -e",
 };
 
@@ -34,8 +33,7 @@ function findModule(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): s
   const path = pathOf(src, at);
   for (const key of unknown) {
     if (UNSUPPORTED[key]) ctx.problems.error(where(key), path, UNSUPPORTED[key]);
-    else if (key.startsWith("with_"))
-      ctx.problems.error(where(key), path, `'${key}' is not supported; use 'loop'`);
+    else if (key.startsWith("with_")) ctx.problems.error(where(key), path, `'${key}' is not supported; use 'loop'`);
     else if (known.length > 0)
       ctx.problems.error(
         where(key),
@@ -109,12 +107,7 @@ function readArgs(
 
 /** Parses a module task, recording its problems; a bad keyword is left out so the rest is still checked
  * (the load fails anyway). Undefined when there is no module or its arguments cannot be read. */
-export function parseModuleTask(
-  raw: Raw,
-  src: TaskSource,
-  at: DocPath,
-  ctx: LoadContext,
-): ModuleTask | undefined {
+export function parseModuleTask(raw: Raw, src: TaskSource, at: DocPath, ctx: LoadContext): ModuleTask | undefined {
   const key = findModule(raw, src, at, ctx);
   const given: Raw = {};
   for (const [k, v] of Object.entries(raw)) if (TASK_KEYWORDS.has(k)) given[k] = v;
@@ -126,8 +119,7 @@ export function parseModuleTask(
   const written = raw[key] && typeof raw[key] === "object" ? (raw[key] as Raw) : {};
   for (const issue of validateModuleArgs(module, args)) {
     const [first, ...rest] = issue.path;
-    const original =
-      typeof first === "string" && !(first in written) ? aliasFor(module, first, written) : first;
+    const original = typeof first === "string" && !(first in written) ? aliasFor(module, first, written) : first;
     const sub = original === undefined ? [] : [original, ...rest];
     const isKey = issue.message.startsWith("unknown ");
     const loc = src.file.locate([...src.base, ...at, key, ...sub], { key: isKey });
@@ -168,8 +160,7 @@ function coerceStrings(args: Record<string, string>, schema: object): Vars {
     if (types.includes("string") || v.includes("{{")) out[k] = v;
     else if (types.includes("boolean") && /^(yes|true|on|1)$/i.test(v)) out[k] = true;
     else if (types.includes("boolean") && /^(no|false|off|0)$/i.test(v)) out[k] = false;
-    else if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(v))
-      out[k] = Number(v);
+    else if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v);
     else out[k] = v;
   }
   return out;

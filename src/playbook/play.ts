@@ -27,7 +27,12 @@ export function parsePlay(
   extras: PlayExtras,
 ): Play | undefined {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    ctx.problems.addIssues(src.file, [...src.base, ...at], src.root, checkValue(playSchema, raw, { noun: "play keyword" }));
+    ctx.problems.addIssues(
+      src.file,
+      [...src.base, ...at],
+      src.root,
+      checkValue(playSchema, raw, { noun: "play keyword" }),
+    );
     return undefined;
   }
   const p = keepValid(playSchema, raw as Record<string, unknown>, src, at, ctx, "play keyword") as PlayInput;
@@ -43,10 +48,7 @@ export function parsePlay(
   const preTasks = parseTaskList(p.pre_tasks, src, [...at, "pre_tasks"], playCtx);
   const tasks = parseTaskList(p.tasks, src, [...at, "tasks"], playCtx);
   const postTasks = parseTaskList(p.post_tasks, src, [...at, "post_tasks"], playCtx);
-  const handlers = [
-    ...parseTaskList(p.handlers, src, [...at, "handlers"], playCtx),
-    ...playCtx.play.handlers,
-  ];
+  const handlers = [...parseTaskList(p.handlers, src, [...at, "handlers"], playCtx), ...playCtx.play.handlers];
   const hosts = stringList(p.hosts ?? []);
   return {
     loc: src.file.locate([...src.base, ...at]),

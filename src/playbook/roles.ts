@@ -89,7 +89,8 @@ function readMeta(dir: string, ctx: LoadContext): RoleMeta {
   const issues = checkValue(roleMetaSchema, read.file.value, { noun: "meta key" });
   ctx.problems.addIssues(read.file, [], "meta", issues);
   const written = read.file.value;
-  const value = written && typeof written === "object" && !Array.isArray(written) ? withoutFaults(written as Raw, issues) : {};
+  const value =
+    written && typeof written === "object" && !Array.isArray(written) ? withoutFaults(written as Raw, issues) : {};
   return {
     file: read.file,
     dependencies: (value.dependencies ?? []) as unknown[],
@@ -130,11 +131,7 @@ function readRoleTasks(
 
 function missing(what: string, dir: string, sub: string, ref: RoleRef, ctx: LoadContext): void {
   const loc = ref.src.file.locate([...ref.src.base, ...ref.at]);
-  ctx.problems.error(
-    loc,
-    pathOf(ref.src, ref.at),
-    `${what} not found in ${displayPath(path.join(dir, sub))}`,
-  );
+  ctx.problems.error(loc, pathOf(ref.src, ref.at), `${what} not found in ${displayPath(path.join(dir, sub))}`);
 }
 
 /** An entry of `roles:` or of meta `dependencies:` as a block of the role's tasks (null: already ran). */

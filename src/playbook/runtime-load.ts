@@ -44,9 +44,7 @@ export function loadIncludedTasks(plan: LoadedPlaybook, node: IncludeTasksTask, 
     };
   }
   const tasks = loadTaskFile(abs, undefined, context(plan, problems), { role: node.role });
-  return tasks && problems.count === 0
-    ? { ok: true, value: tasks }
-    : { ok: false, diagnostics: problems.errors };
+  return tasks && problems.count === 0 ? { ok: true, value: tasks } : { ok: false, diagnostics: problems.errors };
 }
 
 /** Loads the role of an include_role once its name is rendered (`name` is the rendered name). */
@@ -62,7 +60,5 @@ export function loadIncludedRole(plan: LoadedPlaybook, node: IncludeRoleTask, na
   const loaded = loadRole({ ...node.target, name }, node.params, ref, context(plan, problems), {
     allowDuplicates: true,
   });
-  return loaded && problems.count === 0
-    ? { ok: true, value: loaded }
-    : { ok: false, diagnostics: problems.errors };
+  return loaded && problems.count === 0 ? { ok: true, value: loaded } : { ok: false, diagnostics: problems.errors };
 }

@@ -11,9 +11,7 @@ import type { Vars } from "../source/vars-file.js";
 export function planVarLayers(play: Play, parents: readonly Task[], task: Task): VarLayers {
   const own = task.role;
   const others = play.roles.filter((r) => r !== own);
-  const blocks = parents.filter(
-    (p) => p.kind === "block" || p.kind === "include_tasks" || p.kind === "include_role",
-  );
+  const blocks = parents.filter((p) => p.kind === "block" || p.kind === "include_tasks" || p.kind === "include_role");
   return {
     roleDefaults: [...others.map((r) => r.defaults), ...(own ? [own.defaults] : [])],
     playVars: play.vars,

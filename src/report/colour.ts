@@ -3,7 +3,11 @@
 // locale. Plain ANSI codes, so no dependency and no surprise on Node versions.
 
 /** A stream reporters write to; `isTTY` decides colour and the renderer, `columns`/`rows` the live view's size. */
-export type OutStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number; readonly rows?: number };
+export type OutStream = NodeJS.WritableStream & {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
+};
 
 /** Paints text in one meaning's colour, or returns it unchanged when colour is off. */
 export type Paint = (text: string) => string;
@@ -22,7 +26,10 @@ export interface Palette {
   readonly hunk: Paint;
 }
 
-const code = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+const code =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 
 /** True when a person watches `out` live: a TTY outside CI (CI runners often fake a TTY), not `TERM=dumb`. */
 export function isInteractive(out: OutStream, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -46,7 +53,18 @@ export function wantsUnicode(env: NodeJS.ProcessEnv = process.env): boolean {
 export function palette(colour: boolean): Palette {
   const plain: Paint = (text) => text;
   if (!colour) {
-    return { ok: plain, changed: plain, failed: plain, skipped: plain, unreachable: plain, warn: plain, header: plain, added: plain, removed: plain, hunk: plain };
+    return {
+      ok: plain,
+      changed: plain,
+      failed: plain,
+      skipped: plain,
+      unreachable: plain,
+      warn: plain,
+      header: plain,
+      added: plain,
+      removed: plain,
+      hunk: plain,
+    };
   }
   return {
     ok: code(32, 39),

@@ -17,7 +17,13 @@ export interface HostStats {
 
 /** One event of a run. Secrets are already masked and `no_log` results censored when emitted. */
 export type RunEvent =
-  | { readonly type: "run_start"; readonly playbook: string; readonly check: boolean; readonly diff: boolean; readonly time: string }
+  | {
+      readonly type: "run_start";
+      readonly playbook: string;
+      readonly check: boolean;
+      readonly diff: boolean;
+      readonly time: string;
+    }
   | { readonly type: "play_start"; readonly play: string; readonly hosts: readonly string[]; readonly loc: SourceLoc }
   | {
       readonly type: "task_start";
@@ -41,7 +47,12 @@ export type RunEvent =
       readonly check: boolean;
       readonly durationMs: number;
     }
-  | { readonly type: "handlers_pending"; readonly host: string; readonly handlers: readonly string[]; readonly why: string }
+  | {
+      readonly type: "handlers_pending";
+      readonly host: string;
+      readonly handlers: readonly string[];
+      readonly why: string;
+    }
   | { readonly type: "warning"; readonly message: string; readonly host?: string }
   | { readonly type: "play_end"; readonly play: string }
   | {

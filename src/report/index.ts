@@ -18,7 +18,12 @@ export { formatRecap, statsFromEvents, tally, outcome, rescue, emptyStats } from
 export type ReportMode = "auto" | "live" | "plain" | "json";
 
 /** Builds the reporter for a mode, writing to `out` (stdout by default). */
-export function createReporter(mode: ReportMode, opts: ReporterOptions, out: OutStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Reporter {
+export function createReporter(
+  mode: ReportMode,
+  opts: ReporterOptions,
+  out: OutStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Reporter {
   switch (mode) {
     case "json":
       return new JsonReporter(opts, out);
@@ -27,6 +32,8 @@ export function createReporter(mode: ReportMode, opts: ReporterOptions, out: Out
     case "live":
       return new TermReporter(opts, out, { env });
     case "auto":
-      return isInteractive(out, env) ? new TermReporter(opts, out, { env }) : new PlainReporter(opts, out, wantsColour(out, env));
+      return isInteractive(out, env)
+        ? new TermReporter(opts, out, { env })
+        : new PlainReporter(opts, out, wantsColour(out, env));
   }
 }

@@ -20,7 +20,8 @@ export function jsonShapes(opts: ReporterOptions): EventHandlers<JsonRecord> {
     task_start: (e) => ({ type: e.type, play: e.play, task: e.task, handler: e.handler, hosts: e.hosts, ...at(e.loc) }),
     host_result: (e) => {
       const r = e.result;
-      const message = r.status === "ok" || r.status === "skipped" ? r.reason : r.status === "changed" ? r.summary : r.error;
+      const message =
+        r.status === "ok" || r.status === "skipped" ? r.reason : r.status === "changed" ? r.summary : r.error;
       const changes =
         r.status === "changed"
           ? r.diff.map((c) => (opts.diff ? { path: c.path, patch: diffLines(c).join("\n") } : { path: c.path }))
@@ -44,7 +45,13 @@ export function jsonShapes(opts: ReporterOptions): EventHandlers<JsonRecord> {
     handlers_pending: (e) => ({ type: e.type, host: e.host, handlers: e.handlers, why: e.why }),
     warning: (e) => ({ type: e.type, message: e.message, ...(e.host ? { host: e.host } : {}) }),
     play_end: (e) => ({ type: e.type, play: e.play }),
-    recap: (e) => ({ type: e.type, hosts: e.hosts, exit_code: e.exitCode, duration_ms: e.durationMs, interrupted: e.interrupted }),
+    recap: (e) => ({
+      type: e.type,
+      hosts: e.hosts,
+      exit_code: e.exitCode,
+      duration_ms: e.durationMs,
+      interrupted: e.interrupted,
+    }),
   };
 }
 
@@ -79,7 +86,11 @@ export class JsonReporter implements Reporter {
     try {
       line = safeJson(dispatch(this.shapes, event));
     } catch (err) {
-      line = safeJson({ type: "report_error", event: event.type, message: err instanceof Error ? err.message : String(err) });
+      line = safeJson({
+        type: "report_error",
+        event: event.type,
+        message: err instanceof Error ? err.message : String(err),
+      });
     }
     try {
       this.out.write(`${line}\n`);

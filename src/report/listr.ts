@@ -3,7 +3,16 @@
 // lines, so listr2's full redraw on each change and its spinner's ten frames a second cost nothing; the
 // playbook task view, with ~100 tasks, is gocd-bc's own (live.ts). What gocd-bc decides itself, not listr2:
 // that the stream is a terminal (colour.ts), the marks and spinner (screen.ts), the colours (Palette).
-import { createWritable, DefaultRenderer, Listr, ListrDefaultRendererLogLevels as Level, ListrLogger, ProcessOutput, Spinner, type LoggerFormat } from "listr2";
+import {
+  createWritable,
+  DefaultRenderer,
+  Listr,
+  ListrDefaultRendererLogLevels as Level,
+  ListrLogger,
+  ProcessOutput,
+  Spinner,
+  type LoggerFormat,
+} from "listr2";
 import type { OutStream, Paint, Palette } from "./colour.js";
 import type { Glyphs } from "./screen.js";
 
@@ -34,13 +43,21 @@ class StepSpinner extends Spinner {
 
 /** Runs `body` as one listr2 task titled `title`, drawn to `out`; a throw from `body` fails the task and is
  * rethrown. stderr is not taken over (a prompt or warning on it shows at once). */
-export async function runListed(out: OutStream, look: ListedLook, title: string, body: (task: ListedTask) => Promise<void>): Promise<void> {
-  const list = new Listr([{ title, task: (_ctx, task) => body(wrap(task)), rendererOptions: { persistentOutput: true, outputBar: true } }], {
-    renderer: StepRenderer,
-    rendererOptions: rendererOptions(out, look),
-    exitOnError: true,
-    registerSignalListeners: false,
-  });
+export async function runListed(
+  out: OutStream,
+  look: ListedLook,
+  title: string,
+  body: (task: ListedTask) => Promise<void>,
+): Promise<void> {
+  const list = new Listr(
+    [{ title, task: (_ctx, task) => body(wrap(task)), rendererOptions: { persistentOutput: true, outputBar: true } }],
+    {
+      renderer: StepRenderer,
+      rendererOptions: rendererOptions(out, look),
+      exitOnError: true,
+      registerSignalListeners: false,
+    },
+  );
   await list.run();
 }
 
@@ -61,7 +78,11 @@ function wrap(task: TaskHandle): ListedTask {
 
 /** One list, one task: no subtasks to show, errors and skip messages under the title, lines cut to the width. */
 function rendererOptions(out: OutStream, look: ListedLook) {
-  const processOutput = new ProcessOutput(out as NodeJS.WriteStream, createWritable(() => undefined) as NodeJS.WriteStream, { leaveEmptyLine: false });
+  const processOutput = new ProcessOutput(
+    out as NodeJS.WriteStream,
+    createWritable(() => undefined) as NodeJS.WriteStream,
+    { leaveEmptyLine: false },
+  );
   return {
     logger: new ListrLogger<Level>({ useIcons: true, toStderr: [], processOutput }),
     spinner: new StepSpinner([...look.glyphs.spinner]),
@@ -93,7 +114,10 @@ function icons(g: Glyphs): Record<Level, string> {
 
 /** The palette's colours for those levels (none when colour is off). */
 function colours(p: Palette): Record<Level, LoggerFormat> {
-  const as = (paint: Paint): LoggerFormat => (text) => paint(text ?? "");
+  const as =
+    (paint: Paint): LoggerFormat =>
+    (text) =>
+      paint(text ?? "");
   return {
     ...everyLevel(as(p.warn)),
     [Level.WAITING]: as(p.header),

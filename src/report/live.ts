@@ -136,13 +136,19 @@ export class LiveView {
     const width = Math.max(20, (this.out.columns || 80) - 1);
     const elapsed = formatDuration(this.clock.now() - this.startedAt);
     const spinner = this.glyphs.spinner[this.spin % this.glyphs.spinner.length] as string;
-    const lines = [`${this.opts.palette.header(spinner)} ${truncate(`${item.title()}  ${elapsed}`, width - 2, this.glyphs.more)}`];
+    const lines = [
+      `${this.opts.palette.header(spinner)} ${truncate(`${item.title()}  ${elapsed}`, width - 2, this.glyphs.more)}`,
+    ];
     const rows = item.rows();
     const room = Math.max(1, Math.min(this.opts.maxRows ?? 8, (this.out.rows || 24) - 3));
     const shown = rows.length > room ? rows.slice(0, room - 1) : rows;
-    for (const row of shown) lines.push(`    ${this.rowMark(row.mark, spinner)} ${truncate(row.text, width - 6, this.glyphs.more)}`);
+    for (const row of shown)
+      lines.push(`    ${this.rowMark(row.mark, spinner)} ${truncate(row.text, width - 6, this.glyphs.more)}`);
     const hidden = rows.slice(shown.length);
-    if (hidden.length > 0) lines.push(`    ${this.glyphs.more} ${hidden.length} more (${hidden.filter((r) => r.mark !== "running").length} done)`);
+    if (hidden.length > 0)
+      lines.push(
+        `    ${this.glyphs.more} ${hidden.length} more (${hidden.filter((r) => r.mark !== "running").length} done)`,
+      );
     return lines;
   }
 
@@ -152,7 +158,14 @@ export class LiveView {
 
   private paint(mark: Outcome): Paint {
     const p = this.opts.palette;
-    const paints: Readonly<Record<Outcome, Paint>> = { ok: p.ok, changed: p.changed, skipped: p.skipped, failed: p.failed, unreachable: p.unreachable, ignored: p.warn };
+    const paints: Readonly<Record<Outcome, Paint>> = {
+      ok: p.ok,
+      changed: p.changed,
+      skipped: p.skipped,
+      failed: p.failed,
+      unreachable: p.unreachable,
+      ignored: p.warn,
+    };
     return paints[mark];
   }
 }

@@ -28,7 +28,9 @@ export function itemLabel(item: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-type StatusLine = { readonly [S in TaskResult["status"]]: (r: Extract<TaskResult, { status: S }>, e: HostResultEvent) => string };
+type StatusLine = {
+  readonly [S in TaskResult["status"]]: (r: Extract<TaskResult, { status: S }>, e: HostResultEvent) => string;
+};
 
 function statusLines(opts: ReporterOptions, p: Palette): StatusLine {
   const tail = (text: string): string => (text ? ` ${text}` : "");
@@ -38,7 +40,8 @@ function statusLines(opts: ReporterOptions, p: Palette): StatusLine {
   };
   return {
     ok: (r, e) => p.ok(`ok: ${tag(e)}`) + tail(opts.verbosity >= 1 ? r.reason : ""),
-    changed: (r, e) => p.changed(`changed: ${tag(e)}`) + tail(e.check ? `(check mode) ${wouldSay(r.summary)}` : r.summary),
+    changed: (r, e) =>
+      p.changed(`changed: ${tag(e)}`) + tail(e.check ? `(check mode) ${wouldSay(r.summary)}` : r.summary),
     skipped: (r, e) => p.skipped(`skipping: ${tag(e)}`) + tail(r.reason),
     failed: (r, e) => p.failed(`failed: ${tag(e)}`) + tail(r.error),
     unreachable: (r, e) => p.unreachable(`unreachable: ${tag(e)}`) + tail(r.error),
@@ -94,7 +97,8 @@ function dispatchStatus(table: StatusLine, e: HostResultEvent): string {
 
 /** The formatter table: each event becomes zero or more lines (a missing event type fails to compile). */
 export function plainFormatters(opts: ReporterOptions, p: Palette = palette(false)): EventHandlers<string[]> {
-  const warning = (host: string | undefined, message: string): string => p.warn(`[WARNING]: ${host ? `[${host}] ` : ""}${message}`);
+  const warning = (host: string | undefined, message: string): string =>
+    p.warn(`[WARNING]: ${host ? `[${host}] ` : ""}${message}`);
   return {
     run_start: (e) => [
       ...(opts.verbosity >= 1 ? [`PLAYBOOK: ${e.playbook}`] : []),

@@ -107,6 +107,11 @@ export function formatRecap(
   const width = Math.max(26, ...names.map((h) => h.length));
   const lines = [p.header("PLAY RECAP ***")];
   for (const h of names) lines.push(recapLine(h, hosts[h] ?? emptyStats(), width, p));
-  lines.push("", interrupted ? p.warn(`Interrupted after ${formatDuration(durationMs)}`) : `Finished in ${formatDuration(durationMs)}`);
+  lines.push(
+    "",
+    interrupted
+      ? p.warn(`Interrupted after ${formatDuration(durationMs)}`)
+      : `Finished in ${formatDuration(durationMs)}`,
+  );
   return lines;
 }

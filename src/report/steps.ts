@@ -35,7 +35,12 @@ export class StepsView {
     const env = opts.env ?? process.env;
     const look = { palette: palette(wantsColour(out, env)), glyphs: glyphs(wantsUnicode(env)) };
     this.clock = opts.clock ?? realClock;
-    this.lines = new LiveView(out, { palette: look.palette, unicode: wantsUnicode(env), clock: this.clock, live: false });
+    this.lines = new LiveView(out, {
+      palette: look.palette,
+      unicode: wantsUnicode(env),
+      clock: this.clock,
+      live: false,
+    });
     this.look = isInteractive(out, env) ? look : undefined;
   }
 
@@ -64,7 +69,10 @@ export class StepsView {
   }
 
   /** A step where nothing is redrawn: its finished line and what goes under it, once it has ended. */
-  private async plainStep(name: string, run: (progress: StepProgress) => Promise<StepResult>): Promise<TimedStepResult> {
+  private async plainStep(
+    name: string,
+    run: (progress: StepProgress) => Promise<StepResult>,
+  ): Promise<TimedStepResult> {
     this.lines.start({ title: () => name, rows: () => [] });
     const result = await settled(run(() => undefined));
     const below = result.status === "failed" ? result.error : result.detail;
@@ -72,7 +80,10 @@ export class StepsView {
     return { ...result, durationMs };
   }
 
-  private async timed(run: (progress: StepProgress) => Promise<StepResult>, progress: StepProgress): Promise<TimedStepResult> {
+  private async timed(
+    run: (progress: StepProgress) => Promise<StepResult>,
+    progress: StepProgress,
+  ): Promise<TimedStepResult> {
     const startedAt = this.clock.now();
     const result = await settled(run(progress));
     return { ...result, durationMs: this.clock.now() - startedAt };

@@ -29,7 +29,14 @@ export class HostBox {
 
 function detail(e: HostResultEvent): string {
   const r = e.result;
-  const text = r.status === "changed" ? (e.check ? `(check mode) ${wouldSay(r.summary)}` : r.summary) : r.status === "ok" || r.status === "skipped" ? r.reason : r.error;
+  const text =
+    r.status === "changed"
+      ? e.check
+        ? `(check mode) ${wouldSay(r.summary)}`
+        : r.summary
+      : r.status === "ok" || r.status === "skipped"
+        ? r.reason
+        : r.error;
   const firstLine = text.split("\n")[0] ?? "";
   return firstLine ? `: ${firstLine}` : "";
 }
@@ -82,9 +89,12 @@ export class TaskBox implements LiveItem {
 
   /** The hosts as rows: failed first (their error stays in sight), then those still running, then the rest. */
   rows(): LiveRow[] {
-    const rank = (o: Outcome | undefined): number => (o === "failed" || o === "unreachable" ? 0 : o === undefined ? 1 : 2);
+    const rank = (o: Outcome | undefined): number =>
+      o === "failed" || o === "unreachable" ? 0 : o === undefined ? 1 : 2;
     const boxes = [...this.hosts.values()].map((box, i) => ({ box, o: box.outcome(), i }));
     boxes.sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i);
-    return boxes.map(({ box, o }) => (o === undefined ? { mark: "running", text: box.host } : { mark: o, text: box.title() }));
+    return boxes.map(({ box, o }) =>
+      o === undefined ? { mark: "running", text: box.host } : { mark: o, text: box.title() },
+    );
   }
 }

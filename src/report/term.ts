@@ -95,7 +95,8 @@ export class TermReporter implements Reporter {
   private result(e: HostResultEvent): void {
     this.task?.add(e);
     const s = e.result.status;
-    const notable = s === "failed" || s === "unreachable" || (this.opts.diff && s === "changed" && e.result.diff.length > 0);
+    const notable =
+      s === "failed" || s === "unreachable" || (this.opts.diff && s === "changed" && e.result.diff.length > 0);
     if (notable || this.opts.verbosity >= 1) this.note(dispatch(this.plain, e));
     this.view.touch();
   }

@@ -88,9 +88,7 @@ export function isTemplated(value: unknown): value is string {
 
 function describeErrors(errors: readonly ErrorObject[], opts: CheckOptions): SchemaIssue[] {
   const unions = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
-  const kept = errors.filter(
-    (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`)),
-  );
+  const kept = errors.filter((e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`)));
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
   for (const e of kept) {

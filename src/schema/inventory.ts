@@ -60,7 +60,11 @@ export const connectionVarsSchema = {
     ansible_ssh_port: port,
     ansible_user: textOrTemplate,
     ansible_ssh_user: textOrTemplate,
-    ansible_connection: { type: "string", pattern: `^(ssh|local)$|${TEMPLATE}`, description: "'ssh', 'local' or a {{ }} template" },
+    ansible_connection: {
+      type: "string",
+      pattern: `^(ssh|local)$|${TEMPLATE}`,
+      description: "'ssh', 'local' or a {{ }} template",
+    },
     ansible_ssh_private_key_file: textOrTemplate,
     ansible_private_key_file: textOrTemplate,
     ansible_password: { type: ["string", "number"] },
@@ -68,7 +72,11 @@ export const connectionVarsSchema = {
     ansible_ssh_known_hosts_file: textOrTemplate,
     ansible_become: bool,
     ansible_become_user: textOrTemplate,
-    ansible_become_method: { type: "string", pattern: `^(sudo|su)$|${TEMPLATE}`, description: "'sudo', 'su' or a {{ }} template" },
+    ansible_become_method: {
+      type: "string",
+      pattern: `^(sudo|su)$|${TEMPLATE}`,
+      description: "'sudo', 'su' or a {{ }} template",
+    },
     ansible_become_password: { type: ["string", "number"] },
   },
 } as const;

@@ -53,10 +53,7 @@ export function moduleSchema(name: string): ModuleSchemaSpec | undefined {
 }
 
 /** Renames Ansible's argument aliases to canonical names (`dest` -> `path` for `file`). */
-export function canonicalArgs(
-  spec: ModuleSchemaSpec,
-  args: Record<string, unknown>,
-): Record<string, unknown> {
+export function canonicalArgs(spec: ModuleSchemaSpec, args: Record<string, unknown>): Record<string, unknown> {
   if (!spec.aliases) return args;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
@@ -67,11 +64,7 @@ export function canonicalArgs(
 }
 
 /** Validates arguments (after alias renaming); unrendered `{{ }}` strings pass any type check. */
-export function validateModuleArgs(
-  name: string,
-  args: unknown,
-  opts: { rendered?: boolean } = {},
-): SchemaIssue[] {
+export function validateModuleArgs(name: string, args: unknown, opts: { rendered?: boolean } = {}): SchemaIssue[] {
   const spec = moduleSchema(name);
   if (!spec) return [{ path: [], message: `unknown module '${name}'` }];
   return checkValue(spec.schema, args, { noun: "argument", allowTemplates: !opts.rendered });

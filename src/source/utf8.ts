@@ -5,7 +5,9 @@ import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../errors.js";
 
 /** The text of a file's bytes, or the located diagnostic saying where they stop being UTF-8. */
-export type DecodedText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostic: Diagnostic };
+export type DecodedText =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly diagnostic: Diagnostic };
 
 const NEWLINE = 0x0a;
 

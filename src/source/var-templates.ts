@@ -7,7 +7,13 @@ import type { Problems } from "./problems.js";
 import type { YamlFile } from "./yaml-file.js";
 
 /** Reports every template in `value` (at `base` in `file`) that does not parse or names something unknown. */
-export function checkVarTemplates(value: unknown, file: YamlFile, base: DocPath, root: string, problems: Problems): void {
+export function checkVarTemplates(
+  value: unknown,
+  file: YamlFile,
+  base: DocPath,
+  root: string,
+  problems: Problems,
+): void {
   if (typeof value === "string") {
     if (!value.includes("{{")) return;
     const analysis = analyzeTemplate(value);

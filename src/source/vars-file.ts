@@ -30,7 +30,8 @@ export function loadVarsFile(
     problems.varsIncomplete = true;
     return undefined;
   }
-  if (read.file.value) problems.addIssues(read.file, [], "", checkValue(connectionVarsSchema, read.file.value, { noun: "variable" }));
+  if (read.file.value)
+    problems.addIssues(read.file, [], "", checkValue(connectionVarsSchema, read.file.value, { noun: "variable" }));
   checkVarTemplates(read.file.value, read.file, [], "", problems);
   return { vars: (read.file.value ?? {}) as Vars, file: read.file };
 }

@@ -26,7 +26,9 @@ interface Walk {
   readonly problems: OffsetProblem[];
 }
 
-type Frame = { readonly node: unknown; readonly exit: false } | { readonly node: unknown; readonly exit: true; readonly start: number };
+type Frame =
+  | { readonly node: unknown; readonly exit: false }
+  | { readonly node: unknown; readonly exit: true; readonly start: number };
 
 /** Every duplicate key and bad alias of `doc`, in document order; one pass, iterative (deep nesting is fine). */
 export function checkDocument(doc: Document): OffsetProblem[] {
@@ -71,14 +73,20 @@ function expandAlias(walk: Walk, alias: Node & { source: string }): boolean {
     return true;
   }
   if (walk.open.has(target)) {
-    walk.problems.push({ offset, message: `alias *${alias.source} is inside its own anchor &${alias.source} (the value would contain itself)` });
+    walk.problems.push({
+      offset,
+      message: `alias *${alias.source} is inside its own anchor &${alias.source} (the value would contain itself)`,
+    });
     return true;
   }
   const size = walk.sizes.get(target) ?? 1;
   walk.count += size;
   walk.added += size;
   if (walk.added <= MAX_ALIAS_NODES) return true;
-  walk.problems.push({ offset, message: `aliases expand this file to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); refusing to load it` });
+  walk.problems.push({
+    offset,
+    message: `aliases expand this file to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); refusing to load it`,
+  });
   return false;
 }
 
@@ -88,7 +96,8 @@ function duplicateKeys(walk: Walk, pairs: readonly unknown[]): void {
   for (const pair of pairs) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     if (typeof pair.key.value === "symbol") continue; // merge keys (<<) may repeat
-    if (seen.has(pair.key.value)) walk.problems.push({ offset: pair.key.range?.[0] ?? 0, message: "duplicate key: map keys must be unique" });
+    if (seen.has(pair.key.value))
+      walk.problems.push({ offset: pair.key.range?.[0] ?? 0, message: "duplicate key: map keys must be unique" });
     else seen.add(pair.key.value);
   }
 }

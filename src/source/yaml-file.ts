@@ -146,9 +146,7 @@ function pyyamlBooleans(tags: Tags): Tags {
     if (typeof tag !== "object" || tag.tag !== "tag:yaml.org,2002:bool" || "collection" in tag) return tag;
     const scalar = tag as ScalarTag;
     const isTrue = scalar.identify?.(true) ?? false;
-    const test = isTrue
-      ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
-      : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+    const test = isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
     return { ...scalar, test };
   });
 }

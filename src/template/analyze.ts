@@ -42,11 +42,7 @@ class Walker {
     const at = { line: p.loc.start.line, col: p.loc.start.column + 1 };
     if (p.data && p.parts[0] === "root" && p.parts.length > 1) {
       this.refs.push({ name: p.parts[1] ?? "", path: p.parts.slice(1).join("."), ...at });
-    } else if (
-      isVariablePath(p, scope.blockParams) &&
-      !scope.itemContext &&
-      !scope.guarded.has(p.parts[0] ?? "")
-    ) {
+    } else if (isVariablePath(p, scope.blockParams) && !scope.itemContext && !scope.guarded.has(p.parts[0] ?? "")) {
       this.refs.push({ name: p.parts[0] ?? "", path: p.original, ...at });
     }
   }
@@ -56,15 +52,12 @@ class Walker {
     if (name === JINJA_HELPER) return this.jinja(s, scope);
     if (!(name in HELPERS)) {
       const hint = jinjaHint(`{{${this.source}}}`) ?? jinjaHint(this.source);
-      this.problems.push(
-        `unknown helper '${name}'${hint ? `: ${hint}` : didYouMean(name, Object.keys(HELPERS))}`,
-      );
+      this.problems.push(`unknown helper '${name}'${hint ? `: ${hint}` : didYouMean(name, Object.keys(HELPERS))}`);
       return;
     }
     let inner = scope;
     s.params.forEach((param, i) => {
-      const optional =
-        (name === "default" || name === "defined") && i === 0 && param.type === "PathExpression";
+      const optional = (name === "default" || name === "defined") && i === 0 && param.type === "PathExpression";
       if (!optional) this.expr(param, inner);
       if (name === "and" || name === "ternary") inner = withGuard(inner, guardOf(param));
     });
@@ -74,7 +67,11 @@ class Walker {
   /** An Ansible expression: its variables (positions are already the file's) and unknown names. */
   jinja(s: hbs.AST.SubExpression, scope: Scope): void {
     const expr = jinjaExpr(Number((s.params[0] as hbs.AST.NumberLiteral).value));
-    const found = analyzeJinja(expr, { bound: scope.blockParams, guarded: scope.guarded, itemContext: scope.itemContext });
+    const found = analyzeJinja(expr, {
+      bound: scope.blockParams,
+      guarded: scope.guarded,
+      itemContext: scope.itemContext,
+    });
     this.refs.push(...found.refs);
     this.problems.push(...found.problems);
   }
@@ -88,11 +85,7 @@ class Walker {
       this.expr(mustacheValue(st as hbs.AST.MustacheStatement), scope);
     } else if (st.type === "BlockStatement") {
       this.block(st as hbs.AST.BlockStatement, scope);
-    } else if (
-      st.type === "PartialStatement" ||
-      st.type === "PartialBlockStatement" ||
-      st.type === "DecoratorBlock"
-    ) {
+    } else if (st.type === "PartialStatement" || st.type === "PartialBlockStatement" || st.type === "DecoratorBlock") {
       this.problems.push("partials and decorators are not supported in templates");
     }
   }
@@ -115,7 +108,8 @@ function guardOf(e: Expr): string | undefined {
   if (e.type === "PathExpression") return (e as hbs.AST.PathExpression).parts[0];
   if (e.type === "SubExpression") {
     const s = e as hbs.AST.SubExpression;
-    if (s.path.original === JINJA_HELPER) return [...guardsWhenTrue(jinjaExpr(Number((s.params[0] as hbs.AST.NumberLiteral).value)))][0];
+    if (s.path.original === JINJA_HELPER)
+      return [...guardsWhenTrue(jinjaExpr(Number((s.params[0] as hbs.AST.NumberLiteral).value)))][0];
     const first = s.params[0];
     if (s.path.original === "defined" && first?.type === "PathExpression")
       return (first as hbs.AST.PathExpression).parts[0];
@@ -159,7 +153,9 @@ export function conditionGuards(cond: string | boolean): string[] {
   if (!parsed.ok) return [];
   const v = parsed.value;
   if (v.type === "SubExpression" && (v as hbs.AST.SubExpression).path.original === JINJA_HELPER) {
-    return [...guardsWhenTrue(jinjaExpr(Number(((v as hbs.AST.SubExpression).params[0] as hbs.AST.NumberLiteral).value)))];
+    return [
+      ...guardsWhenTrue(jinjaExpr(Number(((v as hbs.AST.SubExpression).params[0] as hbs.AST.NumberLiteral).value))),
+    ];
   }
   const one = guardOf(v);
   return one === undefined ? [] : [one];

@@ -7,9 +7,7 @@ type Expr = hbs.AST.Expression;
 
 /** Parses a template (Ansible's expressions inside become `__j` calls); a syntax error comes back as a
  * message, with a hint when Jinja2 statements were written. */
-export function parseTemplate(
-  source: string,
-): { ok: true; ast: hbs.AST.Program } | { ok: false; message: string } {
+export function parseTemplate(source: string): { ok: true; ast: hbs.AST.Program } | { ok: false; message: string } {
   const jinja = jinjaHint(source);
   if (jinja) return { ok: false, message: `template syntax error: ${jinja}` };
   const rewritten = rewriteJinja(source);
@@ -55,9 +53,7 @@ export function soleMustache(ast: hbs.AST.Program): hbs.AST.MustacheStatement | 
     (s) => !(s.type === "ContentStatement" && (s as hbs.AST.ContentStatement).value.trim() === ""),
   );
   const only = parts[0];
-  return parts.length === 1 && only?.type === "MustacheStatement"
-    ? (only as hbs.AST.MustacheStatement)
-    : undefined;
+  return parts.length === 1 && only?.type === "MustacheStatement" ? (only as hbs.AST.MustacheStatement) : undefined;
 }
 
 /** Parses a condition (`is_primary`, `(eq a b)`, `eq a b`, `not x`) into one value expression. */
@@ -97,10 +93,7 @@ export function printExpr(e: Expr | hbs.AST.PathExpression): string {
       return (e as hbs.AST.PathExpression).original;
     case "SubExpression": {
       const s = e as hbs.AST.SubExpression;
-      const args = [
-        ...s.params.map(printExpr),
-        ...(s.hash?.pairs ?? []).map((p) => `${p.key}=${printExpr(p.value)}`),
-      ];
+      const args = [...s.params.map(printExpr), ...(s.hash?.pairs ?? []).map((p) => `${p.key}=${printExpr(p.value)}`)];
       return `(${[s.path.original, ...args].join(" ")})`;
     }
     case "StringLiteral":

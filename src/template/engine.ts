@@ -84,9 +84,12 @@ function hbEnv(): typeof Handlebars {
     return builtinWith.call(this, defined(value), options);
   });
 
-  hb.registerHelper(JINJA_HELPER, function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
-    return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
-  });
+  hb.registerHelper(
+    JINJA_HELPER,
+    function (this: unknown, id: number, options: HelperOptions & { data: { root?: unknown } }) {
+      return evaluate(jinjaExpr(id), scopeOf([this, options.data.root], options.hash));
+    },
+  );
   environment = hb;
   return hb;
 }
@@ -110,7 +113,7 @@ function scopeOf(contexts: readonly unknown[], bound: Record<string, unknown>): 
   };
 }
 
-setHelperCheck((name) => name === JINJA_HELPER || Object.hasOwn(hbEnv().helpers, name) && !name.startsWith("__"));
+setHelperCheck((name) => name === JINJA_HELPER || (Object.hasOwn(hbEnv().helpers, name) && !name.startsWith("__")));
 
 function printValue(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -146,8 +149,7 @@ function fail(err: unknown, ctx: RenderContext, source = ""): never {
   let loc = ctx.loc;
   if (err instanceof UndefinedVariableError) {
     message = err.value.describe();
-    if (ctx.wholeFile && err.value.at)
-      loc = { file: loc.file, line: err.value.at.line, col: err.value.at.col };
+    if (ctx.wholeFile && err.value.at) loc = { file: loc.file, line: err.value.at.line, col: err.value.at.col };
   } else if (err instanceof Error && err.name !== "Error") {
     message = `template error: ${message}`;
   }
@@ -219,7 +221,9 @@ function resolveLazy(vars: TemplateVars, name: string): unknown {
   let cache = lazyCache.get(vars);
   if (cache?.has(name)) return cache.get(name);
   if (rendering.includes(name)) {
-    throw new Error(`variable '${name}' refers to itself: ${[...rendering.slice(rendering.indexOf(name)), name].join(" -> ")}`);
+    throw new Error(
+      `variable '${name}' refers to itself: ${[...rendering.slice(rendering.indexOf(name)), name].join(" -> ")}`,
+    );
   }
   rendering.push(name);
   let value: unknown;

@@ -30,8 +30,7 @@ function lengthOf(v: unknown): number {
 function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
   if (typeof container === "string") return container.includes(String(item));
-  if (container && typeof container === "object")
-    return Object.hasOwn(container, String(item));
+  if (container && typeof container === "object") return Object.hasOwn(container, String(item));
   return false;
 }
 
@@ -64,7 +63,8 @@ export function pgScram(password: string, user: string, saltB64?: string, iterat
 /** A PostgreSQL name quoted as an identifier (`gocd` -> `"gocd"`), for names rendered into SQL or
  * pg_hba.conf; anything that is not a name (a quote, a backslash, a newline...) is refused. */
 export function quoteIdent(name: string): string {
-  if (!new RegExp(PG_NAME_PATTERN).test(name)) throw new Error(`quote_ident: ${JSON.stringify(name)} is not a PostgreSQL name (${PG_NAME_RULE})`);
+  if (!new RegExp(PG_NAME_PATTERN).test(name))
+    throw new Error(`quote_ident: ${JSON.stringify(name)} is not a PostgreSQL name (${PG_NAME_RULE})`);
   return `"${name}"`;
 }
 
@@ -93,9 +93,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
     return args.length > 0 ? defined(args[args.length - 1]) : false;
   },
   default: (value, fallback, ifFalsy) =>
-    value instanceof Undefined || value === undefined || (ifFalsy === true && isFalsy(value))
-      ? fallback
-      : value,
+    value instanceof Undefined || value === undefined || (ifFalsy === true && isFalsy(value)) ? fallback : value,
   defined: (value) => !(value instanceof Undefined) && value !== undefined,
   ternary: (cond, yes, no) => defined(isFalsy(cond) ? no : yes),
   bool: (v) => toBool(v),
@@ -134,8 +132,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   b64encode: (s) => Buffer.from(str(s), "utf8").toString("base64"),
   b64decode: (s) => Buffer.from(str(s), "base64").toString("utf8"),
   dict2items: (o) => Object.entries((o ?? {}) as object).map(([key, value]) => ({ key, value })),
-  items2dict: (l) =>
-    Object.fromEntries((l as { key: string; value: unknown }[]).map((i) => [i.key, i.value])),
+  items2dict: (l) => Object.fromEntries((l as { key: string; value: unknown }[]).map((i) => [i.key, i.value])),
   keys: (o) => Object.keys((o ?? {}) as object),
   values: (o) => Object.values((o ?? {}) as object),
   lookup: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
@@ -143,8 +140,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   quote: (s) => (require("shell-quote") as typeof import("shell-quote")).quote([str(s)]), // loaded by the first use
   quote_ident: (s) => quoteIdent(str(s)),
   pg_md5: (password, user) => pgMd5(str(password), str(user)),
-  pg_scram: (password, user, salt) =>
-    pgScram(str(password), str(user), salt === undefined ? undefined : str(salt)),
+  pg_scram: (password, user, salt) => pgScram(str(password), str(user), salt === undefined ? undefined : str(salt)),
 };
 
 /** Block helpers a template may open with `{{#name}}`; they come with Handlebars. */

@@ -42,7 +42,8 @@ function with_(scope: JinjaScope, names: ReadonlySet<string>): JinjaScope {
 export function guardsWhenTrue(e: JExpr): Set<string> {
   if (e.kind === "binary" && e.op === "and") return new Set([...guardsWhenTrue(e.left), ...guardsWhenTrue(e.right)]);
   if (e.kind === "not") return guardsWhenFalse(e.operand);
-  const head = e.kind === "test" && testName(e.name) === "defined" ? headOf(e.operand) : e.kind === "name" ? e : undefined;
+  const head =
+    e.kind === "test" && testName(e.name) === "defined" ? headOf(e.operand) : e.kind === "name" ? e : undefined;
   return new Set(head ? [head.name] : []);
 }
 
@@ -132,11 +133,13 @@ function walkNamedArgs(e: Extract<JExpr, { kind: "filter" }>, out: Out): void {
 function walkCall(e: Extract<JExpr, { kind: "call" }>, scope: JinjaScope, out: Out): void {
   if (e.callee.kind === "name") {
     const name = e.callee.name;
-    if (["lookup", "query", "q"].includes(name)) out.problems.push(`${name}(): lookup plugins are not supported; use include_vars or template`);
+    if (["lookup", "query", "q"].includes(name))
+      out.problems.push(`${name}(): lookup plugins are not supported; use include_vars or template`);
     else if (!CALLABLE_NAMES.has(name)) out.problems.push(`unknown function '${name}'`);
   } else if (e.callee.kind === "attr") {
     const key = e.callee.key;
-    if (key.kind === "literal" && !CALLABLE_NAMES.has(String(key.value))) out.problems.push(`unknown method '${String(key.value)}'`);
+    if (key.kind === "literal" && !CALLABLE_NAMES.has(String(key.value)))
+      out.problems.push(`unknown method '${String(key.value)}'`);
     walkPath(e.callee.target, scope, out, false);
   }
   walkAll([...e.args, ...Object.values(e.kwargs)], scope, out);

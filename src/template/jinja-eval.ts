@@ -36,11 +36,21 @@ export function evaluate(e: JExpr, scope: JScope): unknown {
       return compare(e, scope);
     case "test": {
       const operand = LENIENT_TESTS.has(testName(e.name)) ? evaluate(e.operand, scope) : strict(e.operand, scope);
-      return applyTest(e.name, operand, e.args.map((a) => strict(a, scope)), kwargsOf(e.kwargs, scope));
+      return applyTest(
+        e.name,
+        operand,
+        e.args.map((a) => strict(a, scope)),
+        kwargsOf(e.kwargs, scope),
+      );
     }
     case "filter": {
       const input = LENIENT_FILTERS.has(filterName(e.name)) ? evaluate(e.input, scope) : strict(e.input, scope);
-      return applyFilter(e.name, input, e.args.map((a) => strict(a, scope)), kwargsOf(e.kwargs, scope));
+      return applyFilter(
+        e.name,
+        input,
+        e.args.map((a) => strict(a, scope)),
+        kwargsOf(e.kwargs, scope),
+      );
     }
     case "call":
       return call(e, scope);
@@ -64,7 +74,8 @@ export function pathText(e: JExpr): string {
   if (e.kind === "name") return e.name;
   if (e.kind !== "attr") return "(expression)";
   const target = pathText(e.target);
-  if (e.key.kind === "literal" && typeof e.key.value === "string" && /^[A-Za-z_]\w*$/.test(e.key.value)) return `${target}.${e.key.value}`;
+  if (e.key.kind === "literal" && typeof e.key.value === "string" && /^[A-Za-z_]\w*$/.test(e.key.value))
+    return `${target}.${e.key.value}`;
   if (e.key.kind === "literal") return `${target}[${JSON.stringify(e.key.value)}]`;
   return `${target}[${pathText(e.key)}]`;
 }
@@ -98,7 +109,8 @@ export function itemOf(target: unknown, key: unknown): { ok: true; value: unknow
 }
 
 function sign(kind: "neg" | "pos", v: unknown): number {
-  if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`bad operand type for unary ${kind === "neg" ? "-" : "+"}: '${typeName(v)}'`);
+  if (typeof v !== "number" && typeof v !== "boolean")
+    throw new Error(`bad operand type for unary ${kind === "neg" ? "-" : "+"}: '${typeName(v)}'`);
   return kind === "neg" ? -Number(v) : Number(v);
 }
 
@@ -116,7 +128,8 @@ function binary(e: Extract<JExpr, { kind: "binary" }>, scope: JScope): unknown {
 
 /** Python's arithmetic on numbers, and `+`/`*` on strings and lists. */
 export function arithmetic(op: string, a: unknown, b: unknown): unknown {
-  const numeric = (typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean");
+  const numeric =
+    (typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean");
   const [x, y] = [Number(a), Number(b)];
   if (numeric) {
     if ((op === "/" || op === "//" || op === "%") && y === 0) throw new Error("division by zero");
@@ -161,13 +174,15 @@ function call(e: Extract<JExpr, { kind: "call" }>, scope: JScope): unknown {
 /** The functions an expression may call; lookups are not supported (use include_vars or template). */
 export function globalCall(name: string, args: unknown[], kwargs: Record<string, unknown>): unknown {
   if (name === "range") {
-    const [start, stop, step] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+    const [start, stop, step] =
+      args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
     const out: number[] = [];
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
     return out;
   }
   if (name === "dict") return { ...kwargs };
-  if (["lookup", "query", "q"].includes(name)) throw new Error(`${name}(): lookup plugins are not supported; use include_vars or template`);
+  if (["lookup", "query", "q"].includes(name))
+    throw new Error(`${name}(): lookup plugins are not supported; use include_vars or template`);
   throw new Error(`unknown function '${name}'`);
 }
 
@@ -187,7 +202,10 @@ const METHODS: Readonly<Record<string, (self: unknown, args: unknown[]) => unkno
   strip: (s) => pyStr(s).trim(),
   rstrip: (s) => pyStr(s).trimEnd(),
   lstrip: (s) => pyStr(s).trimStart(),
-  splitlines: (s) => pyStr(s).split(/\r?\n/).filter((l, i, all) => i < all.length - 1 || l !== ""),
+  splitlines: (s) =>
+    pyStr(s)
+      .split(/\r?\n/)
+      .filter((l, i, all) => i < all.length - 1 || l !== ""),
   find: (s, [x]) => pyStr(s).indexOf(pyStr(x)),
   isdigit: (s) => /^\d+$/.test(pyStr(s)),
   title: (s) => pyTitle(pyStr(s)),

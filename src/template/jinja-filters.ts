@@ -30,7 +30,8 @@ export function attrOf(item: unknown, attribute: string): unknown {
   let value: unknown = item;
   for (const part of attribute.split(".")) {
     const key = /^\d+$/.test(part) && Array.isArray(value) ? Number(part) : part;
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return new Undefined(attribute, attribute);
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key))
+      return new Undefined(attribute, attribute);
     value = (value as Record<string, unknown>)[key as string];
   }
   return value;
@@ -47,7 +48,8 @@ function toInt(v: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "number") return Math.trunc(v);
   const s = typeof v === "string" ? v.trim().replace(/_/g, "") : "";
-  const digits = Number(base) === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : Number(base) === 8 ? /^[-+]?(0o)?[0-7]+$/i : /^[-+]?\d+$/;
+  const digits =
+    Number(base) === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : Number(base) === 8 ? /^[-+]?(0o)?[0-7]+$/i : /^[-+]?\d+$/;
   if (digits.test(s)) return Number.parseInt(s.replace(/^([-+]?)0[xo]/i, "$1"), Number(base));
   const f = Number(s);
   return s !== "" && Number.isFinite(f) ? Math.trunc(f) : fallback;
@@ -179,11 +181,13 @@ function regexSearch(input: unknown, args: unknown[], kw: Kw): unknown {
 
 /** Python's re.findall: whole matches, or the group, or the tuple of groups when there are several. */
 function regexFindall(input: unknown, args: unknown[], kw: Kw): unknown[] {
-  return regexWithFlags(pyStr(args[0]), kw).findAll(pyStr(input)).map(([whole, ...groups]) => {
-    if (groups.length === 0) return whole;
-    const values = groups.map((g) => g ?? "");
-    return values.length === 1 ? values[0] : values;
-  });
+  return regexWithFlags(pyStr(args[0]), kw)
+    .findAll(pyStr(input))
+    .map(([whole, ...groups]) => {
+      if (groups.length === 0) return whole;
+      const values = groups.map((g) => g ?? "");
+      return values.length === 1 ? values[0] : values;
+    });
 }
 
 /** Jinja's indent: every line but the first (unless `first`) and blank ones (unless `blank`) gets `width` spaces. */
@@ -191,7 +195,10 @@ function indent(input: unknown, args: unknown[], kw: Kw): string {
   const width = arg(args, kw, 0, "width", 4);
   const pad = typeof width === "string" ? width : " ".repeat(Number(width));
   const [first, blank] = [arg(args, kw, 1, "first", false) === true, arg(args, kw, 2, "blank", false) === true];
-  return pyStr(input).split("\n").map((line, i) => ((i > 0 || first) && (blank || line.trim() !== "") ? pad + line : line)).join("\n");
+  return pyStr(input)
+    .split("\n")
+    .map((line, i) => ((i > 0 || first) && (blank || line.trim() !== "") ? pad + line : line))
+    .join("\n");
 }
 
 /** Python's `'%s is %d' % (a, b)`: %s, %d, %i, %f (with a precision) and %%. */
@@ -218,16 +225,29 @@ function yamlText(v: unknown, nice: boolean, indent: unknown): string {
       },
     });
   }
-  return doc.toString({ indent: nice ? Number(indent ?? 4) : 2, indentSeq: false, flowCollectionPadding: false, lineWidth: 0 });
+  return doc.toString({
+    indent: nice ? Number(indent ?? 4) : 2,
+    indentSeq: false,
+    flowCollectionPadding: false,
+    lineWidth: 0,
+  });
 }
 
-const setOf = (a: unknown[], b: unknown[], inB: boolean): unknown[] => unique(a.filter((x) => b.some((y) => pyEq(x, y)) === inB), { case_sensitive: true });
+const setOf = (a: unknown[], b: unknown[], inB: boolean): unknown[] =>
+  unique(
+    a.filter((x) => b.some((y) => pyEq(x, y)) === inB),
+    { case_sensitive: true },
+  );
 
 /** Every filter by name (Ansible's spelling; `ansible.builtin.` prefixes are stripped before lookup). */
 export const FILTERS: Readonly<Record<string, Filter>> = {
-  default: (v, a, kw) => (v instanceof Undefined || (arg(a, kw, 1, "boolean") === true && !truthy(v)) ? arg(a, kw, 0, "default_value", "") : v),
+  default: (v, a, kw) =>
+    v instanceof Undefined || (arg(a, kw, 1, "boolean") === true && !truthy(v))
+      ? arg(a, kw, 0, "default_value", "")
+      : v,
   mandatory: (v, a) => {
-    if (v instanceof Undefined) throw new Error(a[0] === undefined ? `mandatory variable '${v.path}' not defined` : pyStr(a[0]));
+    if (v instanceof Undefined)
+      throw new Error(a[0] === undefined ? `mandatory variable '${v.path}' not defined` : pyStr(a[0]));
     return v;
   },
   bool: (v) => ansibleBool(v),
@@ -242,12 +262,19 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   replace: (v, a) => replaceCount(pyStr(v), pyStr(a[0]), pyStr(a[1]), a[2]),
   join: (v, a, kw) => {
     const attribute = arg(a, kw, 1, "attribute");
-    return list(v).map((x) => pyStr(typeof attribute === "string" ? attrOf(x, attribute) : x)).join(pyStr(arg(a, kw, 0, "d", "")));
+    return list(v)
+      .map((x) => pyStr(typeof attribute === "string" ? attrOf(x, attribute) : x))
+      .join(pyStr(arg(a, kw, 0, "d", "")));
   },
   first: (v) => (list(v).length > 0 ? list(v)[0] : new Undefined("first of an empty list", "an item")),
   last: (v) => (list(v).length > 0 ? list(v)[list(v).length - 1] : new Undefined("last of an empty list", "an item")),
   unique: (v, _a, kw) => unique(v, kw),
-  sort: (v, a, kw) => sorted(v, { ...kw, reverse: arg(a, kw, 0, "reverse", false), case_sensitive: arg(a, kw, 1, "case_sensitive", false) }),
+  sort: (v, a, kw) =>
+    sorted(v, {
+      ...kw,
+      reverse: arg(a, kw, 0, "reverse", false),
+      case_sensitive: arg(a, kw, 1, "case_sensitive", false),
+    }),
   min: (v, _a, kw) => extreme(v, kw, -1),
   max: (v, _a, kw) => extreme(v, kw, 1),
   combine: (v, a, kw) => combine(v, a, kw),
@@ -261,14 +288,28 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   list: (v) => [...list(v)],
   flatten: (v, a, kw) => flatten(v, arg(a, kw, 0, "levels")),
   reverse: (v) => (typeof v === "string" ? [...v].reverse().join("") : [...list(v)].reverse()),
-  sum: (v, a, kw) => list(v).reduce((acc: number, x) => acc + Number(typeof kw.attribute === "string" ? attrOf(x, kw.attribute) : x), Number(arg(a, kw, 1, "start", 0))),
+  sum: (v, a, kw) =>
+    list(v).reduce(
+      (acc: number, x) => acc + Number(typeof kw.attribute === "string" ? attrOf(x, kw.attribute) : x),
+      Number(arg(a, kw, 1, "start", 0)),
+    ),
   abs: (v) => Math.abs(Number(v)),
   round: (v, a, kw) => roundTo(Number(v), Number(arg(a, kw, 0, "precision", 0)), arg(a, kw, 1, "method", "common")),
-  split: (v, a) => (a[0] === undefined || a[0] === null ? pyStr(v).trim().split(/\s+/).filter((s) => s !== "") : pyStr(v).split(pyStr(a[0]))),
+  split: (v, a) =>
+    a[0] === undefined || a[0] === null
+      ? pyStr(v)
+          .trim()
+          .split(/\s+/)
+          .filter((s) => s !== "")
+      : pyStr(v).split(pyStr(a[0])),
   difference: (v, a) => setOf(list(v), list(a[0]), false),
   intersect: (v, a) => setOf(list(v), list(a[0]), true),
   union: (v, a) => unique([...list(v), ...list(a[0])], { case_sensitive: true }),
-  regex_replace: (v, a, kw) => regexWithFlags(pyStr(arg(a, kw, 0, "pattern", "")), kw).replaceAll(pyStr(v), pyRegexReplacement(pyStr(arg(a, kw, 1, "replacement", "")))),
+  regex_replace: (v, a, kw) =>
+    regexWithFlags(pyStr(arg(a, kw, 0, "pattern", "")), kw).replaceAll(
+      pyStr(v),
+      pyRegexReplacement(pyStr(arg(a, kw, 1, "replacement", ""))),
+    ),
   regex_search: (v, a, kw) => regexSearch(v, a, kw),
   regex_escape: (v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"),
   to_json: (v, _a, kw) => pyJson(v, kw.indent, kw.sort_keys === true, true),
@@ -285,7 +326,11 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   ternary: (v, a) => (v === null && a.length > 2 ? a[2] : truthy(v) ? a[0] : a[1]),
   type_debug: (v) => typeName(v),
   regex_findall: (v, a, kw) => regexFindall(v, a, kw),
-  hash: (v, a) => crypto.createHash(pyStr(a[0] ?? "sha1")).update(pyStr(v), "utf8").digest("hex"),
+  hash: (v, a) =>
+    crypto
+      .createHash(pyStr(a[0] ?? "sha1"))
+      .update(pyStr(v), "utf8")
+      .digest("hex"),
   checksum: (v) => crypto.createHash("sha1").update(pyStr(v), "utf8").digest("hex"),
   extract: (v, a) => a.slice(1).reduce((acc: unknown, k) => attrOf(acc, pyStr(k)), attrOf(a[0], pyStr(v))),
   indent: (v, a, kw) => indent(v, a, kw),
@@ -333,5 +378,5 @@ function roundTo(v: number, precision: number, method: unknown): number {
   const f = 10 ** precision;
   if (method === "floor") return Math.floor(v * f) / f;
   if (method === "ceil") return Math.ceil(v * f) / f;
-  return Math.sign(v) * Math.round(Math.abs(v) * f) / f;
+  return (Math.sign(v) * Math.round(Math.abs(v) * f)) / f;
 }

@@ -46,7 +46,11 @@ function isPlainPath(e: Expr, text: string): boolean {
 }
 
 function argsFit(params: readonly Expr[]): boolean {
-  return params.every((p) => p.type !== "PathExpression" || (!JINJA_WORDS.has((p as hbs.AST.PathExpression).original) && isVariable(p as hbs.AST.PathExpression)));
+  return params.every(
+    (p) =>
+      p.type !== "PathExpression" ||
+      (!JINJA_WORDS.has((p as hbs.AST.PathExpression).original) && isVariable(p as hbs.AST.PathExpression)),
+  );
 }
 
 /** True when a call (`helper a b`) or a value is a Handlebars expression rather than Ansible's. */
@@ -71,18 +75,25 @@ export function readExpression(text: string, start: At): Reading {
     const m = handlebars().parse(`{{__condition ${text}}}`).body[0] as hbs.AST.MustacheStatement | undefined;
     const [head, ...rest] = m?.params ?? [];
     parsedByHandlebars = m?.type === "MustacheStatement" && head !== undefined && argsFit(rest);
-    if (parsedByHandlebars && head && handlebarsFits(head, rest, m?.hash?.pairs.length ?? 0, text)) return { kind: "handlebars" };
+    if (parsedByHandlebars && head && handlebarsFits(head, rest, m?.hash?.pairs.length ?? 0, text))
+      return { kind: "handlebars" };
   } catch {
     parsedByHandlebars = false;
   }
   const jinja = parseJinja(text, start);
   if (jinja.ok) return { kind: "jinja", expr: jinja.expr };
-  return parsedByHandlebars ? { kind: "handlebars" } : { kind: "error", message: `${jinja.message} in '${text.trim()}'` };
+  return parsedByHandlebars
+    ? { kind: "handlebars" }
+    : { kind: "error", message: `${jinja.message} in '${text.trim()}'` };
 }
 
 /** The `(__j N)` sub-expression standing for `e` (written at `start`), for conditions. */
 export function jinjaValue(e: JExpr, text: string, start: At): hbs.AST.SubExpression {
-  const loc = { source: "", start: { line: start.line, column: start.col - 1 }, end: { line: start.line, column: start.col - 1 } };
+  const loc = {
+    source: "",
+    start: { line: start.line, column: start.col - 1 },
+    end: { line: start.line, column: start.col - 1 },
+  };
   const id = register(e, `${start.line}:${start.col}:${text}`);
   return {
     type: "SubExpression",

@@ -28,10 +28,35 @@ export type JExpr =
   | { readonly kind: "not"; readonly operand: JExpr; readonly at: At }
   | { readonly kind: "neg" | "pos"; readonly operand: JExpr; readonly at: At }
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: JExpr; readonly right: JExpr; readonly at: At }
-  | { readonly kind: "compare"; readonly first: JExpr; readonly rest: readonly { op: CompareOp; expr: JExpr }[]; readonly at: At }
-  | { readonly kind: "test"; readonly operand: JExpr; readonly name: string; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
-  | { readonly kind: "filter"; readonly input: JExpr; readonly name: string; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
-  | { readonly kind: "call"; readonly callee: JExpr; readonly args: readonly JExpr[]; readonly kwargs: KwArgs; readonly at: At }
+  | {
+      readonly kind: "compare";
+      readonly first: JExpr;
+      readonly rest: readonly { op: CompareOp; expr: JExpr }[];
+      readonly at: At;
+    }
+  | {
+      readonly kind: "test";
+      readonly operand: JExpr;
+      readonly name: string;
+      readonly args: readonly JExpr[];
+      readonly kwargs: KwArgs;
+      readonly at: At;
+    }
+  | {
+      readonly kind: "filter";
+      readonly input: JExpr;
+      readonly name: string;
+      readonly args: readonly JExpr[];
+      readonly kwargs: KwArgs;
+      readonly at: At;
+    }
+  | {
+      readonly kind: "call";
+      readonly callee: JExpr;
+      readonly args: readonly JExpr[];
+      readonly kwargs: KwArgs;
+      readonly at: At;
+    }
   | { readonly kind: "if"; readonly cond: JExpr; readonly then: JExpr; readonly otherwise?: JExpr; readonly at: At };
 
 /** A parsed expression, or why it is not one. */
@@ -56,11 +81,35 @@ function parser(): NjParser {
 // Delimiters that cannot occur in a playbook's text, so `}}` inside a dict literal ends nothing.
 const OPEN = "\u0001{";
 const CLOSE = "}\u0001";
-const TAGS = { variableStart: OPEN, variableEnd: CLOSE, blockStart: "\u0001%", blockEnd: "%\u0001", commentStart: "\u0001#", commentEnd: "#\u0001" };
-const BINARY: Readonly<Record<string, BinaryOp>> = {
-  And: "and", Or: "or", In: "in", Concat: "~", Add: "+", Sub: "-", Mul: "*", Div: "/", FloorDiv: "//", Mod: "%", Pow: "**",
+const TAGS = {
+  variableStart: OPEN,
+  variableEnd: CLOSE,
+  blockStart: "\u0001%",
+  blockEnd: "%\u0001",
+  commentStart: "\u0001#",
+  commentEnd: "#\u0001",
 };
-const CONSTANTS: Readonly<Record<string, unknown>> = { True: true, true: true, False: false, false: false, None: null, none: null };
+const BINARY: Readonly<Record<string, BinaryOp>> = {
+  And: "and",
+  Or: "or",
+  In: "in",
+  Concat: "~",
+  Add: "+",
+  Sub: "-",
+  Mul: "*",
+  Div: "/",
+  FloorDiv: "//",
+  Mod: "%",
+  Pow: "**",
+};
+const CONSTANTS: Readonly<Record<string, unknown>> = {
+  True: true,
+  true: true,
+  False: false,
+  false: false,
+  None: null,
+  none: null,
+};
 
 // A backslash that Python keeps (`'\d+'` is backslash-d, as regular expressions need) but nunjucks
 // would drop stands in as this character while parsing: one character for one, so positions hold.
@@ -97,7 +146,8 @@ export function parseJinja(source: string, start: At = { line: 1, col: 1 }): Jin
   }
   const output = children(root)[0];
   const node = output && output.typename === "Output" ? children(output) : [];
-  if (children(root).length !== 1 || node.length !== 1 || !node[0]) return { ok: false, message: "expected one expression" };
+  if (children(root).length !== 1 || node.length !== 1 || !node[0])
+    return { ok: false, message: "expected one expression" };
   try {
     return { ok: true, expr: new Converter(start).expr(node[0]) };
   } catch (err) {
@@ -107,8 +157,14 @@ export function parseJinja(source: string, start: At = { line: 1, col: 1 }): Jin
 
 /** nunjucks's message in the words of an expression (its private delimiters never show). */
 function parserMessage(err: unknown): string {
-  const last = String((err as Error).message).split("\n").pop()?.trim() ?? "";
-  return (last || "syntax error").replaceAll(CLOSE, "end of expression").replaceAll("variable-end", "end of expression");
+  const last =
+    String((err as Error).message)
+      .split("\n")
+      .pop()
+      ?.trim() ?? "";
+  return (last || "syntax error")
+    .replaceAll(CLOSE, "end of expression")
+    .replaceAll("variable-end", "end of expression");
 }
 
 function children(n: NjNode): NjNode[] {
@@ -132,7 +188,11 @@ class Converter {
     switch (n.typename) {
       case "Literal":
         if (n.value instanceof RegExp) throw new Error("regular expression literals (r/.../) are not part of Jinja2");
-        return { kind: "literal", value: typeof n.value === "string" ? n.value.replaceAll(KEPT_BACKSLASH, "\\") : n.value, at };
+        return {
+          kind: "literal",
+          value: typeof n.value === "string" ? n.value.replaceAll(KEPT_BACKSLASH, "\\") : n.value,
+          at,
+        };
       case "Symbol":
         return this.symbol(String(n.value), at);
       case "LookupVal":
@@ -142,7 +202,11 @@ class Converter {
       case "Group":
         return this.group(n, at);
       case "Dict":
-        return { kind: "dict", pairs: children(n).map((p) => [this.expr(p.key as NjNode), this.expr(p.value as NjNode)] as const), at };
+        return {
+          kind: "dict",
+          pairs: children(n).map((p) => [this.expr(p.key as NjNode), this.expr(p.value as NjNode)] as const),
+          at,
+        };
       case "Not":
         return { kind: "not", operand: this.expr(n.target as NjNode), at };
       case "Neg":
@@ -174,8 +238,12 @@ class Converter {
   }
 
   compare(n: NjNode, at: At): JExpr {
-    const ops = (n.ops as NjNode[]).map((o) => ({ op: String(o.type) as CompareOp, expr: this.expr(o.expr as NjNode) }));
-    if (ops.some((o) => !["==", "!=", "<", ">", "<=", ">="].includes(o.op))) throw new Error("'===' and '!==' are not Jinja2; use == and !=");
+    const ops = (n.ops as NjNode[]).map((o) => ({
+      op: String(o.type) as CompareOp,
+      expr: this.expr(o.expr as NjNode),
+    }));
+    if (ops.some((o) => !["==", "!=", "<", ">", "<=", ">="].includes(o.op)))
+      throw new Error("'===' and '!==' are not Jinja2; use == and !=");
     return { kind: "compare", first: this.expr(n.expr as NjNode), rest: ops, at };
   }
 

@@ -10,14 +10,19 @@ type Test = (value: unknown, args: unknown[], kw: Record<string, unknown>) => bo
 export const LENIENT_TESTS: ReadonlySet<string> = new Set(["defined", "undefined"]);
 
 function result(v: unknown, test: string): Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`the '${test}' test expects a registered result (a mapping), got ${typeName(v)}`);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw new Error(`the '${test}' test expects a registered result (a mapping), got ${typeName(v)}`);
   return v as Record<string, unknown>;
 }
 
 /** Ansible's `changed`: the result's `changed`, or any loop item's. */
 function changed(v: unknown): boolean {
   const r = result(v, "changed");
-  if (Array.isArray(r.results)) return r.results.some((x) => x && typeof x === "object" && (x as Record<string, unknown>).changed === true) || r.changed === true;
+  if (Array.isArray(r.results))
+    return (
+      r.results.some((x) => x && typeof x === "object" && (x as Record<string, unknown>).changed === true) ||
+      r.changed === true
+    );
   return r.changed === true;
 }
 
@@ -40,7 +45,20 @@ function versionCompare(a: string, b: string): number {
 }
 
 const VERSION_OPS: Readonly<Record<string, string>> = {
-  "<": "<", lt: "<", "<=": "<=", le: "<=", ">": ">", gt: ">", ">=": ">=", ge: ">=", "==": "==", "=": "==", eq: "==", "!=": "!=", "<>": "!=", ne: "!=",
+  "<": "<",
+  lt: "<",
+  "<=": "<=",
+  le: "<=",
+  ">": ">",
+  gt: ">",
+  ">=": ">=",
+  ge: ">=",
+  "==": "==",
+  "=": "==",
+  eq: "==",
+  "!=": "!=",
+  "<>": "!=",
+  ne: "!=",
 };
 
 /** Ansible's `version` test: LooseVersion order, operators by symbol or name (default `eq`). */
@@ -71,7 +89,8 @@ export const TESTS: Readonly<Record<string, Test>> = {
   skipped: (v) => result(v, "skipped").skipped === true,
   match: regexTest("match"),
   search: regexTest("search"),
-  regex: (v, [p, ignorecase, multiline, type], kw) => regexTest((type ?? kw.match_type) === "match" ? "match" : "search")(v, [p, ignorecase, multiline], kw),
+  regex: (v, [p, ignorecase, multiline, type], kw) =>
+    regexTest((type ?? kw.match_type) === "match" ? "match" : "search")(v, [p, ignorecase, multiline], kw),
   version: versionTest,
   string: (v) => typeof v === "string",
   number: num,
@@ -105,13 +124,33 @@ export const TESTS: Readonly<Record<string, Test>> = {
 };
 
 function isFalsyValue(v: unknown): boolean {
-  return v === null || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
+  return (
+    v === null ||
+    v === false ||
+    v === 0 ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && v !== null && Object.keys(v).length === 0)
+  );
 }
 
 const ALIASES: Readonly<Record<string, string>> = {
-  succeeded: "success", failure: "failed", change: "changed", skip: "skipped", version_compare: "version",
-  equalto: "eq", "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", greaterthan: "gt", lessthan: "lt",
-  issubset: "subset", issuperset: "superset",
+  succeeded: "success",
+  failure: "failed",
+  change: "changed",
+  skip: "skipped",
+  version_compare: "version",
+  equalto: "eq",
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  greaterthan: "gt",
+  lessthan: "lt",
+  issubset: "subset",
+  issuperset: "superset",
 };
 
 /** A test's own name: aliases (`succeeded`) and collection prefixes removed. */

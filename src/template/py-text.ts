@@ -4,7 +4,9 @@ import { userRegex, type UserRegex } from "../user-regex.js";
 
 function jsonString(s: string, ensureAscii: boolean): string {
   const text = JSON.stringify(s);
-  return ensureAscii ? text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+  return ensureAscii
+    ? text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    : text;
 }
 
 /** Python's `json.dumps(v, indent=..., sort_keys=...)` of YAML data, with Python's separators. */
@@ -34,10 +36,13 @@ export function regexWithFlags(pattern: string, kw: Record<string, unknown>): Us
 
 /** Python's re.sub replacement (`\1`, `\g<1>`, `\g<name>`, `\n`, `\\`) as the RE2 engine's (`$1`, `$<name>`). */
 export function pyRegexReplacement(to: string): string {
-  return to.replace(/\\g<(\w+)>|\\(\d{1,2})|\\([\\nt])|\$/g, (m, name: string | undefined, digits: string | undefined, esc: string | undefined) => {
-    if (name !== undefined) return name === "0" ? "$&" : /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
-    if (digits !== undefined) return `$${digits}`;
-    if (esc !== undefined) return esc === "n" ? "\n" : esc === "t" ? "\t" : "\\";
-    return m === "$" ? "$$" : m;
-  });
+  return to.replace(
+    /\\g<(\w+)>|\\(\d{1,2})|\\([\\nt])|\$/g,
+    (m, name: string | undefined, digits: string | undefined, esc: string | undefined) => {
+      if (name !== undefined) return name === "0" ? "$&" : /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
+      if (digits !== undefined) return `$${digits}`;
+      if (esc !== undefined) return esc === "n" ? "\n" : esc === "t" ? "\t" : "\\";
+      return m === "$" ? "$$" : m;
+    },
+  );
 }

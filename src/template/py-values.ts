@@ -32,7 +32,9 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => pyEq(v, b[i]));
   const [ka, kb] = [Object.keys(a), Object.keys(b)];
   const bo = b as Record<string, unknown>;
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(bo, k) && pyEq((a as Record<string, unknown>)[k], bo[k]));
+  return (
+    ka.length === kb.length && ka.every((k) => Object.hasOwn(bo, k) && pyEq((a as Record<string, unknown>)[k], bo[k]))
+  );
 }
 
 /** Python's ordering: negative, zero or positive; comparing a string with a number is an error, as in Python. */
@@ -62,7 +64,8 @@ export function compareOnce(op: string, a: unknown, b: unknown): boolean {
 export function pyIn(item: unknown, container: unknown): boolean {
   const c = defined(container);
   if (typeof c === "string") {
-    if (typeof item !== "string") throw new Error(`'in <string>' requires a string as left operand, not ${typeName(item)}`);
+    if (typeof item !== "string")
+      throw new Error(`'in <string>' requires a string as left operand, not ${typeName(item)}`);
     return c.includes(item);
   }
   if (Array.isArray(c)) return c.some((x) => pyEq(x, item));
@@ -74,7 +77,10 @@ export function pyIn(item: unknown, container: unknown): boolean {
 export function pyRepr(v: unknown): string {
   if (typeof v === "string") return `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
-  if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(", ")}}`;
   return pyStr(v);
 }
 

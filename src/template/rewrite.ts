@@ -23,9 +23,7 @@ function stringLit(value: string, loc: hbs.AST.SourceLocation): hbs.AST.StringLi
 /** True when a path is a plain variable lookup in the current context (the kind `__get` handles). */
 export function isVariablePath(p: hbs.AST.PathExpression, blockParams: ReadonlySet<string>): boolean {
   const head = p.parts[0];
-  return (
-    !p.data && p.depth === 0 && head !== undefined && !p.original.startsWith("this") && !blockParams.has(head)
-  );
+  return !p.data && p.depth === 0 && head !== undefined && !p.original.startsWith("this") && !blockParams.has(head);
 }
 
 /** Rewrites one value expression: variable paths become `(__get 'a.b' 'a' 'b')`, recursively. */
@@ -59,7 +57,14 @@ export function rewriteExpr(e: Expr, blockParams: ReadonlySet<string>): Expr {
  * Handlebars itself can resolve them. */
 function boundNames(blockParams: ReadonlySet<string>, loc: hbs.AST.SourceLocation): hbs.AST.Hash {
   const pairs = [...blockParams].map((name): hbs.AST.HashPair => {
-    const value: hbs.AST.PathExpression = { type: "PathExpression", data: false, depth: 0, parts: [name], original: name, loc };
+    const value: hbs.AST.PathExpression = {
+      type: "PathExpression",
+      data: false,
+      depth: 0,
+      parts: [name],
+      original: name,
+      loc,
+    };
     return { type: "HashPair", key: name, value, loc };
   });
   return { type: "Hash", pairs, loc };

@@ -12,7 +12,13 @@ export type DbFact =
 /** What one GoCD server says about itself. */
 export type GocdFact =
   | { readonly host: string; readonly kind: "unknown"; readonly why: string }
-  | { readonly host: string; readonly kind: "reachable"; readonly running: boolean; readonly holdsVip: boolean; readonly marker?: "active" | "standby" };
+  | {
+      readonly host: string;
+      readonly kind: "reachable";
+      readonly running: boolean;
+      readonly holdsVip: boolean;
+      readonly marker?: "active" | "standby";
+    };
 
 /** The pair as the inventory names it, with the initial roles for hosts provisioned for the first time. */
 export interface PairNames {
@@ -42,31 +48,62 @@ type Side = { primary: string; evidence: string } | { error: "split-brain" | "un
 
 function decideDb(facts: readonly DbFact[], pair: readonly [string, string]): Side {
   const lost = facts.filter((f): f is Extract<DbFact, { kind: "unknown" }> => f.kind === "unknown");
-  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `database host ${f.host} cannot be read: ${f.why}`).join("; ") };
+  if (lost.length)
+    return {
+      error: "undecidable",
+      reason: lost.map((f) => `database host ${f.host} cannot be read: ${f.why}`).join("; "),
+    };
   const writable = facts.filter((f) => f.kind === "running" && !f.inRecovery).map((f) => f.host);
-  if (writable.length > 1) return { error: "split-brain", reason: `two writable databases: ${writable.join(" and ")} are both out of recovery` };
-  if (writable.length === 1) return { primary: writable[0] as string, evidence: `${writable[0]} is the writable database` };
+  if (writable.length > 1)
+    return {
+      error: "split-brain",
+      reason: `two writable databases: ${writable.join(" and ")} are both out of recovery`,
+    };
+  if (writable.length === 1)
+    return { primary: writable[0] as string, evidence: `${writable[0]} is the writable database` };
   const standbys = facts.filter((f) => f.kind === "running" && f.inRecovery).map((f) => f.host);
   if (standbys.length === facts.length) {
-    return { error: "undecidable", reason: `every database is a standby (${standbys.join(", ")}): no primary to follow; promote one (switchover) first` };
+    return {
+      error: "undecidable",
+      reason: `every database is a standby (${standbys.join(", ")}): no primary to follow; promote one (switchover) first`,
+    };
   }
   if (standbys.length) {
-    return { error: "undecidable", reason: `${standbys.join(", ")} is a standby but no primary database is running; start the primary, or promote the standby with a switchover` };
+    return {
+      error: "undecidable",
+      reason: `${standbys.join(", ")} is a standby but no primary database is running; start the primary, or promote the standby with a switchover`,
+    };
   }
-  return { primary: pair[0], evidence: `no database is running: ${pair[0]} becomes the primary, as the inventory names it` };
+  return {
+    primary: pair[0],
+    evidence: `no database is running: ${pair[0]} becomes the primary, as the inventory names it`,
+  };
 }
 
 function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string]): Side {
   const lost = facts.filter((f): f is Extract<GocdFact, { kind: "unknown" }> => f.kind === "unknown");
-  if (lost.length) return { error: "undecidable", reason: lost.map((f) => `GoCD server ${f.host} cannot be read: ${f.why}`).join("; ") };
+  if (lost.length)
+    return {
+      error: "undecidable",
+      reason: lost.map((f) => `GoCD server ${f.host} cannot be read: ${f.why}`).join("; "),
+    };
   const seen = facts.filter((f): f is Extract<GocdFact, { kind: "reachable" }> => f.kind === "reachable");
   const running = seen.filter((f) => f.running).map((f) => f.host);
-  if (running.length > 1) return { error: "split-brain", reason: `two GoCD servers are running: ${running.join(" and ")}` };
+  if (running.length > 1)
+    return { error: "split-brain", reason: `two GoCD servers are running: ${running.join(" and ")}` };
   if (running.length === 1) return { primary: running[0] as string, evidence: `${running[0]} runs GoCD` };
   const marked = seen.filter((f) => f.marker === "active").map((f) => f.host);
-  if (marked.length > 1) return { error: "split-brain", reason: `both GoCD servers are marked active: ${marked.join(" and ")}` };
-  if (marked.length === 1) return { primary: marked[0] as string, evidence: `no GoCD server runs; ${marked[0]} was the active one (its marker says so)` };
-  return { primary: pair[0], evidence: `no GoCD server runs or was marked active: ${pair[0]} becomes the active one, as the inventory names it` };
+  if (marked.length > 1)
+    return { error: "split-brain", reason: `both GoCD servers are marked active: ${marked.join(" and ")}` };
+  if (marked.length === 1)
+    return {
+      primary: marked[0] as string,
+      evidence: `no GoCD server runs; ${marked[0]} was the active one (its marker says so)`,
+    };
+  return {
+    primary: pair[0],
+    evidence: `no GoCD server runs or was marked active: ${pair[0]} becomes the active one, as the inventory names it`,
+  };
 }
 
 /** Decide the roles from the facts; pure, so every rule is tested with facts in and a decision out. */

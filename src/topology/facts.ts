@@ -13,7 +13,10 @@ import type { Inventory } from "../inventory/types.js";
 import { inventoryVarsOf } from "../inventory/precedence.js";
 
 /** The read-only playbook whose results are the facts. */
-export const FACTS_PLAYBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../playbooks/topology-facts.yml");
+export const FACTS_PLAYBOOK = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../playbooks/topology-facts.yml",
+);
 
 /** Every host's results, by task name, from a run's events. */
 export type HostResults = ReadonlyMap<string, ReadonlyMap<string, TaskResult>>;
@@ -35,7 +38,8 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 /** A database host's fact from its `cluster state` and `database facts` results. */
 export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): DbFact {
   const cluster = results?.get("cluster state");
-  if (!cluster || cluster.status === "unreachable") return { host, kind: "unknown", why: cluster?.status === "unreachable" ? cluster.error : "no result" };
+  if (!cluster || cluster.status === "unreachable")
+    return { host, kind: "unknown", why: cluster?.status === "unreachable" ? cluster.error : "no result" };
   if (!str(cluster.data.stdout).includes("online")) return { host, kind: "stopped" };
   const facts = results?.get("database facts");
   const pg = (facts?.data.postgres ?? undefined) as { in_recovery?: unknown; system_identifier?: unknown } | undefined;
@@ -49,14 +53,23 @@ export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | 
 /** The `name=value` lines a GoCD server's `server state` task printed. */
 export function serverFields(results: ReadonlyMap<string, TaskResult> | undefined): ReadonlyMap<string, string> {
   const stdout = str(results?.get("server state")?.data.stdout);
-  return new Map(stdout.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+  return new Map(
+    stdout
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const),
+  );
 }
 
 /** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=` lines). */
 export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): GocdFact {
   const state = results?.get("server state");
   if (!state || state.status === "unreachable" || state.status === "failed") {
-    return { host, kind: "unknown", why: state && (state.status === "unreachable" || state.status === "failed") ? state.error : "no result" };
+    return {
+      host,
+      kind: "unknown",
+      why: state && (state.status === "unreachable" || state.status === "failed") ? state.error : "no result",
+    };
   }
   const fields = serverFields(results);
   const marker = fields.get("marker");
@@ -79,15 +92,31 @@ class Collect implements Reporter {
 
 /** What reading the facts gave: the facts and the pair's names, or why the inventory cannot be used. */
 export type FactsResult =
-  | { readonly ok: true; readonly db: DbFact[]; readonly gocd: GocdFact[]; readonly names: PairNames; readonly results: HostResults }
+  | {
+      readonly ok: true;
+      readonly db: DbFact[];
+      readonly gocd: GocdFact[];
+      readonly names: PairNames;
+      readonly results: HostResults;
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /** Runs the facts playbook against the inventory and returns every host's fact. */
-export async function readFacts(inventories: readonly string[], extraVars: readonly string[], opts: { trustOnFirstUse?: boolean } = {}): Promise<FactsResult> {
+export async function readFacts(
+  inventories: readonly string[],
+  extraVars: readonly string[],
+  opts: { trustOnFirstUse?: boolean } = {},
+): Promise<FactsResult> {
   const loaded = loadPlan({ playbook: FACTS_PLAYBOOK, inventories: [...inventories], extraVars: [...extraVars] });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const reporter = new Collect();
-  await runPlan(loaded.plan, { check: false, diff: false, reporter, trustOnFirstUse: opts.trustOnFirstUse, verbosity: 0 });
+  await runPlan(loaded.plan, {
+    check: false,
+    diff: false,
+    reporter,
+    trustOnFirstUse: opts.trustOnFirstUse,
+    verbosity: 0,
+  });
   const results = resultsByHost(reporter.events);
   const [dbHosts = [], gocdHosts = []] = loaded.plan.playHosts;
   const names = pairNames(loaded.plan.inventory, dbHosts, gocdHosts);
@@ -100,19 +129,28 @@ export async function readFacts(inventories: readonly string[], extraVars: reado
  * The pair as the inventory names it: exactly two hosts in each group; the initial primary is the host
  * named by `db_primary_host` / `gocd_active_server` in the inventory, else the group's first host.
  */
-export function pairNames(inv: Inventory, dbHosts: readonly string[], gocdHosts: readonly string[]):
-  { ok: true; names: PairNames } | { ok: false; diagnostics: Diagnostic[] } {
+export function pairNames(
+  inv: Inventory,
+  dbHosts: readonly string[],
+  gocdHosts: readonly string[],
+): { ok: true; names: PairNames } | { ok: false; diagnostics: Diagnostic[] } {
   const where = { file: inv.files[0] ?? "inventory", line: 1, col: 1, path: "" };
   const problems: Diagnostic[] = [];
   const pair = (group: string, hosts: readonly string[], variable: string): readonly [string, string] | undefined => {
     if (hosts.length !== 2) {
-      problems.push({ ...where, message: `group ${group} must have exactly two hosts (the pair), found ${hosts.length}: ${hosts.join(", ") || "none"}` });
+      problems.push({
+        ...where,
+        message: `group ${group} must have exactly two hosts (the pair), found ${hosts.length}: ${hosts.join(", ") || "none"}`,
+      });
       return undefined;
     }
     const named = hosts.map((h) => inventoryVarsOf(inv, h)[variable]).find((v) => typeof v === "string");
     const first = typeof named === "string" ? named : (hosts[0] as string);
     if (!hosts.includes(first)) {
-      problems.push({ ...where, message: `${variable} is '${first}', which is not in group ${group} (${hosts.join(", ")})` });
+      problems.push({
+        ...where,
+        message: `${variable} is '${first}', which is not in group ${group} (${hosts.join(", ")})`,
+      });
       return undefined;
     }
     return [first, hosts.find((h) => h !== first) as string];

@@ -23,7 +23,12 @@ export interface DatabaseStatus {
   /** Why the host could not be read, when it could not. */
   readonly unreachable?: string;
   readonly role: "primary" | "standby" | "stopped" | "unknown";
-  readonly replication: readonly { client: string; state: string; lagBytes: number | null; lagSeconds: number | null }[];
+  readonly replication: readonly {
+    client: string;
+    state: string;
+    lagBytes: number | null;
+    lagSeconds: number | null;
+  }[];
 }
 
 /** The whole screen, also printed as JSON. */
@@ -39,7 +44,12 @@ export interface PairStatus {
 const num = (v: unknown) => (typeof v === "number" ? v : null);
 
 function fieldsOf(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(";").filter((p) => p.includes("=")).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
+  return Object.fromEntries(
+    text
+      .split(";")
+      .filter((p) => p.includes("="))
+      .map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]),
+  );
 }
 
 /** Why a host could not be read (its first unreachable result), or undefined when it answered. A host
@@ -56,29 +66,59 @@ function serverStatus(host: string, results: HostResults, topology: Topology): S
   const role = topology.kind !== "decided" ? "unknown" : topology.roles.gocdActive === host ? "active" : "standby";
   const unreachable = unreachableWhy(results, host);
   return {
-    host, role, ...(unreachable !== undefined ? { unreachable } : {}),
-    running: f.get("running") === "yes", holdsVip: f.get("vip") === "yes", shareMounted: f.get("share") === "mounted", sync: fieldsOf(f.get("sync") ?? ""),
+    host,
+    role,
+    ...(unreachable !== undefined ? { unreachable } : {}),
+    running: f.get("running") === "yes",
+    holdsVip: f.get("vip") === "yes",
+    shareMounted: f.get("share") === "mounted",
+    sync: fieldsOf(f.get("sync") ?? ""),
   };
 }
 
 function databaseStatus(host: string, results: HostResults): DatabaseStatus {
   const facts = results.get(host)?.get("database facts");
-  const pg = facts?.status === "ok" ? (facts.data.postgres as { in_recovery?: boolean; replication?: Record<string, unknown>[] } | undefined) : undefined;
+  const pg =
+    facts?.status === "ok"
+      ? (facts.data.postgres as { in_recovery?: boolean; replication?: Record<string, unknown>[] } | undefined)
+      : undefined;
   const online = String(results.get(host)?.get("cluster state")?.data.stdout ?? "").includes("online");
-  const role = !online ? (results.get(host)?.get("cluster state") ? "stopped" : "unknown") : !pg ? "unknown" : pg.in_recovery ? "standby" : "primary";
+  const role = !online
+    ? results.get(host)?.get("cluster state")
+      ? "stopped"
+      : "unknown"
+    : !pg
+      ? "unknown"
+      : pg.in_recovery
+        ? "standby"
+        : "primary";
   const replication = (pg?.replication ?? []).map((r) => ({
-    client: String(r.client_addr ?? r.application_name ?? ""), state: String(r.state ?? ""), lagBytes: num(r.lag_bytes), lagSeconds: num(r.replay_lag_seconds),
+    client: String(r.client_addr ?? r.application_name ?? ""),
+    state: String(r.state ?? ""),
+    lagBytes: num(r.lag_bytes),
+    lagSeconds: num(r.replay_lag_seconds),
   }));
   const unreachable = unreachableWhy(results, host);
-  return { host, role: unreachable !== undefined ? "unknown" : role, ...(unreachable !== undefined ? { unreachable } : {}), replication };
+  return {
+    host,
+    role: unreachable !== undefined ? "unknown" : role,
+    ...(unreachable !== undefined ? { unreachable } : {}),
+    replication,
+  };
 }
 
 function agentsFrom(results: HostResults, active: string | undefined): PairStatus["agents"] {
   const text = active ? serverFields(results.get(active)).get("agents") : undefined;
   if (!text) return [];
   try {
-    const body = JSON.parse(text) as { _embedded?: { agents?: { uuid?: string; hostname?: string; agent_state?: string }[] } };
-    return (body._embedded?.agents ?? []).map((a) => ({ uuid: String(a.uuid ?? ""), hostname: String(a.hostname ?? ""), state: String(a.agent_state ?? "") }));
+    const body = JSON.parse(text) as {
+      _embedded?: { agents?: { uuid?: string; hostname?: string; agent_state?: string }[] };
+    };
+    return (body._embedded?.agents ?? []).map((a) => ({
+      uuid: String(a.uuid ?? ""),
+      hostname: String(a.hostname ?? ""),
+      state: String(a.agent_state ?? ""),
+    }));
   } catch {
     return [];
   }
@@ -86,36 +126,71 @@ function agentsFrom(results: HostResults, active: string | undefined): PairStatu
 
 /** What an operator should look at, from the model. */
 function problemsOf(topology: Topology, servers: readonly ServerStatus[], dbs: readonly DatabaseStatus[]): string[] {
-  const lost = [...servers, ...dbs].flatMap((h) => (h.unreachable !== undefined ? [`${h.host} is unreachable: ${h.unreachable}`] : []));
+  const lost = [...servers, ...dbs].flatMap((h) =>
+    h.unreachable !== undefined ? [`${h.host} is unreachable: ${h.unreachable}`] : [],
+  );
   if (topology.kind !== "decided") return [...lost, ...topology.reasons];
-  return [...lost, ...decidedProblems(topology, servers.filter((s) => s.unreachable === undefined), dbs)];
+  return [
+    ...lost,
+    ...decidedProblems(
+      topology,
+      servers.filter((s) => s.unreachable === undefined),
+      dbs,
+    ),
+  ];
 }
 
 /** The problems of a decided pair, from the hosts that answered. */
-function decidedProblems(topology: Extract<Topology, { kind: "decided" }>, servers: readonly ServerStatus[], dbs: readonly DatabaseStatus[]): string[] {
+function decidedProblems(
+  topology: Extract<Topology, { kind: "decided" }>,
+  servers: readonly ServerStatus[],
+  dbs: readonly DatabaseStatus[],
+): string[] {
   const out: string[] = [];
   const active = servers.find((s) => s.role === "active");
   const standby = servers.find((s) => s.role === "standby");
   if (active && !active.running) out.push(`the active GoCD server ${active.host} is not running`);
   if (active && !active.holdsVip) out.push(`the active GoCD server ${active.host} does not hold the VIP`);
-  if (standby?.running) out.push(`the standby GoCD server ${standby.host} is running (it must stay stopped while its database is a replica)`);
+  if (standby?.running)
+    out.push(
+      `the standby GoCD server ${standby.host} is running (it must stay stopped while its database is a replica)`,
+    );
   for (const s of servers) if (!s.shareMounted) out.push(`the artifact share is not mounted on ${s.host}`);
   if (standby && !standby.sync.last_ok) out.push(`the config of ${standby.host} has never been synced`);
   if (standby?.sync.last_error) out.push(`the last config sync on ${standby.host} failed: ${standby.sync.last_error}`);
   const primary = dbs.find((d) => d.host === topology.roles.dbPrimary);
-  if (!primary?.replication.some((r) => r.state === "streaming")) out.push(`${topology.roles.dbPrimary} has no streaming standby`);
+  if (!primary?.replication.some((r) => r.state === "streaming"))
+    out.push(`${topology.roles.dbPrimary} has no streaming standby`);
   return out;
 }
 
 /** Builds the status model from the facts run's results and the topology decided from them. */
-export function pairStatus(results: HostResults, topology: Topology, gocdHosts: readonly string[], dbHosts: readonly string[]): PairStatus {
+export function pairStatus(
+  results: HostResults,
+  topology: Topology,
+  gocdHosts: readonly string[],
+  dbHosts: readonly string[],
+): PairStatus {
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
   const databases = dbHosts.map((h) => databaseStatus(h, results));
   const active = topology.kind === "decided" ? topology.roles.gocdActive : undefined;
-  return { topology, servers, databases, agents: agentsFrom(results, active), problems: problemsOf(topology, servers, databases) };
+  return {
+    topology,
+    servers,
+    databases,
+    agents: agentsFrom(results, active),
+    problems: problemsOf(topology, servers, databases),
+  };
 }
 
-const bytes = (n: number | null) => (n === null ? "?" : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`);
+const bytes = (n: number | null) =>
+  n === null
+    ? "?"
+    : n < 1024
+      ? `${n} B`
+      : n < 1048576
+        ? `${(n / 1024).toFixed(1)} KiB`
+        : `${(n / 1048576).toFixed(1)} MiB`;
 const secs = (n: number | null) => (n === null ? "0.0 s" : `${n.toFixed(1)} s`);
 
 /** The one screen, as text. */
@@ -128,16 +203,31 @@ export function formatStatus(status: PairStatus): string {
       lines.push(`  ${v.role.padEnd(8)} ${v.host.padEnd(16)} unreachable: ${v.unreachable}`);
       continue;
     }
-    const facts = [v.running ? "running" : "stopped", v.holdsVip ? "holds the VIP" : "", v.shareMounted ? "share mounted" : "share NOT mounted"];
-    if (v.role === "standby") facts.push(v.sync.last_ok ? `config synced ${v.sync.last_ok} (last change ${v.sync.last_change || "never"})` : "config never synced");
+    const facts = [
+      v.running ? "running" : "stopped",
+      v.holdsVip ? "holds the VIP" : "",
+      v.shareMounted ? "share mounted" : "share NOT mounted",
+    ];
+    if (v.role === "standby")
+      facts.push(
+        v.sync.last_ok
+          ? `config synced ${v.sync.last_ok} (last change ${v.sync.last_change || "never"})`
+          : "config never synced",
+      );
     lines.push(`  ${v.role.padEnd(8)} ${v.host.padEnd(16)} ${facts.filter(Boolean).join(", ")}`);
   }
   lines.push("databases");
   for (const d of s.databases) {
-    const repl = d.replication.map((r) => `to ${r.client}: ${r.state}, lag ${bytes(r.lagBytes)}, ${secs(r.lagSeconds)}`).join("; ");
-    lines.push(`  ${d.role.padEnd(8)} ${d.host.padEnd(16)} ${d.unreachable !== undefined ? `unreachable: ${d.unreachable}` : repl}`.trimEnd());
+    const repl = d.replication
+      .map((r) => `to ${r.client}: ${r.state}, lag ${bytes(r.lagBytes)}, ${secs(r.lagSeconds)}`)
+      .join("; ");
+    lines.push(
+      `  ${d.role.padEnd(8)} ${d.host.padEnd(16)} ${d.unreachable !== undefined ? `unreachable: ${d.unreachable}` : repl}`.trimEnd(),
+    );
   }
-  lines.push(`agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`);
+  lines.push(
+    `agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`,
+  );
   lines.push(...(s.problems.length ? ["problems:", ...s.problems.map((p) => `  - ${p}`)] : ["healthy"]));
   return continued(lines).join("\n");
 }

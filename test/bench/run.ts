@@ -44,7 +44,8 @@ function usage(args: readonly string[], output: Output): () => Promise<Usage> {
   const command = [process.execPath, cli, ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color", LANG: "C.UTF-8" };
   delete env.CI; // CI=... would make gocd-bc print plain lines at the terminal too
-  const wrapped = output === "piped" ? command : ["script", "-qfec", `stty cols 160 rows 45; exec ${quote(command)}`, "/dev/null"];
+  const wrapped =
+    output === "piped" ? command : ["script", "-qfec", `stty cols 160 rows 45; exec ${quote(command)}`, "/dev/null"];
   return async () => {
     await timed("/usr/bin/time", ["-f", "%e %U %S", "-o", file, ...wrapped], env);
     const [wall, user, system] = ((await readFile(file, "utf8")).trim().split("\n").pop() ?? "").split(" ").map(Number);
@@ -76,9 +77,18 @@ async function terminalRows(): Promise<string[][]> {
   const inventory = ["-i", labPaths().inventory];
   const rows: string[][] = [];
   for (const command of ["provision", "drift"]) {
-    const [piped, terminal] = await pairedMedians(usage([command, ...inventory], "piped"), usage([command, ...inventory], "terminal"));
+    const [piped, terminal] = await pairedMedians(
+      usage([command, ...inventory], "piped"),
+      usage([command, ...inventory], "terminal"),
+    );
     const show = (u: Usage) => `${fmt(u.wall)} wall, ${fmt(u.cpu)} CPU`;
-    rows.push([`\`gocd-bc ${command}\``, show(piped), show(terminal), `${(terminal.wall / piped.wall).toFixed(2)}x`, `${fmt(terminal.cpu - piped.cpu)}`]);
+    rows.push([
+      `\`gocd-bc ${command}\``,
+      show(piped),
+      show(terminal),
+      `${(terminal.wall / piped.wall).toFixed(2)}x`,
+      `${fmt(terminal.cpu - piped.cpu)}`,
+    ]);
   }
   return rows;
 }
@@ -95,8 +105,24 @@ function floor(hosts: readonly LabHost[]): () => Promise<number> {
   const p = labPaths();
   return async () => {
     const started = process.hrtime.bigint();
-    await Promise.all(hosts.map((h) => timed("ssh", ["-i", p.privateKey, "-o", `UserKnownHostsFile=${p.knownHosts}`,
-      "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no", `root@${h.ip}`, "true"])));
+    await Promise.all(
+      hosts.map((h) =>
+        timed("ssh", [
+          "-i",
+          p.privateKey,
+          "-o",
+          `UserKnownHostsFile=${p.knownHosts}`,
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "ControlMaster=no",
+          `root@${h.ip}`,
+          "true",
+        ]),
+      ),
+    );
     return Number(process.hrtime.bigint() - started) / 1e9;
   };
 }
@@ -128,7 +154,8 @@ async function printStartUp(inventory: string): Promise<void> {
   console.log(`start-up, median of ${START_UP_RUNS} runs after a warm-up (Node alone, \`node -e 0\`: ${fmt(node)})\n`);
   console.log("| command | median | goal | goal met |");
   console.log("|---|---|---|---|");
-  for (const c of startUpCases(cli, playbook, inventory)) console.log(`| ${(await startUpRow(c, START_UP_RUNS)).join(" | ")} |`);
+  for (const c of startUpCases(cli, playbook, inventory))
+    console.log(`| ${(await startUpRow(c, START_UP_RUNS)).join(" | ")} |`);
   console.log("");
 }
 
@@ -140,7 +167,9 @@ async function main(): Promise<void> {
   const inv10 = await benchInventory(ten, "bench-10.yml");
   const inv50 = await benchInventory(all, "bench-50.yml");
   await printStartUp(inv10);
-  console.log(`playbook: ${path.relative(root, playbook)} (10 tasks, no change); median of ${RUNS} runs after a warm-up\n`);
+  console.log(
+    `playbook: ${path.relative(root, playbook)} (10 tasks, no change); median of ${RUNS} runs after a warm-up\n`,
+  );
   const floor10 = await median(floor(ten));
   const ours10 = await median(gocdBc(inv10));
   const theirs10 = await median(ansible(inv10, 10));
@@ -157,8 +186,12 @@ async function main(): Promise<void> {
   console.log(`ansible-playbook / gocd-bc at 10 hosts: ${(theirs10 / ours10).toFixed(1)}x (goal: at least 20x)`);
   console.log(`gocd-bc / floor at 10 hosts: ${(ours10 / floor10).toFixed(2)}x (goal: within 3x)`);
   console.log(`gocd-bc from 10 to 50 hosts: ${(ours50 / ours10).toFixed(2)}x the time for 5x the hosts`);
-  console.log(`\nprovision and drift on the lab's six hosts, nothing to change (the warm-up run provisions); piped and terminal runs taken in turns, median of ${PAIRED_RUNS} each\n`);
-  console.log("| command | piped (plain lines) | at a terminal (live view, 160x45) | terminal / piped wall (goal: at most 1.10x) | CPU the view adds (goal: at most 0.3 s) |");
+  console.log(
+    `\nprovision and drift on the lab's six hosts, nothing to change (the warm-up run provisions); piped and terminal runs taken in turns, median of ${PAIRED_RUNS} each\n`,
+  );
+  console.log(
+    "| command | piped (plain lines) | at a terminal (live view, 160x45) | terminal / piped wall (goal: at most 1.10x) | CPU the view adds (goal: at most 0.3 s) |",
+  );
   console.log("|---|---|---|---|---|");
   for (const r of await terminalRows()) console.log(`| ${r.join(" | ")} |`);
 }

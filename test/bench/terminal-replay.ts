@@ -35,7 +35,10 @@ function sizeTerminal(): void {
 
 async function main(): Promise<void> {
   sizeTerminal();
-  const steps = provisionLike({ drift: values.drift, failAt: values.fail === undefined ? undefined : Number(values.fail) });
+  const steps = provisionLike({
+    drift: values.drift,
+    failAt: values.fail === undefined ? undefined : Number(values.fail),
+  });
   const speed = Number(values.speed);
   const stopAfter = values["stop-after"] === undefined ? Number.POSITIVE_INFINITY : Number(values["stop-after"]);
   const reporter = createReporter(values.mode as ReportMode, { diff: values.drift === true, verbosity: 0 });

@@ -42,7 +42,14 @@ export function cliAtTerminal(args: string[], timeoutMs = 300_000): Promise<Cli>
   return collect(args, "script", ["-qfec", command, "/dev/null"], env, timeoutMs);
 }
 
-function collect(args: string[], file: string, argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onStart?: (child: ChildProcess) => void): Promise<Cli> {
+function collect(
+  args: string[],
+  file: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  onStart?: (child: ChildProcess) => void,
+): Promise<Cli> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env });
@@ -67,27 +74,36 @@ export const labInventory = (): string[] => ["-i", labPaths().inventory];
 
 /** The JSON Lines events of a `--json` run. */
 export function events(r: Cli): Json[] {
-  return r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => {
-    try {
-      return JSON.parse(l) as Json;
-    } catch {
-      throw new Error(`not a JSON line in \`gocd-bc ${r.args.join(" ")}\`: ${l}`);
-    }
-  });
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Json;
+      } catch {
+        throw new Error(`not a JSON line in \`gocd-bc ${r.args.join(" ")}\`: ${l}`);
+      }
+    });
 }
 
 /** What a run printed, to make an assertion message useful. */
-export const told = (r: Cli) => `\`gocd-bc ${r.args.join(" ")}\` exited ${r.code}\n--- stderr:\n${r.stderr.slice(-3000)}\n--- stdout (end):\n${r.stdout.slice(-3000)}`;
+export const told = (r: Cli) =>
+  `\`gocd-bc ${r.args.join(" ")}\` exited ${r.code}\n--- stderr:\n${r.stderr.slice(-3000)}\n--- stdout (end):\n${r.stdout.slice(-3000)}`;
 
 /** The recap's per-host counters. */
 export function recap(r: Cli): Record<string, Record<string, number>> {
-  const last = events(r).filter((e) => e.type === "recap").pop();
+  const last = events(r)
+    .filter((e) => e.type === "recap")
+    .pop();
   assert.ok(last, `no recap in ${told(r)}`);
   return last.hosts as Record<string, Record<string, number>>;
 }
 
 /** "host | task: message" of every failed (not ignored) result. */
-export const failed = (r: Cli) => events(r).filter((e) => e.type === "host_result" && e.status === "failed" && e.ignored !== true).map((e) => `${String(e.host)} | ${String(e.task)}: ${String(e.message)}`);
+export const failed = (r: Cli) =>
+  events(r)
+    .filter((e) => e.type === "host_result" && e.status === "failed" && e.ignored !== true)
+    .map((e) => `${String(e.host)} | ${String(e.task)}: ${String(e.message)}`);
 
 /** `provision --json` on the lab: succeeds, nothing fails. */
 export async function provisionOk(...more: string[]): Promise<Cli> {

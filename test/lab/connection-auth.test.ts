@@ -33,7 +33,15 @@ let home = ""; // an empty local home: no ~/.ssh/id_* to fall back on
 let agent: { pid: number; sock: string } | undefined;
 
 function target(user: string, extra: Partial<SshTarget> = {}): SshTarget {
-  return { name: share.name, host: share.ip, user, privateKeyFile: paths.privateKey, knownHostsFile: paths.knownHosts, sshConfigFile: false, ...extra };
+  return {
+    name: share.name,
+    host: share.ip,
+    user,
+    privateKeyFile: paths.privateKey,
+    knownHostsFile: paths.knownHosts,
+    sshConfigFile: false,
+    ...extra,
+  };
 }
 
 /** Connects without key files (and without an agent unless `agentSocket` is given). */
@@ -57,12 +65,24 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
       `visudo -cf /etc/sudoers.d/${u}.tmp`,
       `chmod 440 /etc/sudoers.d/${u}.tmp && mv /etc/sudoers.d/${u}.tmp /etc/sudoers.d/${u}`,
     ];
-    await ok(share, ["set -e", ...user(DEPLOY, "ALL=(ALL:ALL) ALL"), ...user(NOPW, "ALL=(ALL:ALL) NOPASSWD: ALL"),
-      `printf '%s\\n' '${DEPLOY}:${PASSWORD}' | chpasswd`, `usermod -p '*' ${NOPW}`, `mkdir -p ${DIR}`].join("\n"));
+    await ok(
+      share,
+      [
+        "set -e",
+        ...user(DEPLOY, "ALL=(ALL:ALL) ALL"),
+        ...user(NOPW, "ALL=(ALL:ALL) NOPASSWD: ALL"),
+        `printf '%s\\n' '${DEPLOY}:${PASSWORD}' | chpasswd`,
+        `usermod -p '*' ${NOPW}`,
+        `mkdir -p ${DIR}`,
+      ].join("\n"),
+    );
   });
   after(async () => {
     if (agent) process.kill(agent.pid);
-    await sh(share, `rm -rf ${DIR} /etc/sudoers.d/${DEPLOY} /etc/sudoers.d/${NOPW}; pkill -u ${DEPLOY}; pkill -u ${NOPW}; sleep 0.5; userdel -rf ${DEPLOY}; userdel -rf ${NOPW}; true`);
+    await sh(
+      share,
+      `rm -rf ${DIR} /etc/sudoers.d/${DEPLOY} /etc/sudoers.d/${NOPW}; pkill -u ${DEPLOY}; pkill -u ${NOPW}; sleep 0.5; userdel -rf ${DEPLOY}; userdel -rf ${NOPW}; true`,
+    );
     await rm(home, { recursive: true, force: true });
   });
 
@@ -95,7 +115,10 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
 
     it("fails clearly, without hanging, on a wrong sudo password or none", async () => {
       const started = Date.now();
-      const wrong = await conn.run(cmd`id -u`, { become: { password: secret("not-the-password") }, stdin: "line 1\nline 2\n" });
+      const wrong = await conn.run(cmd`id -u`, {
+        become: { password: secret("not-the-password") },
+        stdin: "line 1\nline 2\n",
+      });
       assert.equal(wrong.kind === "exited" && wrong.exitCode !== 0, true, JSON.stringify(wrong));
       assert.match(wrong.stderr, /incorrect password|Sorry, try again/);
       assert.ok(!wrong.stderr.includes("not-the-password") && !wrong.stderr.includes("line 1"), wrong.stderr);
@@ -103,10 +126,16 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
       assert.equal(none.kind, "exited");
       assert.match(none.stderr, /a password is required/);
       assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
-      await assert.rejects(conn.put(`${DIR}/wrong.conf`, "x\n", { become: { password: secret("nope") } }), (e: unknown) => {
-        assert.ok(e instanceof RemoteOperationError && /^put .*wrong\.conf: .*incorrect password/s.test(e.message), String(e));
-        return true;
-      });
+      await assert.rejects(
+        conn.put(`${DIR}/wrong.conf`, "x\n", { become: { password: secret("nope") } }),
+        (e: unknown) => {
+          assert.ok(
+            e instanceof RemoteOperationError && /^put .*wrong\.conf: .*incorrect password/s.test(e.message),
+            String(e),
+          );
+          return true;
+        },
+      );
     });
   });
 
@@ -119,10 +148,15 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
         assert.equal(first.kind === "exited" && first.exitCode, 1, JSON.stringify(first));
         assert.match(first.stderr, /sudo: 1 incorrect password attempt/);
         assert.doesNotMatch(first.stderr, /Sorry, try again|3 incorrect|no password was provided/);
-        const again = (e: unknown) => e instanceof RemoteOperationError && /refused this password .* earlier in this run/.test(e.message);
+        const again = (e: unknown) =>
+          e instanceof RemoteOperationError && /refused this password .* earlier in this run/.test(e.message);
         await assert.rejects(c.run(cmd`id -u`, { become: wrong }), again);
         await assert.rejects(c.put(`${DIR}/never.conf`, "x\n", { become: wrong }), again);
-        assert.equal(await ok(share, `ls -A /tmp | grep -c gocd-bc-askpass || true`), "0\n", "no askpass helper left behind");
+        assert.equal(
+          await ok(share, `ls -A /tmp | grep -c gocd-bc-askpass || true`),
+          "0\n",
+          "no askpass helper left behind",
+        );
         const right = await c.run(cmd`id -u`, { become: sudoPw });
         assert.equal(right.kind === "exited" && right.stdout, "0\n", "the right password still works");
       } finally {
@@ -150,7 +184,10 @@ describe("authentication and sudo on the lab", { skip: SKIP }, () => {
       await conn.put(file, "one\n", { mode: 0o640, become: {} });
       const inode = await ok(share, `stat -c %i ${file}`);
       await conn.put(file, "two\n", { become: {} });
-      assert.equal(await ok(share, `stat -c '%a %U %G' ${file}; cat ${file}; ls -A ${DIR} | grep -c gocd-bc || true`), "640 root root\ntwo\n0\n");
+      assert.equal(
+        await ok(share, `stat -c '%a %U %G' ${file}; cat ${file}; ls -A ${DIR} | grep -c gocd-bc || true`),
+        "640 root root\ntwo\n0\n",
+      );
       assert.notEqual(await ok(share, `stat -c %i ${file}`), inode, "the rewrite renamed a new file over the old one");
     });
 

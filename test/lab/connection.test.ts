@@ -27,7 +27,15 @@ const labUp = existsSync(path.join(paths.root, "ready"));
 const SKIP = labUp ? false : `the lab is not up (no ${path.join(paths.root, "ready")}); start it with gocd-bc lab up`;
 
 function target(ip: string, extra: Partial<SshTarget> = {}): SshTarget {
-  return { name: ip, host: ip, user: "root", privateKeyFile: paths.privateKey, knownHostsFile: paths.knownHosts, sshConfigFile: false, ...extra };
+  return {
+    name: ip,
+    host: ip,
+    user: "root",
+    privateKeyFile: paths.privateKey,
+    knownHostsFile: paths.knownHosts,
+    sshConfigFile: false,
+    ...extra,
+  };
 }
 
 const tempDirs: string[] = [];
@@ -72,7 +80,12 @@ describe("ssh connection on the lab", { skip: SKIP }, () => {
 
   it("returns stdout, stderr and the exit code, and feeds stdin", async () => {
     const r = await conn.run(cmd`cat; echo ${"to stderr"} >&2; hostname; exit 7`, { stdin: "from stdin\n" });
-    assert.deepEqual(r, { kind: "exited", exitCode: 7, stdout: `from stdin\n${primary.name}\n`, stderr: "to stderr\n" });
+    assert.deepEqual(r, {
+      kind: "exited",
+      exitCode: 7,
+      stdout: `from stdin\n${primary.name}\n`,
+      stderr: "to stderr\n",
+    });
   });
 
   it("scrubs secrets from output", async () => {
@@ -98,9 +111,13 @@ describe("ssh connection on the lab", { skip: SKIP }, () => {
     try {
       const file = `${dir}/app.conf`;
       await conn.put(file, "secret=1\n", { mode: 0o640, owner: "postgres", group: "root" });
-      assert.equal((await ok(primary, `stat -c '%a %U %G' ${file}; cat ${file}`)), "640 postgres root\nsecret=1\n");
+      assert.equal(await ok(primary, `stat -c '%a %U %G' ${file}; cat ${file}`), "640 postgres root\nsecret=1\n");
       await conn.put(file, Buffer.from("secret=2\n"));
-      assert.equal(await ok(primary, `stat -c '%a %U %G' ${file}`), "640 postgres root\n", "a rewrite keeps mode and owner");
+      assert.equal(
+        await ok(primary, `stat -c '%a %U %G' ${file}`),
+        "640 postgres root\n",
+        "a rewrite keeps mode and owner",
+      );
       assert.equal(await ok(primary, `ls -A ${dir}`), "app.conf\n");
       assert.equal((await conn.get(file))?.toString(), "secret=2\n");
       assert.equal(await conn.get(`${dir}/absent`), null);
@@ -112,21 +129,25 @@ describe("ssh connection on the lab", { skip: SKIP }, () => {
     }
   });
 
-  for (const method of ["sudo", "su"] as const) it(`becomes postgres for commands and files with ${method}`, async () => {
-    const become = { user: "postgres", method };
-    const r = await conn.run(command(["id", "-un"]), { become });
-    assert.equal(r.kind === "exited" && r.stdout.trim(), "postgres");
-    const file = `/var/lib/postgresql/gbc-become-${process.pid}`;
-    try {
-      await conn.put(file, "as postgres\n", { mode: 0o600, become });
-      assert.equal(await ok(primary, `stat -c '%a %U' ${file}; ls -a /var/lib/postgresql | grep -c gocd-bc || true`), "600 postgres\n0\n");
-      assert.equal((await conn.get(file, { become }))?.toString(), "as postgres\n");
-      assert.equal(await conn.get(`${file}.absent`, { become }), null);
-      assert.equal((await conn.stat(file, { become }))?.owner, "postgres");
-    } finally {
-      await ok(primary, `rm -f ${file}`);
-    }
-  });
+  for (const method of ["sudo", "su"] as const)
+    it(`becomes postgres for commands and files with ${method}`, async () => {
+      const become = { user: "postgres", method };
+      const r = await conn.run(command(["id", "-un"]), { become });
+      assert.equal(r.kind === "exited" && r.stdout.trim(), "postgres");
+      const file = `/var/lib/postgresql/gbc-become-${process.pid}`;
+      try {
+        await conn.put(file, "as postgres\n", { mode: 0o600, become });
+        assert.equal(
+          await ok(primary, `stat -c '%a %U' ${file}; ls -a /var/lib/postgresql | grep -c gocd-bc || true`),
+          "600 postgres\n0\n",
+        );
+        assert.equal((await conn.get(file, { become }))?.toString(), "as postgres\n");
+        assert.equal(await conn.get(`${file}.absent`, { become }), null);
+        assert.equal((await conn.stat(file, { become }))?.owner, "postgres");
+      } finally {
+        await ok(primary, `rm -f ${file}`);
+      }
+    });
 
   it("forwards a TCP stream to a port on the host", async () => {
     const stream = await conn.forwardOut("127.0.0.1", 22);
@@ -157,7 +178,12 @@ describe("postgres through the ssh connection", { skip: SKIP }, () => {
   });
 
   it("queries over a forwarded TCP stream with a password", async () => {
-    const pg = await pgClientOver(conn, { port: 5432, user: role, password: secret(`pw-${process.pid}`), database: "postgres" });
+    const pg = await pgClientOver(conn, {
+      port: 5432,
+      user: role,
+      password: secret(`pw-${process.pid}`),
+      database: "postgres",
+    });
     try {
       const r = await pg.query("select current_user as u, pg_is_in_recovery() as rec");
       assert.deepEqual(r.rows, [{ u: role, rec: false }]);
@@ -167,7 +193,11 @@ describe("postgres through the ssh connection", { skip: SKIP }, () => {
   });
 
   it("queries over the forwarded unix socket, where peer auth sees the ssh login user", async () => {
-    const pg = await pgClientOver(conn, { socketPath: "/var/run/postgresql/.s.PGSQL.5432", user: "root", database: "postgres" });
+    const pg = await pgClientOver(conn, {
+      socketPath: "/var/run/postgresql/.s.PGSQL.5432",
+      user: "root",
+      database: "postgres",
+    });
     try {
       assert.deepEqual((await pg.query("select current_user as u")).rows, [{ u: "root" }]);
     } finally {
@@ -182,15 +212,26 @@ describe("host keys, reachability and authentication on the lab", { skip: SKIP }
     await writeFile(kh, "");
     await assert.rejects(
       connectSsh(target(primary.ip, { knownHostsFile: kh })),
-      unreachable("hostkey-unknown", /^host key for 198\.18\.0\.11 \(ssh-ed25519 SHA256:[A-Za-z0-9+/]+\) is not in .*known_hosts; add it with ssh-keyscan or pass --trust-on-first-use$/),
+      unreachable(
+        "hostkey-unknown",
+        /^host key for 198\.18\.0\.11 \(ssh-ed25519 SHA256:[A-Za-z0-9+/]+\) is not in .*known_hosts; add it with ssh-keyscan or pass --trust-on-first-use$/,
+      ),
     );
   });
 
   it("refuses a changed host key", async () => {
     const kh = path.join(await tempDir(), "known_hosts");
-    const otherKey = (await readFile(paths.knownHosts, "utf8")).split("\n").find((l) => l.startsWith(`${standby.ip},`))!.split(" ").slice(1).join(" ");
+    const otherKey = (await readFile(paths.knownHosts, "utf8"))
+      .split("\n")
+      .find((l) => l.startsWith(`${standby.ip},`))!
+      .split(" ")
+      .slice(1)
+      .join(" ");
     await writeFile(kh, `${primary.ip} ${otherKey}\n`);
-    await assert.rejects(connectSsh(target(primary.ip, { knownHostsFile: kh })), unreachable("hostkey-changed", /HOST KEY CHANGED for 198\.18\.0\.11.*possible man-in-the-middle/));
+    await assert.rejects(
+      connectSsh(target(primary.ip, { knownHostsFile: kh })),
+      unreachable("hostkey-changed", /HOST KEY CHANGED for 198\.18\.0\.11.*possible man-in-the-middle/),
+    );
   });
 
   it("accepts a hashed known_hosts entry (ssh-keygen -H)", async () => {
@@ -219,7 +260,10 @@ describe("host keys, reachability and authentication on the lab", { skip: SKIP }
     await writeFile(kh, `${primary.ip} ${rsa}\n`);
     await assert.rejects(
       connectSsh(target(primary.ip, { knownHostsFile: kh, trustOnFirstUse: true })),
-      unreachable("hostkey-changed", /HOST KEY CHANGED for 198\.18\.0\.11: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/),
+      unreachable(
+        "hostkey-changed",
+        /HOST KEY CHANGED for 198\.18\.0\.11: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/,
+      ),
     );
     assert.equal(await readFile(kh, "utf8"), `${primary.ip} ${rsa}\n`);
   });
@@ -237,7 +281,9 @@ describe("host keys, reachability and authentication on the lab", { skip: SKIP }
     const dir = await tempDir();
     await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "stranger")]);
     await assert.rejects(
-      connectSsh(target(primary.ip, { privateKeyFile: path.join(dir, "stranger") }), { env: { home: dir, localUser: "nobody" } }),
+      connectSsh(target(primary.ip, { privateKeyFile: path.join(dir, "stranger") }), {
+        env: { home: dir, localUser: "nobody" },
+      }),
       unreachable("auth", /authentication failed for root@198\.18\.0\.11:22 \(tried: key .*stranger/),
     );
   });
@@ -247,7 +293,11 @@ describe("host keys, reachability and authentication on the lab", { skip: SKIP }
     try {
       assert.equal((await c.run(cmd`hostname`)).stdout.trim(), standby.name);
       const from = await c.run(cmd`echo $SSH_CONNECTION`);
-      assert.match(from.stdout, new RegExp(`^${primary.ip.replace(/\./g, "\\.")} `), "the connection came from the jump host");
+      assert.match(
+        from.stdout,
+        new RegExp(`^${primary.ip.replace(/\./g, "\\.")} `),
+        "the connection came from the jump host",
+      );
     } finally {
       await c.close();
     }

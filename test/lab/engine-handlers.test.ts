@@ -29,16 +29,29 @@ describe("handlers on lab hosts", () => {
     const first = await runFixture("handlers.yml", { inventory, extraVars });
     assert.equal(first.outcome.exitCode, 0);
     for (const h of HOSTS) {
-      assert.deepEqual((await remote(h, `cat ${base}/h/order`)).trim().split("\n"), ["pre-handler", "task-done", "restart", "reload"]);
+      assert.deepEqual((await remote(h, `cat ${base}/h/order`)).trim().split("\n"), [
+        "pre-handler",
+        "task-done",
+        "restart",
+        "reload",
+      ]);
     }
     assert.equal(resultsOf(first.events, "restart app").length, 2, "notified twice, ran once per host");
     assert.equal(resultsOf(first.events, "never notified").length, 0);
-    const starts = first.events.filter((e) => e.type === "task_start" && e.handler).map((e) => e.type === "task_start" && e.task);
+    const starts = first.events
+      .filter((e) => e.type === "task_start" && e.handler)
+      .map((e) => e.type === "task_start" && e.task);
     assert.deepEqual(starts, ["pre handler", "restart app", "reload via topic"]);
 
     const second = await runFixture("handlers.yml", { inventory, extraVars });
     assert.equal(second.events.filter((e) => e.type === "task_start" && e.handler).length, 0, "no change, no handler");
-    assert.deepEqual((await remote("agent1", `cat ${base}/h/order`)).trim().split("\n"), ["pre-handler", "task-done", "restart", "reload", "task-done"]);
+    assert.deepEqual((await remote("agent1", `cat ${base}/h/order`)).trim().split("\n"), [
+      "pre-handler",
+      "task-done",
+      "restart",
+      "reload",
+      "task-done",
+    ]);
   });
 
   it("a host that fails after notifying has its handlers reported pending", async () => {
@@ -49,7 +62,10 @@ describe("handlers on lab hosts", () => {
     assert.equal((await remote("agent1", `cat ${base}/f/handled`)).trim(), "yes");
     assert.equal((await sh("share", `test -e ${base}/f/handled`)).code, 1, "share's handler must not have run");
     const p = pending(events);
-    assert.deepEqual(p.map((e) => [e.host, e.handlers]), [["share", ["mark handled"]]]);
+    assert.deepEqual(
+      p.map((e) => [e.host, e.handlers]),
+      [["share", ["mark handled"]]],
+    );
     assert.match(p[0]!.why, /failed at task 'fail on share'.*--force-handlers/);
   });
 

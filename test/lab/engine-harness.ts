@@ -40,7 +40,11 @@ export function writeInventory(extra: ExtraHosts = {}, vars: ExtraHosts = {}): s
   const target = (name: string) => ({ ansible_host: host(name).ip, ...(vars[name] ?? {}) });
   const inv = {
     all: {
-      vars: { ansible_user: "root", ansible_ssh_private_key_file: paths.privateKey, ansible_ssh_known_hosts_file: paths.knownHosts },
+      vars: {
+        ansible_user: "root",
+        ansible_ssh_private_key_file: paths.privateKey,
+        ansible_ssh_known_hosts_file: paths.knownHosts,
+      },
       children: {
         targets: { hosts: { agent1: target("agent1"), share: target("share") } },
         ...(Object.keys(extra).length ? { extra: { hosts: extra } } : {}),
@@ -68,7 +72,10 @@ export interface RunFixture extends Partial<Omit<RunOptions, "reporter">> {
 /** Loads a playbook (failing the test on validation errors) and runs it with a capture reporter. */
 export async function runPlaybook(playbook: string, o: RunFixture): Promise<Ran> {
   const loaded = loadPlan({ playbook, inventories: [o.inventory], extraVars: o.extraVars, limit: o.limit });
-  if (!loaded.ok) throw new Error(`${path.basename(playbook)} is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
+  if (!loaded.ok)
+    throw new Error(
+      `${path.basename(playbook)} is invalid:\n${loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`,
+    );
   const reporter = o.reporter ?? new CaptureReporter();
   const outcome = await runPlan(loaded.plan, { check: false, diff: false, ...o, reporter });
   return { events: reporter.events, outcome };
@@ -83,13 +90,17 @@ type HostResult = Extract<RunEvent, { type: "host_result" }>;
 
 /** The host_result events of a task (by displayed name), optionally for one host. */
 export function resultsOf(events: readonly RunEvent[], task: string, hostName?: string): HostResult[] {
-  return events.filter((e): e is HostResult => e.type === "host_result" && e.task === task && (hostName === undefined || e.host === hostName));
+  return events.filter(
+    (e): e is HostResult =>
+      e.type === "host_result" && e.task === task && (hostName === undefined || e.host === hostName),
+  );
 }
 
 /** The status of a task's single result on a host; fails when there is not exactly one. */
 export function statusOf(events: readonly RunEvent[], task: string, hostName: string): string {
   const found = resultsOf(events, task, hostName);
-  if (found.length !== 1) throw new Error(`expected one result of '${task}' on ${hostName}, got ${found.length}: ${JSON.stringify(found)}`);
+  if (found.length !== 1)
+    throw new Error(`expected one result of '${task}' on ${hostName}, got ${found.length}: ${JSON.stringify(found)}`);
   return (found[0] as HostResult).result.status;
 }
 

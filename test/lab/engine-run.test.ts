@@ -46,7 +46,15 @@ describe("executor on lab hosts", () => {
     const first = await runFixture("basic.yml", { inventory, extraVars });
     assert.equal(first.outcome.exitCode, 0);
     assert.ok(lockstep(first.events), "every host finishes a task before the next starts");
-    assert.deepEqual(first.outcome.stats.agent1, { ok: 5, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
+    assert.deepEqual(first.outcome.stats.agent1, {
+      ok: 5,
+      changed: 2,
+      unreachable: 0,
+      failed: 0,
+      skipped: 0,
+      rescued: 0,
+      ignored: 0,
+    });
     assert.equal((await remote("share", `cat ${base}/app.conf`)).trim(), "host=share");
     const shown = resultsOf(first.events, "show it", "agent1")[0]!;
     assert.equal(shown.result.status === "ok" && shown.result.reason, "host=agent1\nmode=standby");
@@ -58,32 +66,67 @@ describe("executor on lab hosts", () => {
 
   it("register, when, loop, until, changed_when, failed_when, ignore_errors, block/rescue/always", async () => {
     const { events, outcome } = await runFixture("keywords.yml", { inventory, extraVars: [`base=${base}/kw`] });
-    assert.equal(outcome.exitCode, 0, JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed" && !e.ignored)));
+    assert.equal(
+      outcome.exitCode,
+      0,
+      JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed" && !e.ignored)),
+    );
     for (const h of HOSTS) {
-      assert.deepEqual(outcome.stats[h], { ok: h === "share" ? 17 : 16, changed: 5, unreachable: 0, failed: 0, skipped: h === "share" ? 0 : 1, rescued: 1, ignored: 2 });
+      assert.deepEqual(outcome.stats[h], {
+        ok: h === "share" ? 17 : 16,
+        changed: 5,
+        unreachable: 0,
+        failed: 0,
+        skipped: h === "share" ? 0 : 1,
+        rescued: 1,
+        ignored: 2,
+      });
       assert.equal(resultsOf(events, "never after failure", h).length, 0);
       assert.equal((await remote(h, `cat ${base}/kw/always`)).trim(), "ran");
     }
     const skipped = resultsOf(events, "only on share", "agent1")[0]!.result;
-    assert.deepEqual(skipped.status === "skipped" && skipped.reason, 'condition false: (eq inventory_hostname "share")');
+    assert.deepEqual(
+      skipped.status === "skipped" && skipped.reason,
+      'condition false: (eq inventory_hostname "share")',
+    );
     assert.equal(statusOf(events, "only on share", "share"), "ok");
-    assert.deepEqual(resultsOf(events, "loop over items", "share").map((e) => e.item), ["a", "b", "c"]);
+    assert.deepEqual(
+      resultsOf(events, "loop over items", "share").map((e) => e.item),
+      ["a", "b", "c"],
+    );
     assert.equal(statusOf(events, "exit 3 is fine here", "agent1"), "ok");
     assert.equal(resultsOf(events, "failing but ignored", "agent1")[0]!.ignored, true);
   });
 
   it("delegate_to runs on the delegate with the host's variables; run_once runs once and shares the result", async () => {
     const { events, outcome } = await runFixture("delegate.yml", { inventory, extraVars });
-    assert.equal(outcome.exitCode, 0, JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")));
-    assert.deepEqual(resultsOf(events, "who runs it").map((e) => e.delegatedTo), ["share", "share"]);
-    assert.deepEqual(resultsOf(events, "once").map((e) => e.host), ["agent1"]);
-    assert.deepEqual(resultsOf(events, "pick once").map((e) => e.host), ["agent1"]);
+    assert.equal(
+      outcome.exitCode,
+      0,
+      JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")),
+    );
+    assert.deepEqual(
+      resultsOf(events, "who runs it").map((e) => e.delegatedTo),
+      ["share", "share"],
+    );
+    assert.deepEqual(
+      resultsOf(events, "once").map((e) => e.host),
+      ["agent1"],
+    );
+    assert.deepEqual(
+      resultsOf(events, "pick once").map((e) => e.host),
+      ["agent1"],
+    );
   });
 
   it("include_tasks (computed name, loop) and include_role (defaults, params, templates, handlers); tags", async () => {
     const vars = [`base=${base}/inc`];
     const { events, outcome } = await runFixture("includes.yml", { inventory, extraVars: vars });
-    assert.equal(outcome.exitCode, 0, JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")));
+    assert.equal(
+      outcome.exitCode,
+      0,
+      JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")),
+    );
     assert.equal((await remote("share", `cat ${base}/inc/step-a ${base}/inc/step-b`)).trim(), "a on share\nb on share");
     assert.equal((await remote("agent1", `cat ${base}/inc/demo.txt`)).trim(), "word=from-params role=demo");
     assert.equal((await remote("agent1", `cat ${base}/inc/demo-handled`)).trim(), "handled");

@@ -28,7 +28,11 @@ test("each host has its own host key, listed in the lab's known_hosts", async ()
   const lines = (await readFile(labPaths().knownHosts, "utf8")).trim().split("\n");
   const keys = new Set(lines.map((l) => l.split(" ")[2]));
   assert.equal(keys.size, lines.length, "two hosts share a host key");
-  for (const h of CORE_HOSTS) assert.ok(lines.some((l) => l.startsWith(`${h.ip},${h.name} `)), `${h.name} missing`);
+  for (const h of CORE_HOSTS)
+    assert.ok(
+      lines.some((l) => l.startsWith(`${h.ip},${h.name} `)),
+      `${h.name} missing`,
+    );
 });
 
 test("hosts have separate filesystems: a file written on one is absent on the others and on the controller", async () => {

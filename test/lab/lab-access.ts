@@ -19,26 +19,49 @@ export function host(name: string): LabHost {
 
 /** OpenSSH options that make the client verify host keys against the lab's known_hosts and never prompt. */
 export function sshOptions(knownHosts = labPaths().knownHosts): string[] {
-  return ["-i", labPaths().privateKey, "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "StrictHostKeyChecking=yes",
-    "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR"];
+  return [
+    "-i",
+    labPaths().privateKey,
+    "-o",
+    `UserKnownHostsFile=${knownHosts}`,
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=5",
+    "-o",
+    "LogLevel=ERROR",
+  ];
 }
 
 /** Run a shell command on a lab host as root; resolves with its exit code, never rejects on non-zero. */
-export function sh(target: LabHost | string, script: string, opts: { knownHosts?: string; timeoutMs?: number } = {}): Promise<Remote> {
+export function sh(
+  target: LabHost | string,
+  script: string,
+  opts: { knownHosts?: string; timeoutMs?: number } = {},
+): Promise<Remote> {
   const h = typeof target === "string" ? host(target) : target;
   return new Promise((resolve) => {
-    execFile("ssh", [...sshOptions(opts.knownHosts), `root@${h.ip}`, script], { timeout: opts.timeoutMs ?? 60_000 },
+    execFile(
+      "ssh",
+      [...sshOptions(opts.knownHosts), `root@${h.ip}`, script],
+      { timeout: opts.timeoutMs ?? 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 255) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      });
+      },
+    );
   });
 }
 
 /** Like sh, but a non-zero exit fails the test with what the command printed. */
 export async function ok(target: LabHost | string, script: string, timeoutMs?: number): Promise<string> {
   const r = await sh(target, script, { timeoutMs });
-  if (r.code !== 0) throw new Error(`on ${typeof target === "string" ? target : target.name}: \`${script}\` exited ${r.code}: ${r.stderr || r.stdout}`);
+  if (r.code !== 0)
+    throw new Error(
+      `on ${typeof target === "string" ? target : target.name}: \`${script}\` exited ${r.code}: ${r.stderr || r.stdout}`,
+    );
   return r.stdout;
 }
 
@@ -63,14 +86,23 @@ const ON_SYSTEMD = "[ -d /run/systemd/system ]";
 
 /** Whether a service starts at boot, on either init: its systemd unit enabled, or its /etc/rc2.d S link. */
 export const enabledAtBoot = async (target: string, service: string) =>
-  (await sh(target, `if ${ON_SYSTEMD}; then systemctl is-enabled --quiet ${service}; else ls /etc/rc2.d/S[0-9][0-9]${service} >/dev/null 2>&1; fi`)).code === 0;
+  (
+    await sh(
+      target,
+      `if ${ON_SYSTEMD}; then systemctl is-enabled --quiet ${service}; else ls /etc/rc2.d/S[0-9][0-9]${service} >/dev/null 2>&1; fi`,
+    )
+  ).code === 0;
 
 /** Starts at boot or not, on either init (`systemctl enable|disable`, `update-rc.d NAME enable|disable`). */
 export const setEnabledAtBoot = (target: string, service: string, enabled: boolean) =>
-  ok(target, `if ${ON_SYSTEMD}; then systemctl ${enabled ? "enable" : "disable"} --quiet ${service}; else update-rc.d ${service} ${enabled ? "enable" : "disable"} >/dev/null; fi`);
+  ok(
+    target,
+    `if ${ON_SYSTEMD}; then systemctl ${enabled ? "enable" : "disable"} --quiet ${service}; else update-rc.d ${service} ${enabled ? "enable" : "disable"} >/dev/null; fi`,
+  );
 
 /** The oldest process whose command line matches `pattern` (pgrep -f), as a string; "" when none. */
-export const pidOf = async (target: string, pattern: string) => (await sh(target, `pgrep -o -f '${pattern}'`)).stdout.trim();
+export const pidOf = async (target: string, pattern: string) =>
+  (await sh(target, `pgrep -o -f '${pattern}'`)).stdout.trim();
 
 /** The GoCD server's (stand-in's) process id, whichever init started it. */
 export const goServerPid = (target: string) => pidOf(target, "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs");

@@ -18,7 +18,8 @@ const DB = "db-primary";
 const PG_LOG = "/var/log/postgresql/postgresql-15-main.log";
 const psql = (sql: string) => psqlOn(DB, sql);
 const pgUp = () => pgReady(DB);
-const holdsVip = async (name: string) => (await sh(name, "ip -4 -o addr show dev eth0")).stdout.includes(` ${LAB_NET.vip}/`);
+const holdsVip = async (name: string) =>
+  (await sh(name, "ip -4 -o addr show dev eth0")).stdout.includes(` ${LAB_NET.vip}/`);
 
 /** Unicast VRRP between the two GoCD servers, as the keepalived role sets it up, without a health check. */
 function keepalivedConf(self: string, peer: string, priority: number): string {
@@ -62,7 +63,9 @@ describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrenc
     assert.equal(crashed.code, 0, told(crashed));
     const status = await cli(["lab", "status", "--json"]);
     assert.equal(status.code, 1, "lab status says every host answers while one is down");
-    const row = (JSON.parse(status.stdout) as { hosts: { name: string; state: string; init: string }[] }).hosts.find((h) => h.name === DB);
+    const row = (JSON.parse(status.stdout) as { hosts: { name: string; state: string; init: string }[] }).hosts.find(
+      (h) => h.name === DB,
+    );
     assert.deepEqual(row && { state: row.state, init: row.init }, { state: "stopped", init: "sshd" });
     assert.equal((await sh(DB, "true")).code, 255, "the crashed host still answers");
     // gocd-bc status names the lost host as unreachable, never as a stopped database.
@@ -85,20 +88,34 @@ describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrenc
     assert.ok(await eventually(pgUp, 20_000));
     const log = await ok(DB, `cat ${PG_LOG}`);
     const lastStart = log.slice(log.lastIndexOf("starting PostgreSQL"));
-    assert.doesNotMatch(lastStart, /database system was interrupted/, "the stop was not clean: PostgreSQL had to recover");
+    assert.doesNotMatch(
+      lastStart,
+      /database system was interrupted/,
+      "the stop was not clean: PostgreSQL had to recover",
+    );
     assert.match(log, /received fast shutdown request[\s\S]*database system is shut down[\s\S]*starting PostgreSQL/);
   });
 
   it("a partitioned host keeps running but nothing reaches it; its VRRP peer takes the VIP; heal brings it back", async () => {
     const [a, b] = ["gocd-primary", "gocd-standby"];
-    await ok(a, `mkdir -p /etc/keepalived && cat > /etc/keepalived/keepalived.conf <<'EOF'\n${keepalivedConf(a, b, 150)}EOF\n/etc/init.d/keepalived start`);
+    await ok(
+      a,
+      `mkdir -p /etc/keepalived && cat > /etc/keepalived/keepalived.conf <<'EOF'\n${keepalivedConf(a, b, 150)}EOF\n/etc/init.d/keepalived start`,
+    );
     assert.ok(await eventually(() => holdsVip(a), 20_000), `${a} never took the VIP`);
-    await ok(b, `mkdir -p /etc/keepalived && cat > /etc/keepalived/keepalived.conf <<'EOF'\n${keepalivedConf(b, a, 100)}EOF\n/etc/init.d/keepalived start`);
+    await ok(
+      b,
+      `mkdir -p /etc/keepalived && cat > /etc/keepalived/keepalived.conf <<'EOF'\n${keepalivedConf(b, a, 100)}EOF\n/etc/init.d/keepalived start`,
+    );
     await ok(a, "nohup sleep 600 >/dev/null 2>&1 & echo $! > /tmp/gbc-sleeper");
     try {
       const cut = await cli(["lab", "partition", a]);
       assert.equal(cut.code, 0, told(cut));
-      assert.equal((await sh(a, "true", { timeoutMs: 20_000 })).code, 255, "the controller still reaches the partitioned host");
+      assert.equal(
+        (await sh(a, "true", { timeoutMs: 20_000 })).code,
+        255,
+        "the controller still reaches the partitioned host",
+      );
       const fromPeer = await sh(b, `timeout 3 bash -c 'exec 3<>/dev/tcp/${host(a).ip}/22' || echo unreachable`);
       assert.match(fromPeer.stdout, /unreachable/, "a peer still reaches the partitioned host");
       assert.ok(await eventually(() => holdsVip(b), 15_000), `${b} did not take the VIP when ${a} was cut off`);
@@ -108,9 +125,17 @@ describe("lab faults: stop, crash, start, reboot, partition, heal", { concurrenc
       const healed = await cli(["lab", "heal", a]);
       assert.equal(healed.code, 0, told(healed));
     }
-    assert.equal((await sh(a, "kill -0 $(cat /tmp/gbc-sleeper)")).code, 0, "the partitioned host's own processes did not keep running");
-    assert.ok(await eventually(async () => (await holdsVip(a)) !== (await holdsVip(b)), 15_000), "after the heal the VIP is not on exactly one server");
-    for (const h of [a, b]) await ok(h, "/etc/init.d/keepalived stop >/dev/null; rm -f /etc/keepalived/keepalived.conf");
+    assert.equal(
+      (await sh(a, "kill -0 $(cat /tmp/gbc-sleeper)")).code,
+      0,
+      "the partitioned host's own processes did not keep running",
+    );
+    assert.ok(
+      await eventually(async () => (await holdsVip(a)) !== (await holdsVip(b)), 15_000),
+      "after the heal the VIP is not on exactly one server",
+    );
+    for (const h of [a, b])
+      await ok(h, "/etc/init.d/keepalived stop >/dev/null; rm -f /etc/keepalived/keepalived.conf");
   });
 
   it("an unknown host is refused before anything is done", async () => {

@@ -21,10 +21,12 @@ const ON_SYSTEMD = "[ -d /run/systemd/system ]";
 
 /** Whether the standby's config sync runs on its own: its timer active (systemd) or its loop running. */
 export const syncLoopRuns = async (h: string) =>
-  (await sh(h, `if ${ON_SYSTEMD}; then systemctl is-active --quiet ${SYNC_TIMER}; else ${SYNC_INIT} status; fi`)).code === 0;
+  (await sh(h, `if ${ON_SYSTEMD}; then systemctl is-active --quiet ${SYNC_TIMER}; else ${SYNC_INIT} status; fi`))
+    .code === 0;
 
 /** Stops the config sync (timer or loop) without disabling it, as an operator's mistake would. */
-export const stopSyncLoop = (h: string) => ok(h, `if ${ON_SYSTEMD}; then systemctl stop ${SYNC_TIMER}; else ${SYNC_INIT} stop >/dev/null; fi`);
+export const stopSyncLoop = (h: string) =>
+  ok(h, `if ${ON_SYSTEMD}; then systemctl stop ${SYNC_TIMER}; else ${SYNC_INIT} stop >/dev/null; fi`);
 const VIP = LAB_NET.vip;
 
 const keepalivedRuns = async (h: string) => (await sh(h, `pgrep -f '${KEEPALIVED_PROC}' >/dev/null`)).code === 0;
@@ -68,18 +70,24 @@ export async function resetToBare(): Promise<void> {
   ].join("; ");
   const database = [
     // Every cluster dropped (other tests may leave others), then `main` as the package creates it.
-    "pg_lsclusters --no-header 2>/dev/null | while read -r v c rest; do pg_dropcluster --stop \"$v\" \"$c\"; done",
+    'pg_lsclusters --no-header 2>/dev/null | while read -r v c rest; do pg_dropcluster --stop "$v" "$c"; done',
     `rm -rf ${PG_DATA} ${PG_DATA}.gocd-bc-* ${PG_CONF} /var/lib/postgresql/.pgpass`,
     "pg_createcluster 15 main >/dev/null",
   ].join("; ");
-  await Promise.all(CORE_HOSTS.map(async (h) => {
-    await ok(h.name, everywhere, 180_000);
-    if ((DBS as readonly string[]).includes(h.name)) await ok(h.name, database, 120_000);
-  }));
+  await Promise.all(
+    CORE_HOSTS.map(async (h) => {
+      await ok(h.name, everywhere, 180_000);
+      if ((DBS as readonly string[]).includes(h.name)) await ok(h.name, database, 120_000);
+    }),
+  );
   await ok("share", `rm -rf ${EXPORT}`);
   // Bare, as an operator would check it.
   for (const h of GOCD) {
-    assert.equal((await sh(h, "dpkg-query -W -f='${Status}' go-server 2>/dev/null | grep -q 'install ok installed'")).code, 1, `go-server still on ${h}`);
+    assert.equal(
+      (await sh(h, "dpkg-query -W -f='${Status}' go-server 2>/dev/null | grep -q 'install ok installed'")).code,
+      1,
+      `go-server still on ${h}`,
+    );
     assert.equal(await mounted(h), false);
     assert.equal(await keepalivedRuns(h), false);
     assert.equal(await holdsVip(h), false);

@@ -38,10 +38,24 @@ describe("lab snapshots", { concurrency: false }, () => {
     assert.equal(restored.code, 0, told(restored));
     assert.match(restored.stdout, /^agent1 +198\.18\.0\.41 +restored, running$/m);
     assert.equal((await ok(DB, "cat /root/gbc-snap")).trim(), "before");
-    assert.equal((await sh(DB, "test -e /root/gbc-snap-later")).code, 1, "a file made after the snapshot survived the restore");
-    assert.ok(await eventually(() => pgReady(DB), 20_000), "PostgreSQL, running when the snapshot was taken, did not start");
-    assert.ok(await eventually(async () => (await active(DB, "postgresql@15-main")) === "active", 20_000), "postgresql@15-main is not active");
-    assert.equal((await psql("SELECT n FROM snap ORDER BY n")).trim(), "1", "the row committed after the snapshot survived");
+    assert.equal(
+      (await sh(DB, "test -e /root/gbc-snap-later")).code,
+      1,
+      "a file made after the snapshot survived the restore",
+    );
+    assert.ok(
+      await eventually(() => pgReady(DB), 20_000),
+      "PostgreSQL, running when the snapshot was taken, did not start",
+    );
+    assert.ok(
+      await eventually(async () => (await active(DB, "postgresql@15-main")) === "active", 20_000),
+      "postgresql@15-main is not active",
+    );
+    assert.equal(
+      (await psql("SELECT n FROM snap ORDER BY n")).trim(),
+      "1",
+      "the row committed after the snapshot survived",
+    );
     assert.equal((await ok("agent1", "hostname")).trim(), "agent1");
     // The saved cluster was shut down cleanly for the snapshot: the restored one starts without recovery.
     assert.doesNotMatch(await ok(DB, `cat ${PG_LOG}`), /database system was interrupted/);
@@ -58,7 +72,10 @@ describe("lab snapshots", { concurrency: false }, () => {
     assert.match(restored.stdout, /^share +198\.18\.0\.31 +restored \(stopped\)$/m);
     const status = await cli(["lab", "status", "--json"]);
     const rows = (JSON.parse(status.stdout) as { hosts: { name: string; state: string }[] }).hosts;
-    assert.deepEqual(rows.filter((h) => h.state !== "running").map((h) => h.name), ["share"]);
+    assert.deepEqual(
+      rows.filter((h) => h.state !== "running").map((h) => h.name),
+      ["share"],
+    );
     assert.equal((await cli(["lab", "start", "share"])).code, 0);
   });
 

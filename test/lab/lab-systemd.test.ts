@@ -35,9 +35,15 @@ describe("systemd lab hosts", { concurrency: false }, () => {
   it("PID 1 is systemd on every core host, the system is running, and sshd runs as its unit", async () => {
     for (const h of CORE_HOSTS) {
       assert.equal((await ok(h.name, "cat /proc/1/comm")).trim(), "systemd", h.name);
-      const state = await eventually(async () => ["running", "degraded"].includes(await unit(h.name, "is-system-running", "")), 30_000);
+      const state = await eventually(
+        async () => ["running", "degraded"].includes(await unit(h.name, "is-system-running", "")),
+        30_000,
+      );
       const failed = await ok(h.name, "systemctl --failed --no-legend --plain");
-      assert.ok(state && failed.trim() === "", `${h.name}: ${await unit(h.name, "is-system-running", "")}; failed units: ${failed}`);
+      assert.ok(
+        state && failed.trim() === "",
+        `${h.name}: ${await unit(h.name, "is-system-running", "")}; failed units: ${failed}`,
+      );
       assert.equal(await unit(h.name, "is-active", "ssh.service"), "active");
     }
   });
@@ -48,8 +54,10 @@ describe("systemd lab hosts", { concurrency: false }, () => {
     await psql("CREATE TABLE boots (n int); INSERT INTO boots VALUES (1)");
     await labFault("reboot", [DB]);
     assert.equal((await ok(DB, "cat /root/gbc-systemd-file")).trim(), "kept");
-    assert.ok(await eventually(async () => (await unit(DB, "is-active", "postgresql@15-main")) === "active", 30_000),
-      "postgresql@15-main, enabled, did not start at boot");
+    assert.ok(
+      await eventually(async () => (await unit(DB, "is-active", "postgresql@15-main")) === "active", 30_000),
+      "postgresql@15-main, enabled, did not start at boot",
+    );
     assert.ok(await eventually(pgUp, 10_000));
     assert.equal((await psql("SELECT n FROM boots")).trim(), "1");
     assert.equal(await unit(DB, "is-enabled", "keepalived.service"), "disabled");
@@ -90,9 +98,13 @@ describe("systemd lab hosts", { concurrency: false }, () => {
     const pid = await unit("agent1", "show -p MainPID --value", "gbc-demo");
     const changed = await play("changed", `${demo(2000)}    - service: {name: gbc-demo, state: restarted}\n`);
     assert.equal(changed.outcome.exitCode, 0);
-    assert.notEqual(await unit("agent1", "show -p MainPID --value", "gbc-demo"), pid, "restarted kept the same process");
+    assert.notEqual(
+      await unit("agent1", "show -p MainPID --value", "gbc-demo"),
+      pid,
+      "restarted kept the same process",
+    );
     assert.match(await ok("agent1", "ps -o args= -C sleep"), /sleep 2000/);
-    assert.equal((await unit("agent1", "show -p NeedDaemonReload --value", "gbc-demo")), "no");
+    assert.equal(await unit("agent1", "show -p NeedDaemonReload --value", "gbc-demo"), "no");
     const off = await play("off", "    - service: {name: gbc-demo, state: stopped, enabled: false}\n");
     assert.equal(off.outcome.exitCode, 0);
     assert.equal(await unit("agent1", "is-active", "gbc-demo"), "inactive");

@@ -27,7 +27,10 @@ async function labMounts(): Promise<string[]> {
 test("a second `up` leaves every running host alone", async () => {
   await labUp({ extra: 0 });
   const outcomes = await labUp();
-  assert.deepEqual(outcomes.map((o) => o.action), CORE_HOSTS.map(() => "kept"));
+  assert.deepEqual(
+    outcomes.map((o) => o.action),
+    CORE_HOSTS.map(() => "kept"),
+  );
 });
 
 test("`up` repairs a host whose processes died, and only that host", async () => {
@@ -45,7 +48,10 @@ test("`up --hosts 50` adds fifty answering hosts and `up --hosts 0` removes them
   await labUp({ extra: 50 });
   const status = await labStatus();
   assert.equal(status?.length, CORE_HOSTS.length + 50);
-  assert.deepEqual(status?.filter((s) => !s.answers), []);
+  assert.deepEqual(
+    status?.filter((s) => !s.answers),
+    [],
+  );
   const inventory = await readFile(labPaths().inventory, "utf8");
   assert.match(inventory, /bench050:\n\s+ansible_host: 198\.18\.0\.150/);
   await labUp({ extra: 0 });
@@ -64,5 +70,8 @@ test("`down` leaves no namespace, process, mount, link or directory behind; `up`
   assert.equal(existsSync(labPaths().root), false);
   await labUp();
   const status = await labStatus();
-  assert.deepEqual(status?.map((s) => s.answers), CORE_HOSTS.map(() => true));
+  assert.deepEqual(
+    status?.map((s) => s.answers),
+    CORE_HOSTS.map(() => true),
+  );
 });

@@ -19,7 +19,14 @@ export function labConnection(name: string): Promise<Connection> {
   if (!conn) {
     const h = host(name);
     const paths = labPaths();
-    conn = connectSsh({ name, host: h.ip, user: "root", privateKeyFile: paths.privateKey, knownHostsFile: paths.knownHosts, sshConfigFile: false });
+    conn = connectSsh({
+      name,
+      host: h.ip,
+      user: "root",
+      privateKeyFile: paths.privateKey,
+      knownHostsFile: paths.knownHosts,
+      sshConfigFile: false,
+    });
     connections.set(name, conn);
   }
   return conn;
@@ -40,7 +47,12 @@ export interface RunModuleOptions {
 }
 
 /** Run `module` with `args` on lab host `name` and return the engine's TaskResult. */
-export async function runModule(name: string, module: string, args: Record<string, unknown>, opts: RunModuleOptions = {}): Promise<TaskResult> {
+export async function runModule(
+  name: string,
+  module: string,
+  args: Record<string, unknown>,
+  opts: RunModuleOptions = {},
+): Promise<TaskResult> {
   const conn = await labConnection(name);
   const vars = opts.vars ?? {};
   const ctx: ModuleContext = {
@@ -51,7 +63,8 @@ export async function runModule(name: string, module: string, args: Record<strin
     secrets: opts.secrets ?? [],
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => (path.isAbsolute(file) ? file : path.join(opts.filesDir ?? process.cwd(), file)),
-    renderTemplateFile: async (file) => renderText(await readFile(file, "utf8"), vars, { loc: { file, line: 1, col: 1 }, wholeFile: true }),
+    renderTemplateFile: async (file) =>
+      renderText(await readFile(file, "utf8"), vars, { loc: { file, line: 1, col: 1 }, wholeFile: true }),
     log: () => undefined,
   };
   return invokeModule(module, args, ctx);

@@ -40,7 +40,10 @@ describe("command modules on a lab host", () => {
     assert.deepEqual({ rc: applied.data.rc, stdout: applied.data.stdout }, { rc: 0, stdout: "" });
     assert.equal(await exists(marker), true);
     const again = await run("command", args);
-    assert.deepEqual({ status: again.status, reason: again.status === "ok" && again.reason }, { status: "ok", reason: `skipped: ${marker} exists` });
+    assert.deepEqual(
+      { status: again.status, reason: again.status === "ok" && again.reason },
+      { status: "ok", reason: `skipped: ${marker} exists` },
+    );
     const removes = await run("command", { cmd: "true", removes: `${DIR}/never` });
     assert.equal(removes.status === "ok" && removes.reason, `skipped: ${DIR}/never does not exist`);
   });
@@ -97,17 +100,26 @@ describe("command modules on a lab host", () => {
 
   it("wait_for: a port that opens later, from the target's point of view", async () => {
     const script = `${DIR}/listen.js`;
-    await remote(HOST, `cat > ${script} <<'JS'
+    await remote(
+      HOST,
+      `cat > ${script} <<'JS'
 setTimeout(() => require('http').createServer((q, s) => { s.statusCode = q.url === '/ok' ? 200 : 503; s.end(); }).listen(18777, '127.0.0.1'), 700);
 setTimeout(() => process.exit(0), 20000);
 JS
-nohup node ${script} >/dev/null 2>&1 & echo $! > ${DIR}/listen.pid`);
+nohup node ${script} >/dev/null 2>&1 & echo $! > ${DIR}/listen.pid`,
+    );
     const r = await run("wait_for", { port: 18777, timeout: 10, sleep: 0.2 });
     assert.match(r.status === "ok" ? r.reason : JSON.stringify(r), /^port 18777 open after (0\.[5-9]|[1-9])/);
     const http = await run("wait_for", { url: "http://127.0.0.1:18777/ok", timeout: 5 });
-    assert.match(http.status === "ok" ? http.reason : JSON.stringify(http), /^http:\/\/127\.0\.0\.1:18777\/ok answering 200 after/);
+    assert.match(
+      http.status === "ok" ? http.reason : JSON.stringify(http),
+      /^http:\/\/127\.0\.0\.1:18777\/ok answering 200 after/,
+    );
     const bad = await run("wait_for", { url: "http://127.0.0.1:18777/nope", timeout: 1, sleep: 0.3 });
-    assert.equal(bad.status === "failed" && bad.error, "timeout after 1s waiting for http://127.0.0.1:18777/nope to be answering 200");
+    assert.equal(
+      bad.status === "failed" && bad.error,
+      "timeout after 1s waiting for http://127.0.0.1:18777/nope to be answering 200",
+    );
     const s503 = await run("wait_for", { url: "http://127.0.0.1:18777/nope", status_code: [503], timeout: 2 });
     assert.equal(s503.status, "ok");
   });

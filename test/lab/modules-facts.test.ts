@@ -23,6 +23,9 @@ test("setup: the host's own facts, filtered by glob", async () => {
   assert.equal(facts.ansible_os_family, "Debian");
   const some = await runModule("agent1", "setup", { filter: "ansible_distribution*" });
   assert.deepEqual(Object.keys(some.data.ansible_facts as object).sort(), [
-    "ansible_distribution", "ansible_distribution_major_version", "ansible_distribution_release", "ansible_distribution_version",
+    "ansible_distribution",
+    "ansible_distribution_major_version",
+    "ansible_distribution_release",
+    "ansible_distribution_version",
   ]);
 });

@@ -18,7 +18,8 @@ describe("get_url and uri from lab hosts", () => {
   const server = http.createServer((req, res) => {
     clients.add(String(req.socket.remoteAddress).replace(/^::ffff:/, ""));
     if (req.url === "/file.txt") return void res.end("payload\n");
-    if (req.url === "/state") return void res.writeHead(200, { "Content-Type": "application/json" }).end('{"state": "ready"}');
+    if (req.url === "/state")
+      return void res.writeHead(200, { "Content-Type": "application/json" }).end('{"state": "ready"}');
     res.writeHead(404).end();
   });
   let url = "";
@@ -36,7 +37,11 @@ describe("get_url and uri from lab hosts", () => {
   it("downloads and asks from each host, and a second run changes nothing", async () => {
     const extraVars = [`base=${base}`, `url=${url}`];
     const { events, outcome } = await runFixture("http.yml", { inventory, extraVars });
-    assert.equal(outcome.exitCode, 0, JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")));
+    assert.equal(
+      outcome.exitCode,
+      0,
+      JSON.stringify(events.filter((e) => e.type === "host_result" && e.result.status === "failed")),
+    );
     for (const h of HOSTS) {
       assert.equal(await remote(h, `cat ${base}/file.txt`), "payload\n");
       assert.equal((await remote(h, `stat -c %a ${base}/file.txt`)).trim(), "640");

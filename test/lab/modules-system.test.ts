@@ -26,11 +26,15 @@ const LOCAL_APT = [
   "echo 'deb [trusted=yes] file:/srv/gocd-bc-apt ./' > /etc/apt/sources.list.d/gocd-bc-test.list",
   "apt-get update -q -o Dir::Etc::sourcelist=sources.list.d/gocd-bc-test.list -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 >/dev/null",
 ].join(" && ");
-const installed = async (pkg: string) => (await sh(A, `dpkg-query -W -f '\${db:Status-Abbrev}' ${pkg} 2>/dev/null`)).stdout.startsWith("ii");
+const installed = async (pkg: string) =>
+  (await sh(A, `dpkg-query -W -f '\${db:Status-Abbrev}' ${pkg} 2>/dev/null`)).stdout.startsWith("ii");
 const agentRunning = async () => (await sh(A, "/etc/init.d/go-agent status")).code === 0;
 
 test("apt, package and service: go-agent from the local repository, installed, started, disabled, stopped, removed", async () => {
-  await ok(A, `${LOCAL_APT} && (dpkg-query -W go-agent >/dev/null 2>&1 && apt-get purge -y -q go-agent >/dev/null; true)`);
+  await ok(
+    A,
+    `${LOCAL_APT} && (dpkg-query -W go-agent >/dev/null 2>&1 && apt-get purge -y -q go-agent >/dev/null; true)`,
+  );
   const args = { name: "go-agent", state: "present" };
   const check = changed(await runModule(A, "apt", args, { check: true }));
   assert.match(check.diff[0]?.before ?? "", /go-agent: \(not installed\)/);
@@ -41,13 +45,19 @@ test("apt, package and service: go-agent from the local repository, installed, s
   okBecause(await runModule(A, "apt", args), /go-agent: already present/);
   okBecause(await runModule(A, "apt", { name: ["go-agent"], state: "latest" }), /already latest/);
   okBecause(await runModule(A, "package", { name: "go-agent" }), /already present/);
-  okBecause(await runModule(A, "apt", { update_cache: true, cache_valid_time: 3600 }), /apt cache is \d+s old \(valid for 3600s\)/);
+  okBecause(
+    await runModule(A, "apt", { update_cache: true, cache_valid_time: 3600 }),
+    /apt cache is \d+s old \(valid for 3600s\)/,
+  );
   assert.equal((await runModule(A, "apt", { name: "no-such-package-gbc" })).status, "failed");
 
   const start = { name: "go-agent", state: "started", enabled: true };
   const sCheck = changed(await runModule(A, "service", start, { check: true }));
   assert.match(sCheck.summary, /start go-agent \(sysv\)/);
-  assert.deepEqual([sCheck.diff[0]?.before, sCheck.diff[0]?.after], ["state: stopped\nenabled: yes\n", "state: running\nenabled: yes\n"]);
+  assert.deepEqual(
+    [sCheck.diff[0]?.before, sCheck.diff[0]?.after],
+    ["state: stopped\nenabled: yes\n", "state: running\nenabled: yes\n"],
+  );
   assert.equal(await agentRunning(), false, "check mode started the service");
   changed(await runModule(A, "service", start));
   assert.equal(await agentRunning(), true);
@@ -68,7 +78,11 @@ test("apt, package and service: go-agent from the local repository, installed, s
   changed(await runModule(A, "service", stop));
   assert.equal(await agentRunning(), false);
   okBecause(await runModule(A, "service", stop), /go-agent is stopped/);
-  assert.match((await runModule(A, "service", { name: "no-such-service-gbc", state: "started" }) as { error?: string }).error ?? "", /no init script/);
+  assert.match(
+    ((await runModule(A, "service", { name: "no-such-service-gbc", state: "started" })) as { error?: string }).error ??
+      "",
+    /no init script/,
+  );
 
   const absent = { name: "go-agent", state: "absent", purge: true };
   changed(await runModule(A, "apt", absent, { check: true }));
@@ -85,7 +99,13 @@ test("sysctl: net.ipv4.ip_nonlocal_bind in a sysctl.d file and in agent1's netwo
   await ok(A, `rm -f ${file}; sysctl -qw net.ipv4.ip_nonlocal_bind=0`);
   const args = { name: "net.ipv4.ip_nonlocal_bind", value: 1, sysctl_file: file };
   const check = changed(await runModule(A, "sysctl", args, { check: true }));
-  assert.deepEqual(check.diff.map((d) => [d.path, d.after]), [[file, "net.ipv4.ip_nonlocal_bind=1\n"], ["kernel net.ipv4.ip_nonlocal_bind", "1\n"]]);
+  assert.deepEqual(
+    check.diff.map((d) => [d.path, d.after]),
+    [
+      [file, "net.ipv4.ip_nonlocal_bind=1\n"],
+      ["kernel net.ipv4.ip_nonlocal_bind", "1\n"],
+    ],
+  );
   assert.equal((await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(), "0");
   assert.equal((await sh(A, `test -e ${file}`)).code, 1, "check mode wrote the file");
   changed(await runModule(A, "sysctl", args));
@@ -93,12 +113,18 @@ test("sysctl: net.ipv4.ip_nonlocal_bind in a sysctl.d file and in agent1's netwo
   assert.equal(await ok(A, `cat ${file}`), "net.ipv4.ip_nonlocal_bind=1\n");
   okBecause(await runModule(A, "sysctl", args), /net\.ipv4\.ip_nonlocal_bind is 1 in .* and in the kernel/);
   await ok(A, "sysctl -qw net.ipv4.ip_nonlocal_bind=0");
-  assert.match(changed(await runModule(A, "sysctl", args)).summary, /^set net\.ipv4\.ip_nonlocal_bind=1 in the kernel$/);
+  assert.match(
+    changed(await runModule(A, "sysctl", args)).summary,
+    /^set net\.ipv4\.ip_nonlocal_bind=1 in the kernel$/,
+  );
   const absent = { name: "net.ipv4.ip_nonlocal_bind", state: "absent", sysctl_file: file };
   changed(await runModule(A, "sysctl", absent));
   assert.equal(await ok(A, `cat ${file}`), "");
   okBecause(await runModule(A, "sysctl", absent), /is not set in/);
-  assert.equal((await runModule(A, "sysctl", { name: "net.no.such.key", value: 1, sysctl_file: file })).status, "failed");
+  assert.equal(
+    (await runModule(A, "sysctl", { name: "net.no.such.key", value: 1, sysctl_file: file })).status,
+    "failed",
+  );
 });
 
 test("sysctl: a name carrying = or a line break is refused, and the kernel value stays, in check mode too", async (t) => {
@@ -109,17 +135,31 @@ test("sysctl: a name carrying = or a line break is refused, and the kernel value
     for (const check of [true, false]) {
       const r = await runModule(A, "sysctl", { name, value: 0, sysctl_file: file }, { check });
       assert.equal(r.status, "failed", JSON.stringify(r));
-      assert.equal((await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(), "0", `${JSON.stringify(name)} changed the kernel (check: ${check})`);
+      assert.equal(
+        (await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(),
+        "0",
+        `${JSON.stringify(name)} changed the kernel (check: ${check})`,
+      );
     }
   }
   assert.equal((await sh(A, `test -e ${file}`)).code, 1, "a refused name wrote the file");
-  const slashes = changed(await runModule(A, "sysctl", { name: "net/ipv4/ip_nonlocal_bind", value: 1, sysctl_file: file }, { check: true }));
-  assert.deepEqual(slashes.diff.map((d) => [d.path, d.before]), [[file, ""], ["kernel net.ipv4.ip_nonlocal_bind", "0\n"]]);
+  const slashes = changed(
+    await runModule(A, "sysctl", { name: "net/ipv4/ip_nonlocal_bind", value: 1, sysctl_file: file }, { check: true }),
+  );
+  assert.deepEqual(
+    slashes.diff.map((d) => [d.path, d.before]),
+    [
+      [file, ""],
+      ["kernel net.ipv4.ip_nonlocal_bind", "0\n"],
+    ],
+  );
   assert.equal((await ok(A, "sysctl -n net.ipv4.ip_nonlocal_bind")).trim(), "0", "check mode changed the kernel");
 });
 
 test("group and user: created, changed, removed", async (t) => {
-  t.after(() => sh(A, "userdel -r gbcmod 2>/dev/null; groupdel gbcmod 2>/dev/null; groupdel gbcmod2 2>/dev/null; true"));
+  t.after(() =>
+    sh(A, "userdel -r gbcmod 2>/dev/null; groupdel gbcmod 2>/dev/null; groupdel gbcmod2 2>/dev/null; true"),
+  );
   await ok(A, "userdel -r gbcmod 2>/dev/null; groupdel gbcmod 2>/dev/null; true");
   const group = { name: "gbcmod", gid: 4711 };
   changed(await runModule(A, "group", group, { check: true }));
@@ -128,7 +168,14 @@ test("group and user: created, changed, removed", async (t) => {
   assert.match(await ok(A, "getent group gbcmod"), /^gbcmod:x:4711:/);
   okBecause(await runModule(A, "group", group), /group gbcmod exists with gid 4711/);
 
-  const user = { name: "gbcmod", uid: 4711, group: "gbcmod", groups: ["users"], shell: "/bin/sh", home: "/home/gbcmod" };
+  const user = {
+    name: "gbcmod",
+    uid: 4711,
+    group: "gbcmod",
+    groups: ["users"],
+    shell: "/bin/sh",
+    home: "/home/gbcmod",
+  };
   const check = changed(await runModule(A, "user", user, { check: true }));
   assert.match(check.diff[0]?.after ?? "", /uid: 4711/);
   assert.equal((await sh(A, "getent passwd gbcmod")).code, 2, "check mode added the user");
@@ -155,7 +202,11 @@ test("group and user: created, changed, removed", async (t) => {
 });
 
 test("group and user: a name that reads as an option is refused, not handed to getent or groupadd as --help", async () => {
-  for (const [module, name] of [["group", "--help"], ["user", "--help"], ["group", "-r"]] as const) {
+  for (const [module, name] of [
+    ["group", "--help"],
+    ["user", "--help"],
+    ["group", "-r"],
+  ] as const) {
     const r = await runModule(A, module, { name });
     assert.equal(r.status, "failed", `${module} ${name}: ${JSON.stringify(r)}`);
     assert.match((r as { error?: string }).error ?? "", /not starting with '-'/);
@@ -169,14 +220,34 @@ test("mount: an sshfs share from the share host, remounted when its source chang
     await sh(A, `umount /mnt/gbc-mod 2>/dev/null; rm -f ${fstab}; rmdir /mnt/gbc-mod /mnt/gbc-nfs 2>/dev/null; true`);
     await sh("share", "rm -rf /srv/gbc-mod-a /srv/gbc-mod-b");
   });
-  await ok("share", "mkdir -p /srv/gbc-mod-a /srv/gbc-mod-b && echo a > /srv/gbc-mod-a/which && echo b > /srv/gbc-mod-b/which");
-  const pub = await ok(A, "test -e /root/.ssh/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519; cat /root/.ssh/id_ed25519.pub");
-  await ok("share", `grep -qF '${pub.trim()}' /root/.ssh/authorized_keys 2>/dev/null || echo '${pub.trim()}' >> /root/.ssh/authorized_keys`);
-  await ok(A, "grep -q '^share ' /root/.ssh/known_hosts 2>/dev/null || ssh-keyscan -t ed25519 share >> /root/.ssh/known_hosts 2>/dev/null");
+  await ok(
+    "share",
+    "mkdir -p /srv/gbc-mod-a /srv/gbc-mod-b && echo a > /srv/gbc-mod-a/which && echo b > /srv/gbc-mod-b/which",
+  );
+  const pub = await ok(
+    A,
+    "test -e /root/.ssh/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519; cat /root/.ssh/id_ed25519.pub",
+  );
+  await ok(
+    "share",
+    `grep -qF '${pub.trim()}' /root/.ssh/authorized_keys 2>/dev/null || echo '${pub.trim()}' >> /root/.ssh/authorized_keys`,
+  );
+  await ok(
+    A,
+    "grep -q '^share ' /root/.ssh/known_hosts 2>/dev/null || ssh-keyscan -t ed25519 share >> /root/.ssh/known_hosts 2>/dev/null",
+  );
   await ok(A, `rm -f ${fstab}; touch ${fstab}`);
 
-  const args = { path: "/mnt/gbc-mod", src: "root@share:/srv/gbc-mod-a", fstype: "fuse.sshfs", opts: "IdentityFile=/root/.ssh/id_ed25519,StrictHostKeyChecking=yes", state: "mounted", fstab };
-  const line = "root@share:/srv/gbc-mod-a /mnt/gbc-mod fuse.sshfs IdentityFile=/root/.ssh/id_ed25519,StrictHostKeyChecking=yes 0 0\n";
+  const args = {
+    path: "/mnt/gbc-mod",
+    src: "root@share:/srv/gbc-mod-a",
+    fstype: "fuse.sshfs",
+    opts: "IdentityFile=/root/.ssh/id_ed25519,StrictHostKeyChecking=yes",
+    state: "mounted",
+    fstab,
+  };
+  const line =
+    "root@share:/srv/gbc-mod-a /mnt/gbc-mod fuse.sshfs IdentityFile=/root/.ssh/id_ed25519,StrictHostKeyChecking=yes 0 0\n";
   const check = changed(await runModule(A, "mount", args, { check: true }));
   assert.deepEqual([check.diff[0]?.before, check.diff[0]?.after], ["", line]);
   assert.equal(await ok(A, `cat ${fstab}`), "", "check mode wrote fstab");
@@ -187,7 +258,10 @@ test("mount: an sshfs share from the share host, remounted when its source chang
   okBecause(await runModule(A, "mount", args), /\/mnt\/gbc-mod is mounted from root@share:\/srv\/gbc-mod-a/);
 
   const moved = { ...args, src: "root@share:/srv/gbc-mod-b" };
-  assert.match(changed(await runModule(A, "mount", moved)).summary, /remount \/mnt\/gbc-mod from root@share:\/srv\/gbc-mod-b/);
+  assert.match(
+    changed(await runModule(A, "mount", moved)).summary,
+    /remount \/mnt\/gbc-mod from root@share:\/srv\/gbc-mod-b/,
+  );
   assert.equal((await ok(A, "cat /mnt/gbc-mod/which")).trim(), "b");
   okBecause(await runModule(A, "mount", moved), /is mounted from root@share:\/srv\/gbc-mod-b/);
 
@@ -197,7 +271,14 @@ test("mount: an sshfs share from the share host, remounted when its source chang
   assert.equal(await ok(A, `cat ${fstab}`), "");
   okBecause(await runModule(A, "mount", { path: "/mnt/gbc-mod", state: "absent", fstab }), /neither in .* nor mounted/);
 
-  const nfs = { path: "/mnt/gbc-nfs", src: "share:/export/artifacts", fstype: "nfs4", opts: "hard,vers=4.1,_netdev", state: "present", fstab };
+  const nfs = {
+    path: "/mnt/gbc-nfs",
+    src: "share:/export/artifacts",
+    fstype: "nfs4",
+    opts: "hard,vers=4.1,_netdev",
+    state: "present",
+    fstab,
+  };
   changed(await runModule(A, "mount", nfs, { check: true }));
   assert.equal(await ok(A, `cat ${fstab}`), "");
   changed(await runModule(A, "mount", nfs));

@@ -9,7 +9,14 @@ import { eventually } from "./lab-access.js";
 /** What the tests read of `status --json`. */
 export interface Status {
   topology: { kind: string; roles?: { dbPrimary: string; gocdActive: string; gocdStandby: string } };
-  servers: { host: string; role: string; running: boolean; holdsVip: boolean; shareMounted: boolean; sync: Record<string, string> }[];
+  servers: {
+    host: string;
+    role: string;
+    running: boolean;
+    holdsVip: boolean;
+    shareMounted: boolean;
+    sync: Record<string, string>;
+  }[];
   databases: { host: string; role: string; replication: { client: string; state: string }[] }[];
   agents: { hostname: string; state: string }[];
   problems: string[];
@@ -35,27 +42,47 @@ function healthy(s: Status, sides: Sides): boolean {
   const active = s.servers.find((v) => v.role === "active");
   const standby = s.servers.find((v) => v.role === "standby");
   const primary = s.databases.find((d) => d.host === roles?.dbPrimary);
-  return s.problems.length === 0 && s.topology.kind === "decided" && roles?.gocdActive === sides.gocdActive && roles.dbPrimary === sides.dbPrimary &&
-    active?.holdsVip === true && active.running && standby?.running === false && standby.holdsVip === false &&
-    s.servers.every((v) => v.shareMounted) && !!standby.sync.last_ok && !standby.sync.last_error &&
-    primary?.role === "primary" && primary.replication.some((x) => x.state === "streaming") &&
-    s.agents.filter((a) => a.state !== "LostContact").length >= 1;
+  return (
+    s.problems.length === 0 &&
+    s.topology.kind === "decided" &&
+    roles?.gocdActive === sides.gocdActive &&
+    roles.dbPrimary === sides.dbPrimary &&
+    active?.holdsVip === true &&
+    active.running &&
+    standby?.running === false &&
+    standby.holdsVip === false &&
+    s.servers.every((v) => v.shareMounted) &&
+    !!standby.sync.last_ok &&
+    !standby.sync.last_error &&
+    primary?.role === "primary" &&
+    primary.replication.some((x) => x.state === "streaming") &&
+    s.agents.filter((a) => a.state !== "LostContact").length >= 1
+  );
 }
 
 /** Everything an operator looks at on `status`, healthy with these sides (polled: the VIP and the agent
  * follow GoCD's start, the standby's first sync its timer). */
 export async function assertHealthy(what: string, sides: Sides = FIRST_SIDES, timeoutMs = 30_000): Promise<Status> {
   let last: { r: Cli; s: Status } | undefined;
-  const reached = await eventually(async () => {
-    last = await status();
-    return last.r.code === 0 && healthy(last.s, sides);
-  }, timeoutMs, 1000);
-  assert.ok(reached, `${what}: status is not healthy: ${last ? `${last.r.code} ${JSON.stringify(last.s, null, 1)}` : "never read"}`);
+  const reached = await eventually(
+    async () => {
+      last = await status();
+      return last.r.code === 0 && healthy(last.s, sides);
+    },
+    timeoutMs,
+    1000,
+  );
+  assert.ok(
+    reached,
+    `${what}: status is not healthy: ${last ? `${last.r.code} ${JSON.stringify(last.s, null, 1)}` : "never read"}`,
+  );
   return last!.s;
 }
 
 /** The lab inventory's secrets (the replication and GoCD database passwords). */
 export function labSecrets(): string[] {
   const text = readFileSync(labPaths().inventory, "utf8");
-  return [...text.matchAll(/^\s*(?:postgres_replication_password|gocd_db_password):\s*(.+?)\s*$/gm)].map((m) => (m[1] as string).replace(/^["']|["']$/g, ""));
+  return [...text.matchAll(/^\s*(?:postgres_replication_password|gocd_db_password):\s*(.+?)\s*$/gm)].map((m) =>
+    (m[1] as string).replace(/^["']|["']$/g, ""),
+  );
 }

@@ -16,7 +16,9 @@ function recapOnScreen(screen: readonly string[], r: Cli): Map<string, string> {
   let i = at + 1;
   for (; i < screen.length && screen[i] !== ""; i++) {
     const line = screen[i] as string;
-    const m = /^(\S+) +: ok=\d+ +changed=\d+ +unreachable=\d+ +failed=\d+ +skipped=\d+ +rescued=\d+ +ignored=\d+$/.exec(line);
+    const m = /^(\S+) +: ok=\d+ +changed=\d+ +unreachable=\d+ +failed=\d+ +skipped=\d+ +rescued=\d+ +ignored=\d+$/.exec(
+      line,
+    );
     assert.ok(m, `not a recap line: ${JSON.stringify(line)}`);
     lines.set(m[1] as string, line);
   }
@@ -41,7 +43,11 @@ describe("provision and drift at a terminal (the live view) on the lab", { concu
     for (const [host, line] of onScreen) assert.match(line, / unreachable=0 +failed=0 /, `${host} failed in the recap`);
     // The same run again, piped as JSON (nothing left to change): its recap names the same hosts.
     const again = await provisionOk();
-    assert.deepEqual([...onScreen.keys()].sort(), Object.keys(recap(again)).sort(), "the terminal's recap left hosts out");
+    assert.deepEqual(
+      [...onScreen.keys()].sort(),
+      Object.keys(recap(again)).sort(),
+      "the terminal's recap left hosts out",
+    );
     t.diagnostic(`provision at a terminal ${r.ms} ms, ${r.stdout.length} bytes written to it`);
   });
 

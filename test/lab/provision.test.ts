@@ -14,7 +14,18 @@ import { LAB_NET, labPaths } from "../../src/lab/topology.js";
 import { cli, events, labInventory, outputs, provisionOk, recap, told, type Cli } from "./cli.js";
 import { enabledAtBoot, eventually, ok, setEnabledAtBoot, sh } from "./lab-access.js";
 import { assertHealthy, labSecrets, status } from "./pair-status.js";
-import { EXPORT, KEEPALIVED_CONF, KEEPALIVED_PROC, MOUNT, PG_CONF, PG_DATA, resetToBare, stopSyncLoop, SYNC_INIT, syncLoopRuns } from "./lab-reset.js";
+import {
+  EXPORT,
+  KEEPALIVED_CONF,
+  KEEPALIVED_PROC,
+  MOUNT,
+  PG_CONF,
+  PG_DATA,
+  resetToBare,
+  stopSyncLoop,
+  SYNC_INIT,
+  syncLoopRuns,
+} from "./lab-reset.js";
 
 const INVENTORY = labPaths().inventory;
 const CRUISE = "/etc/go/cruise-config.xml";
@@ -39,22 +50,49 @@ const HOSTS = ["gocd-primary", "gocd-standby", "db-primary", "db-standby", "shar
 // aside: the loop makes them on its own), the
 // start time of every long-running service process, and PostgreSQL's settings with its start and last
 // configuration load times (a reload changes the latter).
-const MANAGED = ["/etc/go", "/usr/share/go-server/wrapper-config", "/usr/share/go-agent/wrapper-config", "/etc/default",
-  "/etc/keepalived", "/etc/fstab", "/etc/gocd-bc", "/usr/local/lib/gocd-bc", "/var/lib/gocd-bc", "/etc/init.d", "/etc/rc2.d", "/etc/systemd/system",
-  "/root/.ssh", "/etc/apt/sources.list.d", "/etc/postgresql", "/var/lib/postgresql/.pgpass", "/var/lib/postgresql/15/main/postgresql.auto.conf",
-  "/var/lib/postgresql/15/main/standby.signal", "/etc/ssh/sshd_config.d", "/etc/ssh/gocd-bc-authorized-keys", "/etc/passwd", "/etc/group"];
+const MANAGED = [
+  "/etc/go",
+  "/usr/share/go-server/wrapper-config",
+  "/usr/share/go-agent/wrapper-config",
+  "/etc/default",
+  "/etc/keepalived",
+  "/etc/fstab",
+  "/etc/gocd-bc",
+  "/usr/local/lib/gocd-bc",
+  "/var/lib/gocd-bc",
+  "/etc/init.d",
+  "/etc/rc2.d",
+  "/etc/systemd/system",
+  "/root/.ssh",
+  "/etc/apt/sources.list.d",
+  "/etc/postgresql",
+  "/var/lib/postgresql/.pgpass",
+  "/var/lib/postgresql/15/main/postgresql.auto.conf",
+  "/var/lib/postgresql/15/main/standby.signal",
+  "/etc/ssh/sshd_config.d",
+  "/etc/ssh/gocd-bc-authorized-keys",
+  "/etc/passwd",
+  "/etc/group",
+];
 /** The long-running service processes (pgrep -f patterns), whichever init started them. */
-const DAEMONS = ["^/usr/sbin/keepalived( |$)", "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs", "^/usr/bin/node /usr/share/go-agent/bin/go-agent.mjs",
+const DAEMONS = [
+  "^/usr/sbin/keepalived( |$)",
+  "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs",
+  "^/usr/bin/node /usr/share/go-agent/bin/go-agent.mjs",
   // Long-running only where the loop is an init script (under systemd a timer starts each pull anew); the
   // brackets keep the pattern from matching the shell that runs pgrep.
-  "[/]usr/local/lib/gocd-bc/config-loop"];
+  "[/]usr/local/lib/gocd-bc/config-loop",
+];
 async function hostState(h: string): Promise<string> {
-  const files = `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
+  const files =
+    `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
     `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
-  const started = `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do case "$f" in *config-loop) [ -d /run/systemd/system ] && continue;; esac; ` +
+  const started =
+    `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do case "$f" in *config-loop) [ -d /run/systemd/system ] && continue;; esac; ` +
     `p=$(pgrep -o -f "$f") && echo "$f $(cut -d' ' -f22 /proc/$p/stat)"; done; ` +
     "for p in $(pgrep -x sshfs; head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null); do echo \"pid $(cut -d' ' -f2,22 /proc/$p/stat)\"; done; true";
-  const pg = "[ -f /var/lib/postgresql/15/main/postmaster.pid ] && cd / && su postgres -c \"psql -XAtc \\\"SELECT pg_postmaster_start_time(), pg_conf_load_time()\\\" -c \\\"SELECT name || '=' || setting FROM pg_settings WHERE source <> 'default' ORDER BY 1\\\"\"; true";
+  const pg =
+    '[ -f /var/lib/postgresql/15/main/postmaster.pid ] && cd / && su postgres -c "psql -XAtc \\"SELECT pg_postmaster_start_time(), pg_conf_load_time()\\" -c \\"SELECT name || \'=\' || setting FROM pg_settings WHERE source <> \'default\' ORDER BY 1\\""; true';
   return `${await ok(h, files)}\n${await ok(h, started)}\n${await ok(h, pg)}`;
 }
 const inv = labInventory();
@@ -67,7 +105,8 @@ function drifted(r: Cli): string[] {
   let inHandler = false;
   for (const e of events(r)) {
     if (e.type === "task_start") inHandler = e.handler === true;
-    if (e.type === "host_result" && e.status === "changed" && !inHandler) out.add(`${String(e.host)} | ${String(e.task)}`);
+    if (e.type === "host_result" && e.status === "changed" && !inHandler)
+      out.add(`${String(e.host)} | ${String(e.task)}`);
   }
   return [...out].sort();
 }
@@ -83,8 +122,12 @@ async function noDrift(what: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // The hosts.
 
-const psql = (h: string, sql: string, db = "postgres") => ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
-const sysid = async (h: string, dir = PG_DATA) => (await ok(h, `/usr/lib/postgresql/15/bin/pg_controldata ${dir} | sed -n 's/^Database system identifier: *//p'`)).trim();
+const psql = (h: string, sql: string, db = "postgres") =>
+  ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
+const sysid = async (h: string, dir = PG_DATA) =>
+  (
+    await ok(h, `/usr/lib/postgresql/15/bin/pg_controldata ${dir} | sed -n 's/^Database system identifier: *//p'`)
+  ).trim();
 const keepalivedRuns = async (h: string) => (await sh(h, `pgrep -f '${KEEPALIVED_PROC}' >/dev/null`)).code === 0;
 const holdsVip = async (h: string) => (await ok(h, "ip -4 -o addr show")).includes(` ${VIP}/`);
 const mounted = async (h: string) => (await sh(h, `grep -qF ' ${MOUNT} fuse.sshfs ' /proc/mounts`)).code === 0;
@@ -102,7 +145,14 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
   });
 
   after(async () => {
-    if (!dirty && (await status().then((x) => x.r.code, () => 1)) === 0) return;
+    if (
+      !dirty &&
+      (await status().then(
+        (x) => x.r.code,
+        () => 1,
+      )) === 0
+    )
+      return;
     // A test failed half-way: leave the lab provisioned (the flag reclones only a standby that is not ours).
     await sh("gocd-standby", `[ -x ${SYNC_INIT} ] && ${SYNC_INIT} start >/dev/null 2>&1; true`);
     await provision("-e", "postgres_standby_reclone=db-standby");
@@ -118,7 +168,9 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     }
     const untouched = await Promise.all(HOSTS.map(hostState));
     const second = await provisionOk();
-    const changed = events(second).filter((e) => e.type === "host_result" && e.status === "changed").map((e) => `${String(e.host)} | ${String(e.task)}`);
+    const changed = events(second)
+      .filter((e) => e.type === "host_result" && e.status === "changed")
+      .map((e) => `${String(e.host)} | ${String(e.task)}`);
     assert.deepEqual(changed, [], "the second run changed something");
     for (const [h, s] of Object.entries(recap(second))) assert.equal(s.changed, 0, `${h} changed in the second run`);
     // Not only by gocd-bc's own count: on the hosts, nothing was rewritten, restarted or reloaded.
@@ -133,7 +185,11 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     assert.deepEqual(s.problems, []);
     assert.equal(s.servers.find((v) => v.role === "active")?.host, "gocd-primary");
     assert.equal(s.servers.find((v) => v.role === "active")?.holdsVip, true);
-    assert.ok(s.databases.find((d) => d.host === "db-primary")?.replication.some((r) => r.state === "streaming" && r.client === "198.18.0.22"));
+    assert.ok(
+      s.databases
+        .find((d) => d.host === "db-primary")
+        ?.replication.some((r) => r.state === "streaming" && r.client === "198.18.0.22"),
+    );
     assert.equal(s.databases.find((d) => d.host === "db-standby")?.role, "standby");
     assert.ok(s.servers.find((v) => v.role === "standby")?.sync.last_ok);
     assert.ok(s.agents.some((a) => a.hostname === "agent1" && a.state !== "LostContact"));
@@ -148,16 +204,30 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
   it("a change to cruise-config.xml is made on the active server (no provision run follows)", async () => {
     const windowS = SYNC_INTERVAL_S + 10;
     // The standby stamps the moment the change shows (the hosts share the machine's clock).
-    syncArrival = sh("gocd-standby", `for i in $(seq ${windowS * 5}); do grep -qF '${marker}' ${CRUISE} && { date +%s%N; exit 0; }; sleep 0.2; done; exit 1`,
-      { timeoutMs: (windowS + 15) * 1000 });
-    syncChangedAt = BigInt((await ok("gocd-primary", `printf '<!-- ${marker} -->\\n' >> ${CRUISE} && date +%s%N`)).trim());
+    syncArrival = sh(
+      "gocd-standby",
+      `for i in $(seq ${windowS * 5}); do grep -qF '${marker}' ${CRUISE} && { date +%s%N; exit 0; }; sleep 0.2; done; exit 1`,
+      { timeoutMs: (windowS + 15) * 1000 },
+    );
+    syncChangedAt = BigInt(
+      (await ok("gocd-primary", `printf '<!-- ${marker} -->\\n' >> ${CRUISE} && date +%s%N`)).trim(),
+    );
   });
 
   it("a row committed on the primary database is readable on the standby within a second", async () => {
     await psql("db-primary", "CREATE TABLE IF NOT EXISTS gbc_provision_probe (v text)");
     const value = `row-${Date.now()}`;
-    const poll = ok("db-standby", `cd / && for i in $(seq 250); do if [ "$(su postgres -c "psql -X -Atc \\"SELECT count(*) FROM gbc_provision_probe WHERE v = '${value}'\\"" 2>/dev/null)" = 1 ]; then date +%s%N; exit 0; fi; sleep 0.02; done; exit 1`, 30_000);
-    const committed = (await ok("db-primary", `cd / && su postgres -c "psql -X -Atc \\"INSERT INTO gbc_provision_probe VALUES ('${value}')\\"" >/dev/null && date +%s%N`)).trim();
+    const poll = ok(
+      "db-standby",
+      `cd / && for i in $(seq 250); do if [ "$(su postgres -c "psql -X -Atc \\"SELECT count(*) FROM gbc_provision_probe WHERE v = '${value}'\\"" 2>/dev/null)" = 1 ]; then date +%s%N; exit 0; fi; sleep 0.02; done; exit 1`,
+      30_000,
+    );
+    const committed = (
+      await ok(
+        "db-primary",
+        `cd / && su postgres -c "psql -X -Atc \\"INSERT INTO gbc_provision_probe VALUES ('${value}')\\"" >/dev/null && date +%s%N`,
+      )
+    ).trim();
     const seen = (await poll).trim();
     const ms = Number(BigInt(seen) - BigInt(committed)) / 1e6;
     assert.ok(ms < 1000, `the row showed on the standby ${ms} ms after the commit`);
@@ -169,17 +239,27 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     assert.equal(await holdsVip("gocd-standby"), false, "the VIP is on gocd-standby too");
     assert.equal((await sh("gocd-standby", "/etc/init.d/go-server status")).code, 3, "the standby GoCD runs");
     assert.equal((await sh("gocd-primary", "/etc/init.d/go-server status")).code, 0, "the active GoCD does not run");
-    assert.match(await ok("agent1", "cat /usr/share/go-agent/wrapper-config/wrapper-properties.conf"),
-      new RegExp(`^wrapper\\.app\\.parameter\\.101=http://${VIP.replace(/\./g, "\\.")}:8153/go$`, "m"));
+    assert.match(
+      await ok("agent1", "cat /usr/share/go-agent/wrapper-config/wrapper-properties.conf"),
+      new RegExp(`^wrapper\\.app\\.parameter\\.101=http://${VIP.replace(/\./g, "\\.")}:8153/go$`, "m"),
+    );
     // Recent `ping ok` lines in the agent's log (within the last 10 s of the agent host's clock).
-    const recent = await eventually(async () => {
-      const out = await ok("agent1", "date -u +%s; tail -n 20 /var/log/go-agent/go-agent.log");
-      const [now, ...lines] = out.trim().split("\n");
-      return lines.some((l) => / ping ok 200$/.test(l) && Number(now) - Date.parse(l.split(" ")[0] as string) / 1000 < 10);
-    }, 15_000, 500);
+    const recent = await eventually(
+      async () => {
+        const out = await ok("agent1", "date -u +%s; tail -n 20 /var/log/go-agent/go-agent.log");
+        const [now, ...lines] = out.trim().split("\n");
+        return lines.some(
+          (l) => / ping ok 200$/.test(l) && Number(now) - Date.parse(l.split(" ")[0] as string) / 1000 < 10,
+        );
+      },
+      15_000,
+      500,
+    );
     assert.ok(recent, "no recent `ping ok` in /var/log/go-agent/go-agent.log");
     // The server lists it, asked through the VIP from the agent's host.
-    const body = JSON.parse(await ok("agent1", `curl -fsS --max-time 5 http://${VIP}:8153/go/api/agents`)) as { _embedded: { agents: { hostname: string; ip_address: string; agent_state: string }[] } };
+    const body = JSON.parse(await ok("agent1", `curl -fsS --max-time 5 http://${VIP}:8153/go/api/agents`)) as {
+      _embedded: { agents: { hostname: string; ip_address: string; agent_state: string }[] };
+    };
     const me = body._embedded.agents.find((a) => a.hostname === "agent1");
     assert.ok(me, `agent1 not listed: ${JSON.stringify(body)}`);
     assert.equal(me.ip_address, "198.18.0.41");
@@ -190,15 +270,23 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     const rel = `gbc-provision-${process.pid}/1/stage/1/job/artifact.txt`;
     const content = `artifact-${process.pid}-${Date.now()}`;
     try {
-      const code = await ok("agent1", [
-        "uuid=$(cat /var/lib/go-agent/config/guid.txt)", "token=$(cat /var/lib/go-agent/config/token)",
-        `printf '%s' '${content}' | curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X PUT --data-binary @- -H "X-Agent-GUID: $uuid" -H "Authorization: $token" http://${VIP}:8153/go/remoting/files/${rel}`,
-      ].join("; "));
+      const code = await ok(
+        "agent1",
+        [
+          "uuid=$(cat /var/lib/go-agent/config/guid.txt)",
+          "token=$(cat /var/lib/go-agent/config/token)",
+          `printf '%s' '${content}' | curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X PUT --data-binary @- -H "X-Agent-GUID: $uuid" -H "Authorization: $token" http://${VIP}:8153/go/remoting/files/${rel}`,
+        ].join("; "),
+      );
       assert.equal(code.trim(), "201");
       assert.equal(await ok("gocd-standby", `cat ${MOUNT}/pipelines/${rel}`), content, "not on gocd-standby's mount");
       assert.equal((await ok("gocd-standby", `stat -c %U ${MOUNT}/pipelines/${rel}`)).trim(), "go");
       assert.equal(await ok("share", `cat ${EXPORT}/pipelines/${rel}`), content);
-      assert.equal(await ok("agent1", `curl -fsS --max-time 5 http://${VIP}:8153/go/files/${rel}`), content, "the server does not serve it back");
+      assert.equal(
+        await ok("agent1", `curl -fsS --max-time 5 http://${VIP}:8153/go/files/${rel}`),
+        content,
+        "the server does not serve it back",
+      );
     } finally {
       await sh("share", `rm -rf ${EXPORT}/pipelines/gbc-provision-${process.pid}`);
     }
@@ -212,7 +300,11 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     assert.ok(s <= SYNC_INTERVAL_S + 10, `it took ${s} s`);
     t.diagnostic(`arrived after ${s.toFixed(1)} s (interval ${SYNC_INTERVAL_S} s)`);
     const sum = (h: string) => ok(h, `sha256sum < ${CRUISE}; stat -c '%a %U %G' ${CRUISE}`);
-    assert.equal(await sum("gocd-standby"), await sum("gocd-primary"), "the standby's cruise-config.xml differs from the active's");
+    assert.equal(
+      await sum("gocd-standby"),
+      await sum("gocd-primary"),
+      "the standby's cruise-config.xml differs from the active's",
+    );
     assert.match(await ok("gocd-standby", "cat /var/lib/gocd-bc/config-sync.status"), /^last_change=\d{4}-/m);
   });
 
@@ -231,7 +323,10 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
   }
 
   const advert = (h: string) => ok(h, `grep -E '^ *advert_int ' ${KEEPALIVED_CONF}`).then((s) => s.trim());
-  const hbaReplication = (h: string) => sh(h, `grep -c '^host replication "gocd_bc_replication" ' ${PG_CONF}/pg_hba.conf`).then((r) => Number(r.stdout.trim()));
+  const hbaReplication = (h: string) =>
+    sh(h, `grep -c '^host replication "gocd_bc_replication" ' ${PG_CONF}/pg_hba.conf`).then((r) =>
+      Number(r.stdout.trim()),
+    );
   const walKeep = () => psql("db-primary", "SHOW wal_keep_size").then((s) => s.trim());
   const syncLoopRunsOnStandby = () => syncLoopRuns("gocd-standby");
   const cruiseSum = (h: string) => ok(h, `sha256sum < ${CRUISE}`);
@@ -240,7 +335,8 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     {
       name: "keepalived.conf edited on the active server",
       expected: ["gocd-primary | keepalived : keepalived configured"],
-      inject: () => ok("gocd-primary", `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF}`).then(() => undefined),
+      inject: () =>
+        ok("gocd-primary", `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF}`).then(() => undefined),
       present: async () => assert.equal(await advert("gocd-primary"), "advert_int 3"),
       corrected: async () => assert.equal(await advert("gocd-primary"), "advert_int 1"),
     },
@@ -248,19 +344,31 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       name: "keepalived stopped on the standby server",
       expected: ["gocd-standby | keepalived : keepalived running and enabled at boot"],
       inject: async () => {
-        await ok("gocd-standby", `/etc/init.d/keepalived stop >/dev/null; for i in $(seq 50); do pgrep -f '${KEEPALIVED_PROC}' >/dev/null || exit 0; sleep 0.1; done; exit 1`);
+        await ok(
+          "gocd-standby",
+          `/etc/init.d/keepalived stop >/dev/null; for i in $(seq 50); do pgrep -f '${KEEPALIVED_PROC}' >/dev/null || exit 0; sleep 0.1; done; exit 1`,
+        );
       },
       present: async () => assert.equal(await keepalivedRuns("gocd-standby"), false, "keepalived runs on gocd-standby"),
-      corrected: async () => assert.equal(await keepalivedRuns("gocd-standby"), true, "keepalived does not run on gocd-standby"),
+      corrected: async () =>
+        assert.equal(await keepalivedRuns("gocd-standby"), true, "keepalived does not run on gocd-standby"),
     },
     {
       name: "the replication line removed from pg_hba.conf's gocd-bc block on the primary database",
-      expected: ["db-primary | postgres_primary : pg_hba.conf lets the standby replicate and GoCD's servers reach their database"],
-      inject: () => ok("db-primary", `sed -i '/^host replication "gocd_bc_replication" /d' ${PG_CONF}/pg_hba.conf`).then(() => undefined),
+      expected: [
+        "db-primary | postgres_primary : pg_hba.conf lets the standby replicate and GoCD's servers reach their database",
+      ],
+      inject: () =>
+        ok("db-primary", `sed -i '/^host replication "gocd_bc_replication" /d' ${PG_CONF}/pg_hba.conf`).then(
+          () => undefined,
+        ),
       present: async () => assert.equal(await hbaReplication("db-primary"), 0),
       corrected: async () => {
         assert.equal(await hbaReplication("db-primary"), 1);
-        assert.match(await ok("db-primary", `cat ${PG_CONF}/pg_hba.conf`), /^host replication "gocd_bc_replication" 198\.18\.0\.22\/32 scram-sha-256$/m);
+        assert.match(
+          await ok("db-primary", `cat ${PG_CONF}/pg_hba.conf`),
+          /^host replication "gocd_bc_replication" 198\.18\.0\.22\/32 scram-sha-256$/m,
+        );
       },
     },
     {
@@ -269,7 +377,10 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       inject: async () => {
         await psql("db-primary", "ALTER SYSTEM SET wal_keep_size = '512MB'");
         await psql("db-primary", "SELECT pg_reload_conf()");
-        assert.ok(await eventually(async () => (await walKeep()) === "512MB", 5000), "the reload did not apply wal_keep_size");
+        assert.ok(
+          await eventually(async () => (await walKeep()) === "512MB", 5000),
+          "the reload did not apply wal_keep_size",
+        );
       },
       present: async () => assert.equal(await walKeep(), "512MB"),
       corrected: async () => assert.equal(await walKeep(), "1GB"),
@@ -285,10 +396,14 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       name: "db.properties edited on the standby server",
       expected: ["gocd-standby | gocd_server : database connection (this server's own database host)"],
       inject: () => ok("gocd-standby", "echo 'db.maxActive=32' >> /etc/go/db.properties").then(() => undefined),
-      present: async () => assert.equal((await sh("gocd-standby", "grep -qx 'db.maxActive=32' /etc/go/db.properties")).code, 0),
+      present: async () =>
+        assert.equal((await sh("gocd-standby", "grep -qx 'db.maxActive=32' /etc/go/db.properties")).code, 0),
       corrected: async () => {
         assert.equal((await sh("gocd-standby", "grep -q maxActive /etc/go/db.properties")).code, 1);
-        assert.match(await ok("gocd-standby", "cat /etc/go/db.properties"), /^db\.url=jdbc:postgresql:\/\/db-standby:5432\/gocd$/m);
+        assert.match(
+          await ok("gocd-standby", "cat /etc/go/db.properties"),
+          /^db\.url=jdbc:postgresql:\/\/db-standby:5432\/gocd$/m,
+        );
       },
     },
     {
@@ -301,11 +416,17 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       inject: async () => {
         await setEnabledAtBoot("gocd-standby", "go-server", true);
         await ok("gocd-standby", "/etc/init.d/go-server start >/dev/null");
-        assert.ok(await eventually(async () => (await sh("gocd-standby", "/etc/init.d/go-server status")).code === 3, 15_000),
-          "the standby's go-server kept running against its read-only database");
-        assert.match(await ok("gocd-standby", "tail -n 5 /var/log/go-server/go-server.log"), /Could not run database migrations: .*read-only/);
+        assert.ok(
+          await eventually(async () => (await sh("gocd-standby", "/etc/init.d/go-server status")).code === 3, 15_000),
+          "the standby's go-server kept running against its read-only database",
+        );
+        assert.match(
+          await ok("gocd-standby", "tail -n 5 /var/log/go-server/go-server.log"),
+          /Could not run database migrations: .*read-only/,
+        );
       },
-      present: async () => assert.equal(await enabledAtBoot("gocd-standby", "go-server"), true, "go-server is not enabled at boot"),
+      present: async () =>
+        assert.equal(await enabledAtBoot("gocd-standby", "go-server"), true, "go-server is not enabled at boot"),
       corrected: async () => {
         assert.equal(await enabledAtBoot("gocd-standby", "go-server"), false, "go-server is still enabled at boot");
         assert.equal((await sh("gocd-standby", "/etc/init.d/go-server status")).code, 3);
@@ -345,11 +466,24 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     assert.equal(found.code, 3, told(found));
     assert.deepEqual(drifted(found), expected, "drift reports exactly the injected items");
     assert.match(found.stderr, new RegExp(`^drift: ${expected.length} item\\(s\\) differ`, "m"));
-    assert.deepEqual(events(found).filter((e) => e.type === "run_start").map((e) => e.check), [true], "drift runs in check mode");
+    assert.deepEqual(
+      events(found)
+        .filter((e) => e.type === "run_start")
+        .map((e) => e.check),
+      [true],
+      "drift runs in check mode",
+    );
     // The same as an operator reads it on stderr: one line per drifted item, nothing else.
     const listed = found.stderr.split("\n").filter((l) => /^ {2}\S/.test(l));
-    for (const e of expected) assert.ok(listed.some((l) => l.startsWith(`  ${e.replace(" | ", ": ")}: `)), `stderr does not list ${e}:\n${found.stderr}`);
-    assert.ok(listed.every((l) => expected.some((e) => l.startsWith(`  ${e.replace(" | ", ": ")}: `))), `stderr lists more:\n${found.stderr}`);
+    for (const e of expected)
+      assert.ok(
+        listed.some((l) => l.startsWith(`  ${e.replace(" | ", ": ")}: `)),
+        `stderr does not list ${e}:\n${found.stderr}`,
+      );
+    assert.ok(
+      listed.every((l) => expected.some((e) => l.startsWith(`  ${e.replace(" | ", ": ")}: `))),
+      `stderr lists more:\n${found.stderr}`,
+    );
     for (const c of cases) await c.present();
     const fixed = opts.plainProvision ? await provision("--diff") : await provisionOk();
     assert.equal(fixed.code, 0, told(fixed));
@@ -373,7 +507,10 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     dirty = true;
     const MARKER = `gbc-foreign-${process.pid}`;
     // Another cluster, initdb'd and started once on its own, where the standby's data directory is.
-    await ok("db-standby", `pg_dropcluster --stop 15 main && pg_createcluster 15 main --start >/dev/null && touch ${PG_DATA}/${MARKER} && pg_ctlcluster 15 main stop`);
+    await ok(
+      "db-standby",
+      `pg_dropcluster --stop 15 main && pg_createcluster 15 main --start >/dev/null && touch ${PG_DATA}/${MARKER} && pg_ctlcluster 15 main stop`,
+    );
     const foreign = await sysid("db-standby");
     const movedAside = () => sh("db-standby", `ls -d ${PG_DATA}.gocd-bc-* 2>/dev/null`).then((r) => r.stdout);
     const asideBefore = await movedAside();
@@ -392,9 +529,21 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
 
       await provisionOk("-e", "postgres_standby_reclone=db-standby");
       const aside = (await ok("db-standby", `ls -d ${PG_DATA}.gocd-bc-*/${MARKER}`)).trim();
-      assert.match(aside, /main\.gocd-bc-\d{8}T\d{6}Z\/gbc-foreign-\d+$/, "the old directory was not moved aside whole");
+      assert.match(
+        aside,
+        /main\.gocd-bc-\d{8}T\d{6}Z\/gbc-foreign-\d+$/,
+        "the old directory was not moved aside whole",
+      );
       assert.equal(await sysid("db-standby"), await sysid("db-primary"), "the standby is not a clone of the primary");
-      assert.equal((await psql("db-primary", "SELECT state FROM pg_stat_replication WHERE application_name = 'gocd_bc_db_standby'")).trim(), "streaming");
+      assert.equal(
+        (
+          await psql(
+            "db-primary",
+            "SELECT state FROM pg_stat_replication WHERE application_name = 'gocd_bc_db_standby'",
+          )
+        ).trim(),
+        "streaming",
+      );
     } finally {
       await sh("db-standby", `rm -rf ${PG_DATA}.gocd-bc-*`);
     }
@@ -408,10 +557,16 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
     assert.ok(runs.some((o) => o.args[0] === "provision" && !o.args.includes("--json") && o.args.includes("--diff")));
     assert.ok(runs.some((o) => o.args[0] === "drift" && o.args.includes("--json")));
     // db.properties (which holds gocd_db_password) was shown as a diff.
-    assert.ok(runs.some((o) => /db\.properties/.test(o.stdout) && /db\.password=\*{3,}/.test(o.stdout)), "no diff of db.properties with its password masked was shown");
+    assert.ok(
+      runs.some((o) => /db\.properties/.test(o.stdout) && /db\.password=\*{3,}/.test(o.stdout)),
+      "no diff of db.properties with its password masked was shown",
+    );
     for (const o of outputs) {
       for (const secret of SECRETS) {
-        assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``);
+        assert.ok(
+          !o.stdout.includes(secret) && !o.stderr.includes(secret),
+          `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``,
+        );
       }
     }
   });

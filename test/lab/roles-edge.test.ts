@@ -22,16 +22,25 @@ const RESPONDER_PID = "/run/gbc-edge-health-responder.pid";
 
 /** Runs playbooks/edge.yml against the lab's own inventory, on the four hosts this test uses. */
 function runEdge(o: { check?: boolean; diff?: boolean; extraVars?: string[]; limit?: string } = {}): Promise<Ran> {
-  return runPlaybook(PLAYBOOK, { inventory: labPaths().inventory, extraVars: o.extraVars, limit: o.limit ?? "gocd_servers:agents", check: o.check ?? false, diff: o.diff ?? false });
+  return runPlaybook(PLAYBOOK, {
+    inventory: labPaths().inventory,
+    extraVars: o.extraVars,
+    limit: o.limit ?? "gocd_servers:agents",
+    check: o.check ?? false,
+    diff: o.diff ?? false,
+  });
 }
 
 type HostResult = Extract<RunEvent, { type: "host_result" }>;
 const results = (events: readonly RunEvent[]) => events.filter((e): e is HostResult => e.type === "host_result");
 const isHandler = (e: HostResult) => e.loc.file.includes(`${path.sep}handlers${path.sep}`);
-const failures = (events: readonly RunEvent[]) => JSON.stringify(results(events).filter((e) => e.result.status === "failed" && !e.ignored));
+const failures = (events: readonly RunEvent[]) =>
+  JSON.stringify(results(events).filter((e) => e.result.status === "failed" && !e.ignored));
 /** "task @ host" of every changed task result that is not a handler. */
 const changedTasks = (events: readonly RunEvent[]) =>
-  results(events).filter((e) => e.result.status === "changed" && !isHandler(e)).map((e) => `${e.task} @ ${e.host}`);
+  results(events)
+    .filter((e) => e.result.status === "changed" && !isHandler(e))
+    .map((e) => `${e.task} @ ${e.host}`);
 
 const holdsVip = async (name: string) => (await ok(name, "ip -4 -o addr show dev eth0")).includes(` ${LAB_NET.vip}/`);
 
@@ -39,8 +48,12 @@ const holdsVip = async (name: string) => (await ok(name, "ip -4 -o addr show dev
  * No single quotes in it: it is passed to the shell inside them. */
 const RESPONDER = `require("http").createServer((q, r) => { r.writeHead(q.url === "/go/api/v1/health" ? 200 : 404, { "content-type": "application/json" }); r.end(JSON.stringify({ health: "OK" })); }).listen(8153, "127.0.0.1")`;
 const startResponder = (name: string) =>
-  ok(name, `nohup node -e '${RESPONDER}' </dev/null >/dev/null 2>&1 & echo $! > ${RESPONDER_PID}; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8153) 2>/dev/null && exit 0; sleep 0.1; done; exit 1`);
-const stopResponder = (name: string) => sh(name, `test -e ${RESPONDER_PID} && kill $(cat ${RESPONDER_PID}) 2>/dev/null; rm -f ${RESPONDER_PID}; true`);
+  ok(
+    name,
+    `nohup node -e '${RESPONDER}' </dev/null >/dev/null 2>&1 & echo $! > ${RESPONDER_PID}; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8153) 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
+  );
+const stopResponder = (name: string) =>
+  sh(name, `test -e ${RESPONDER_PID} && kill $(cat ${RESPONDER_PID}) 2>/dev/null; rm -f ${RESPONDER_PID}; true`);
 
 /** go as the GoCD packages create it (the lab does not install go-server for this test). */
 const ensureGoUser = [
@@ -49,23 +62,31 @@ const ensureGoUser = [
 ].join(" && ");
 
 async function cleanup(): Promise<void> {
-  await Promise.all(SERVERS.map(async (h) => {
-    await stopResponder(h);
-    await sh(h, [
-      "/etc/init.d/keepalived stop >/dev/null 2>&1",
-      `for i in $(seq 50); do pgrep -f '^/usr/sbin/keepalived( |$)' >/dev/null || break; sleep 0.1; done`,
-      `umount ${MOUNT} 2>/dev/null`,
-      `sed -i '\\# ${MOUNT} #d' /etc/fstab`,
-      `rm -f ${KEEPALIVED_CONF}`,
+  await Promise.all(
+    SERVERS.map(async (h) => {
+      await stopResponder(h);
+      await sh(
+        h,
+        [
+          "/etc/init.d/keepalived stop >/dev/null 2>&1",
+          `for i in $(seq 50); do pgrep -f '^/usr/sbin/keepalived( |$)' >/dev/null || break; sleep 0.1; done`,
+          `umount ${MOUNT} 2>/dev/null`,
+          `sed -i '\\# ${MOUNT} #d' /etc/fstab`,
+          `rm -f ${KEEPALIVED_CONF}`,
+          "true",
+        ].join("; "),
+      );
+    }),
+  );
+  await sh(
+    "share",
+    [
+      "rm -f /etc/ssh/sshd_config.d/gocd-bc-artifact-share.conf && /etc/init.d/ssh reload >/dev/null",
+      "getent passwd gocd-share >/dev/null && userdel gocd-share",
+      `rm -rf /etc/ssh/gocd-bc-authorized-keys ${EXPORT}`,
       "true",
-    ].join("; "));
-  }));
-  await sh("share", [
-    "rm -f /etc/ssh/sshd_config.d/gocd-bc-artifact-share.conf && /etc/init.d/ssh reload >/dev/null",
-    "getent passwd gocd-share >/dev/null && userdel gocd-share",
-    `rm -rf /etc/ssh/gocd-bc-authorized-keys ${EXPORT}`,
-    "true",
-  ].join("; "));
+    ].join("; "),
+  );
   await sh("agent1", "/etc/init.d/go-agent stop >/dev/null 2>&1; true");
 }
 
@@ -73,13 +94,19 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
   let agentWasInstalled = false;
   before(async () => {
     await Promise.all(SERVERS.map((h) => ok(h, ensureGoUser)));
-    agentWasInstalled = (await sh("agent1", "dpkg-query -W -f='${Status}' go-agent 2>/dev/null | grep -q 'install ok installed'")).code === 0;
+    agentWasInstalled =
+      (await sh("agent1", "dpkg-query -W -f='${Status}' go-agent 2>/dev/null | grep -q 'install ok installed'"))
+        .code === 0;
     await cleanup();
   });
   after(async () => {
     await cleanup();
     // Leave agent1 as this test found it.
-    if (!agentWasInstalled) await sh("agent1", "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=60 go-agent >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/gocd.list; true");
+    if (!agentWasInstalled)
+      await sh(
+        "agent1",
+        "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=60 go-agent >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/gocd.list; true",
+      );
   });
 
   it("a first run succeeds and a second run changes nothing", async () => {
@@ -94,16 +121,26 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
   it("an artifact written by go on gocd-primary's share is visible on gocd-standby's", async () => {
     const name = `pipelines/gbc-edge-${process.pid}.txt`;
     try {
-      await ok("gocd-primary", `su -s /bin/sh -c 'mkdir -p ${MOUNT}/pipelines && echo artifact-${process.pid} > ${MOUNT}/${name}' go`);
+      await ok(
+        "gocd-primary",
+        `su -s /bin/sh -c 'mkdir -p ${MOUNT}/pipelines && echo artifact-${process.pid} > ${MOUNT}/${name}' go`,
+      );
       assert.equal((await ok("gocd-standby", `cat ${MOUNT}/${name}`)).trim(), `artifact-${process.pid}`);
       assert.equal((await ok("gocd-standby", `stat -c %U ${MOUNT}/${name}`)).trim(), "go");
       assert.equal((await ok("share", `cat ${EXPORT}/${name}`)).trim(), `artifact-${process.pid}`);
       for (const h of SERVERS) {
         const fstab = await ok(h, `grep ' ${MOUNT} ' /etc/fstab`);
-        assert.match(fstab, /^gocd-share@share:\/artifacts \S+ fuse\.sshfs _netdev,allow_other,default_permissions,uid=\d+,gid=\d+,IdentityFile=\S+,UserKnownHostsFile=\S+,StrictHostKeyChecking=yes,reconnect,/);
+        assert.match(
+          fstab,
+          /^gocd-share@share:\/artifacts \S+ fuse\.sshfs _netdev,allow_other,default_permissions,uid=\d+,gid=\d+,IdentityFile=\S+,UserKnownHostsFile=\S+,StrictHostKeyChecking=yes,reconnect,/,
+        );
       }
       // Anyone but go is kept out by the share's mode (default_permissions).
-      assert.notEqual((await sh("gocd-standby", `su -s /bin/sh -c 'touch ${MOUNT}/nobody' nobody`)).code, 0, "nobody could write to the share");
+      assert.notEqual(
+        (await sh("gocd-standby", `su -s /bin/sh -c 'touch ${MOUNT}/nobody' nobody`)).code,
+        0,
+        "nobody could write to the share",
+      );
     } finally {
       await sh("share", `rm -rf ${EXPORT}/pipelines`);
     }
@@ -117,15 +154,36 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
       const r = await sh("gocd-standby", `${login} ${user}@share 'id; touch /tmp/gbc-share-shell' </dev/null`);
       assert.doesNotMatch(r.stdout, /uid=/, `the share key ran a command as ${user}`);
     }
-    assert.equal((await sh("share", "test -e /tmp/gbc-share-shell")).code, 1, "the share key ran a command on the share host");
+    assert.equal(
+      (await sh("share", "test -e /tmp/gbc-share-shell")).code,
+      1,
+      "the share key ran a command on the share host",
+    );
     // SFTP sees the chroot (the export and nothing else), cannot read the host's files nor leave the chroot.
-    const sftp = (batch: string) => sh("gocd-standby", `printf '%s\\n' ${batch} | sftp -b - -i ${key} -o UserKnownHostsFile=/root/.ssh/gocd_artifact_share_known_hosts -o StrictHostKeyChecking=yes gocd-share@share`);
+    const sftp = (batch: string) =>
+      sh(
+        "gocd-standby",
+        `printf '%s\\n' ${batch} | sftp -b - -i ${key} -o UserKnownHostsFile=/root/.ssh/gocd_artifact_share_known_hosts -o StrictHostKeyChecking=yes gocd-share@share`,
+      );
     const listing = await sftp(`'ls -1 /'`);
     assert.equal(listing.code, 0, listing.stderr);
-    assert.deepEqual(listing.stdout.split("\n").filter((l) => l && !l.startsWith("sftp>")).map((l) => l.trim()), ["/artifacts"]);
+    assert.deepEqual(
+      listing.stdout
+        .split("\n")
+        .filter((l) => l && !l.startsWith("sftp>"))
+        .map((l) => l.trim()),
+      ["/artifacts"],
+    );
     assert.notEqual((await sftp(`'get /etc/passwd /tmp/gbc-passwd' 'get ../../etc/passwd /tmp/gbc-passwd'`)).code, 0);
-    assert.equal((await sh("gocd-standby", "test -e /tmp/gbc-passwd")).code, 1, "the share key read a file outside the export");
-    const forward = await sh("gocd-standby", `${login} -N -L 127.0.0.1:18154:127.0.0.1:22 -o ExitOnForwardFailure=yes gocd-share@share & p=$!; sleep 1; (exec 3<>/dev/tcp/127.0.0.1/18154 && head -c 4 <&3) 2>/dev/null; kill $p 2>/dev/null; true`);
+    assert.equal(
+      (await sh("gocd-standby", "test -e /tmp/gbc-passwd")).code,
+      1,
+      "the share key read a file outside the export",
+    );
+    const forward = await sh(
+      "gocd-standby",
+      `${login} -N -L 127.0.0.1:18154:127.0.0.1:22 -o ExitOnForwardFailure=yes gocd-share@share & p=$!; sleep 1; (exec 3<>/dev/tcp/127.0.0.1/18154 && head -c 4 <&3) 2>/dev/null; kill $p 2>/dev/null; true`,
+    );
     assert.doesNotMatch(forward.stdout, /SSH-/, "the share key could forward a port");
     // What GoCD writes belongs, on the share host, to the share user, who owns nothing else there.
     await ok("gocd-primary", `su -s /bin/sh -c 'echo x > ${MOUNT}/gbc-owner-probe' go`);
@@ -134,15 +192,28 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     } finally {
       await sh("share", `rm -f ${EXPORT}/gbc-owner-probe`);
     }
-    assert.equal((await ok("share", "getent passwd gocd-share | cut -d: -f3,7")).trim().split(":")[1], "/usr/sbin/nologin");
-    assert.equal((await ok("share", `find / -xdev -user gocd-share -not -path '${EXPORT}*' 2>/dev/null | head`)).trim(), "");
-    assert.doesNotMatch(await ok("share", "cat /root/.ssh/authorized_keys 2>/dev/null; true"), /gocd-bc artifact share/, "a share key is still authorised for root");
+    assert.equal(
+      (await ok("share", "getent passwd gocd-share | cut -d: -f3,7")).trim().split(":")[1],
+      "/usr/sbin/nologin",
+    );
+    assert.equal(
+      (await ok("share", `find / -xdev -user gocd-share -not -path '${EXPORT}*' 2>/dev/null | head`)).trim(),
+      "",
+    );
+    assert.doesNotMatch(
+      await ok("share", "cat /root/.ssh/authorized_keys 2>/dev/null; true"),
+      /gocd-bc artifact share/,
+      "a share key is still authorised for root",
+    );
   });
 
   it("the agent points at the VIP, and a server URL that is not the VIP is refused", async () => {
     const props = await ok("agent1", "cat /usr/share/go-agent/wrapper-config/wrapper-properties.conf");
     assert.match(props, /^wrapper\.app\.parameter\.100=-serverUrl$/m);
-    assert.match(props, new RegExp(`^wrapper\\.app\\.parameter\\.101=http://${LAB_NET.vip.replace(/\./g, "\\.")}:8153/go$`, "m"));
+    assert.match(
+      props,
+      new RegExp(`^wrapper\\.app\\.parameter\\.101=http://${LAB_NET.vip.replace(/\./g, "\\.")}:8153/go$`, "m"),
+    );
     assert.equal((await sh("agent1", "/etc/init.d/go-agent status")).code, 0, "go-agent is not running");
     const refused = await runEdge({ limit: "agents", extraVars: ["gocd_agent_server_url=http://198.18.0.11:8153/go"] });
     assert.equal(refused.outcome.exitCode, 2);
@@ -156,8 +227,14 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     assert.equal(await holdsVip("gocd-standby"), false, "the unhealthy gocd-standby holds the VIP too");
     await stopResponder("gocd-primary");
     await startResponder("gocd-standby");
-    assert.ok(await eventually(() => holdsVip("gocd-standby"), 20_000), "the VIP did not move to the healthy gocd-standby");
-    assert.ok(await eventually(async () => !(await holdsVip("gocd-primary")), 5_000), "gocd-primary kept the VIP after its GoCD went down");
+    assert.ok(
+      await eventually(() => holdsVip("gocd-standby"), 20_000),
+      "the VIP did not move to the healthy gocd-standby",
+    );
+    assert.ok(
+      await eventually(async () => !(await holdsVip("gocd-primary")), 5_000),
+      "gocd-primary kept the VIP after its GoCD went down",
+    );
     const banner = await ok("agent1", `exec 3<>/dev/tcp/${LAB_NET.vip}/22 && head -c 4 <&3`);
     assert.equal(banner, "SSH-", "the VIP does not answer from the agent");
   });
@@ -166,7 +243,10 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     const pids = (h: string) => ok(h, "pgrep -f '^/usr/sbin/keepalived( |$)' | sort | head -1");
     const before = await ok("gocd-primary", `cat ${KEEPALIVED_CONF}`);
     const pidBefore = await pids("gocd-primary");
-    await ok("gocd-primary", `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF} && grep -q 'advert_int 3' ${KEEPALIVED_CONF}`);
+    await ok(
+      "gocd-primary",
+      `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF} && grep -q 'advert_int 3' ${KEEPALIVED_CONF}`,
+    );
 
     const checked = await runEdge({ check: true, diff: true });
     assert.equal(checked.outcome.exitCode, 0, failures(checked.events));
@@ -180,8 +260,12 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     const fixed = await runEdge();
     assert.equal(fixed.outcome.exitCode, 0, failures(fixed.events));
     assert.deepEqual(changedTasks(fixed.events), ["keepalived : keepalived configured @ gocd-primary"]);
-    assert.deepEqual(results(fixed.events).filter((e) => isHandler(e) && e.result.status === "changed").map((e) => `${e.task} @ ${e.host}`),
-      ["keepalived : reload keepalived @ gocd-primary"]);
+    assert.deepEqual(
+      results(fixed.events)
+        .filter((e) => isHandler(e) && e.result.status === "changed")
+        .map((e) => `${e.task} @ ${e.host}`),
+      ["keepalived : reload keepalived @ gocd-primary"],
+    );
     assert.equal(await ok("gocd-primary", `cat ${KEEPALIVED_CONF}`), before);
     assert.equal(await pids("gocd-primary"), pidBefore, "keepalived was restarted instead of reloaded");
   });
@@ -189,11 +273,22 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
   it("the NFS path stops with a clear reason on a kernel without NFS, in check mode already", async () => {
     const probe = "/mnt/gbc-edge-nfs";
     const fstabBefore = await ok("gocd-standby", "cat /etc/fstab");
-    const checked = await runEdge({ check: true, diff: true, limit: "gocd-standby", extraVars: ["artifact_share_type=nfs", `artifact_share_mount=${probe}`] });
+    const checked = await runEdge({
+      check: true,
+      diff: true,
+      limit: "gocd-standby",
+      extraVars: ["artifact_share_type=nfs", `artifact_share_mount=${probe}`],
+    });
     assert.equal(checked.outcome.exitCode, 2);
     const failed = results(checked.events).filter((e) => e.result.status === "failed");
-    assert.deepEqual(failed.map((e) => e.task), ["artifact_share : share mounted and in fstab"]);
-    assert.match(JSON.stringify(failed[0]!.result), /cannot mount nfs share:\/srv\/gocd-share\/artifacts: this kernel has no NFS client support/);
+    assert.deepEqual(
+      failed.map((e) => e.task),
+      ["artifact_share : share mounted and in fstab"],
+    );
+    assert.match(
+      JSON.stringify(failed[0]!.result),
+      /cannot mount nfs share:\/srv\/gocd-share\/artifacts: this kernel has no NFS client support/,
+    );
     assert.equal(await ok("gocd-standby", "cat /etc/fstab"), fstabBefore, "check mode wrote fstab");
     assert.equal((await sh("gocd-standby", `test -e ${probe}`)).code, 1, "check mode created the mount point");
   });
@@ -203,7 +298,11 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     const checked = await runEdge({ check: true, diff: true });
     assert.equal(checked.outcome.exitCode, 0, failures(checked.events));
     assert.deepEqual(changedTasks(checked.events), ["artifact_share : share mounted and in fstab @ gocd-standby"]);
-    assert.equal((await sh("gocd-standby", `grep -q ' ${MOUNT} ' /proc/mounts`)).code, 1, "check mode mounted the share");
+    assert.equal(
+      (await sh("gocd-standby", `grep -q ' ${MOUNT} ' /proc/mounts`)).code,
+      1,
+      "check mode mounted the share",
+    );
 
     const fixed = await runEdge();
     assert.equal(fixed.outcome.exitCode, 0, failures(fixed.events));

@@ -9,14 +9,20 @@ import { eventually, host, ok, sh } from "./lab-access.js";
 test("a PostgreSQL cluster started on one host is reachable from another", async (t) => {
   const cluster = "15 labnet";
   t.after(() => sh("db-primary", `pg_dropcluster --stop ${cluster}`));
-  await ok("db-primary", [
-    `pg_createcluster ${cluster} -p 5433 -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null`,
-    `echo "listen_addresses = '*'" > /etc/postgresql/15/labnet/conf.d/lab.conf`,
-    `echo "host all all ${LAB_NET.prefix}.0/24 scram-sha-256" >> /etc/postgresql/15/labnet/pg_hba.conf`,
-    `pg_ctlcluster ${cluster} start`,
-    `su postgres -c "psql -p 5433 -qc \\"CREATE ROLE labuser LOGIN PASSWORD 'lab-secret'\\""`,
-  ].join(" && "));
-  const out = await ok("db-standby", `PGPASSWORD=lab-secret psql -h db-primary -p 5433 -U labuser -d postgres -Atc "select inet_server_addr()"`);
+  await ok(
+    "db-primary",
+    [
+      `pg_createcluster ${cluster} -p 5433 -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null`,
+      `echo "listen_addresses = '*'" > /etc/postgresql/15/labnet/conf.d/lab.conf`,
+      `echo "host all all ${LAB_NET.prefix}.0/24 scram-sha-256" >> /etc/postgresql/15/labnet/pg_hba.conf`,
+      `pg_ctlcluster ${cluster} start`,
+      `su postgres -c "psql -p 5433 -qc \\"CREATE ROLE labuser LOGIN PASSWORD 'lab-secret'\\""`,
+    ].join(" && "),
+  );
+  const out = await ok(
+    "db-standby",
+    `PGPASSWORD=lab-secret psql -h db-primary -p 5433 -U labuser -d postgres -Atc "select inet_server_addr()"`,
+  );
   assert.equal(out.trim(), host("db-primary").ip);
 });
 
@@ -37,7 +43,8 @@ function keepalivedConf(self: string, peer: string, priority: number): string {
 
 const holdsVip = async (name: string) => (await ok(name, "ip -4 -o addr show dev eth0")).includes(` ${LAB_NET.vip}/`);
 const startKeepalived = "keepalived -f /tmp/ka-test.conf -p /run/ka-test.pid -r /run/ka-test-vrrp.pid";
-const stopKeepalived = "kill $(cat /run/ka-test.pid) 2>/dev/null; for i in $(seq 50); do test -e /run/ka-test.pid || break; sleep 0.1; done";
+const stopKeepalived =
+  "kill $(cat /run/ka-test.pid) 2>/dev/null; for i in $(seq 50); do test -e /run/ka-test.pid || break; sleep 0.1; done";
 
 test("a keepalived pair holds the VIP on one side and moves it when that side stops", async (t) => {
   const [a, b] = [host("gocd-primary"), host("gocd-standby")];
@@ -63,13 +70,19 @@ test("an sshfs mount from the share host is readable and writable", async (t) =>
     await sh(share, "rm -rf /srv/lab-share");
   });
   await ok(share, "mkdir -p /srv/lab-share && echo from-share > /srv/lab-share/hello.txt");
-  const pub = await ok(client, "test -e /root/.ssh/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519; cat /root/.ssh/id_ed25519.pub");
+  const pub = await ok(
+    client,
+    "test -e /root/.ssh/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519; cat /root/.ssh/id_ed25519.pub",
+  );
   await ok(share, `echo '${pub.trim()}' >> /root/.ssh/authorized_keys`);
-  await ok(client, [
-    "ssh-keyscan -t ed25519 share >> /root/.ssh/known_hosts 2>/dev/null",
-    "mkdir -p /mnt/lab-share",
-    "sshfs -o StrictHostKeyChecking=yes,IdentityFile=/root/.ssh/id_ed25519 root@share:/srv/lab-share /mnt/lab-share",
-  ].join(" && "));
+  await ok(
+    client,
+    [
+      "ssh-keyscan -t ed25519 share >> /root/.ssh/known_hosts 2>/dev/null",
+      "mkdir -p /mnt/lab-share",
+      "sshfs -o StrictHostKeyChecking=yes,IdentityFile=/root/.ssh/id_ed25519 root@share:/srv/lab-share /mnt/lab-share",
+    ].join(" && "),
+  );
   assert.equal((await ok(client, "cat /mnt/lab-share/hello.txt")).trim(), "from-share");
   await ok(client, "echo from-client > /mnt/lab-share/written.txt");
   assert.equal((await ok(share, "cat /srv/lab-share/written.txt")).trim(), "from-client");

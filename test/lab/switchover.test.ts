@@ -20,7 +20,8 @@ const AGENT_LOG = "/var/log/go-agent/go-agent.log";
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
 const switchover = (...args: string[]) => cli(["switchover", ...labInventory(), ...args], 600_000);
 
-const psql = (h: string, sql: string, db = "postgres") => ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
+const psql = (h: string, sql: string, db = "postgres") =>
+  ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
 const holdsVip = async (h: string) => (await ok(h, "ip -4 -o addr show")).includes(` ${VIP}/`);
 const inRecovery = async (h: string) => (await psql(h, "SELECT pg_is_in_recovery()")).trim() === "t";
 
@@ -34,9 +35,15 @@ async function health(ip: string): Promise<number> {
 
 /** What must not change when a switchover is refused: who runs what, holds the VIP, and is writable. */
 async function pairFacts(): Promise<string> {
-  const servers = await Promise.all(["gocd-primary", "gocd-standby"].map(async (h) => `${h} pid=${await goServerPid(h)} vip=${await holdsVip(h)}`));
-  const dbs = await Promise.all(["db-primary", "db-standby"].map(async (h) =>
-    `${h} ${(await ok(h, "head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null; true")).trim()} recovery=${await inRecovery(h)}`));
+  const servers = await Promise.all(
+    ["gocd-primary", "gocd-standby"].map(async (h) => `${h} pid=${await goServerPid(h)} vip=${await holdsVip(h)}`),
+  );
+  const dbs = await Promise.all(
+    ["db-primary", "db-standby"].map(
+      async (h) =>
+        `${h} ${(await ok(h, "head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null; true")).trim()} recovery=${await inRecovery(h)}`,
+    ),
+  );
   return [...servers, ...dbs].join("\n");
 }
 
@@ -44,15 +51,25 @@ async function pairFacts(): Promise<string> {
 const agentLogSince = async (mark: number) => ok("agent1", `tail -n +${mark + 1} ${AGENT_LOG}`);
 const agentLogLines = async () => Number((await ok("agent1", `wc -l < ${AGENT_LOG}`)).trim());
 /** The agent's identity and configuration: what a switchover must never make anyone change. */
-const agentIdentity = () => ok("agent1", "md5sum /var/lib/go-agent/config/guid.txt /var/lib/go-agent/config/token /usr/share/go-agent/wrapper-config/wrapper-properties.conf");
+const agentIdentity = () =>
+  ok(
+    "agent1",
+    "md5sum /var/lib/go-agent/config/guid.txt /var/lib/go-agent/config/token /usr/share/go-agent/wrapper-config/wrapper-properties.conf",
+  );
 
 /** Every `job ID reported ok` the agent logged is a row in the primary's results table. */
 async function assertReportsKept(log: string, primary: string): Promise<number> {
   const ids = [...log.matchAll(/ job (\S+) reported ok$/gm)].map((m) => m[1] as string);
   assert.ok(ids.length > 0, "the agent reported no job during the switchover");
-  const rows = new Set((await psql(primary, "SELECT job_id FROM gocd_standin_job_results", "gocd")).split("\n").map((l) => l.trim()));
+  const rows = new Set(
+    (await psql(primary, "SELECT job_id FROM gocd_standin_job_results", "gocd")).split("\n").map((l) => l.trim()),
+  );
   const lost = ids.filter((id) => !rows.has(id));
-  assert.deepEqual(lost, [], `${lost.length} of ${ids.length} acknowledged job reports are not in ${primary}'s database`);
+  assert.deepEqual(
+    lost,
+    [],
+    `${lost.length} of ${ids.length} acknowledged job reports are not in ${primary}'s database`,
+  );
   return ids.length;
 }
 
@@ -67,7 +84,13 @@ function sampleBothHealthy(): { stop: () => Promise<number> } {
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  return { stop: async () => { running = false; await loop; return both; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return both;
+    },
+  };
 }
 
 /** A switchover to `sides`, confirmed, with everything an operator checks afterwards. */
@@ -89,11 +112,21 @@ async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
   assert.equal(await inRecovery(sides.dbPrimary), false, `${sides.dbPrimary} is not writable`);
   assert.equal(await inRecovery(from.dbPrimary), true, `${from.dbPrimary} is not a standby`);
   const streaming = await psql(sides.dbPrimary, "SELECT application_name || ' ' || state FROM pg_stat_replication");
-  assert.match(streaming, new RegExp(`^gocd_bc_${from.dbPrimary.replace("-", "_")} streaming$`, "m"), "the old primary does not stream from the new one");
+  assert.match(
+    streaming,
+    new RegExp(`^gocd_bc_${from.dbPrimary.replace("-", "_")} streaming$`, "m"),
+    "the old primary does not stream from the new one",
+  );
   // The agents: the same identity and configuration, connected again, and never refused.
   assert.equal(await agentIdentity(), identity, "the agent's identity or configuration changed");
-  assert.ok(await eventually(async () => (await sh("agent1", "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0, 30_000),
-    "the agent is not connected to GoCD");
+  assert.ok(
+    await eventually(
+      async () =>
+        (await sh("agent1", "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0,
+      30_000,
+    ),
+    "the agent is not connected to GoCD",
+  );
   const log = await agentLogSince(mark);
   assert.doesNotMatch(log, / 403 /, "the agent was refused (403) after the switchover");
   await assertReportsKept(log, sides.dbPrimary);
@@ -138,7 +171,10 @@ describe("switchover", { concurrency: false }, () => {
     const before = await pairFacts();
     const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-primary");
     assert.equal(r.code, 6, told(r));
-    assert.match(r.stderr, /--confirm gocd-primary does not name the target \(--to gocd-standby\): nothing was changed/);
+    assert.match(
+      r.stderr,
+      /--confirm gocd-primary does not name the target \(--to gocd-standby\): nothing was changed/,
+    );
     assert.doesNotMatch(r.stdout, /PLAY \[/);
     assert.equal(await pairFacts(), before);
   });
@@ -147,12 +183,28 @@ describe("switchover", { concurrency: false }, () => {
     const before = await pairFacts();
     const r = await switchover("--to", "gocd-standby", "--dry-run");
     assert.equal(r.code, 0, told(r));
-    for (const check of ["the active GoCD server runs and holds the VIP", "the target's database streams from the primary", "lag is under switchover_max_lag_bytes",
-      "same PostgreSQL major version and system identifier", "wal_log_hints is on", "configuration is in sync", "same go-server version",
-      "the artifact share is mounted on the target", "keepalived runs on both servers", "maintenance mode API answers"]) {
-      assert.match(r.stderr, new RegExp(`^preflight ok: .*${check.replace(/[()]/g, "\\$&")}`, "m"), `check not shown: ${check}`);
+    for (const check of [
+      "the active GoCD server runs and holds the VIP",
+      "the target's database streams from the primary",
+      "lag is under switchover_max_lag_bytes",
+      "same PostgreSQL major version and system identifier",
+      "wal_log_hints is on",
+      "configuration is in sync",
+      "same go-server version",
+      "the artifact share is mounted on the target",
+      "keepalived runs on both servers",
+      "maintenance mode API answers",
+    ]) {
+      assert.match(
+        r.stderr,
+        new RegExp(`^preflight ok: .*${check.replace(/[()]/g, "\\$&")}`, "m"),
+        `check not shown: ${check}`,
+      );
     }
-    assert.match(r.stderr, /switchover of GoCD from gocd-primary \(database db-primary\) to gocd-standby \(database db-standby\)/);
+    assert.match(
+      r.stderr,
+      /switchover of GoCD from gocd-primary \(database db-primary\) to gocd-standby \(database db-standby\)/,
+    );
     assert.match(r.stderr, /5\. wait until db-standby has received and replayed that LSN/);
     assert.match(r.stderr, /dry run, the preflight passed; nothing was changed/);
     assert.equal(await pairFacts(), before);
@@ -167,7 +219,10 @@ describe("switchover", { concurrency: false }, () => {
       const before = await pairFacts();
       const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
       assert.equal(r.code, 7, told(r));
-      assert.match(r.stderr, /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m);
+      assert.match(
+        r.stderr,
+        /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m,
+      );
       assert.equal(await pairFacts(), before);
     } finally {
       await restoreProvisioned();
@@ -180,7 +235,10 @@ describe("switchover", { concurrency: false }, () => {
       const before = await pairFacts();
       const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
       assert.equal(r.code, 7, told(r));
-      assert.match(r.stderr, /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m);
+      assert.match(
+        r.stderr,
+        /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m,
+      );
       assert.equal(await pairFacts(), before);
     } finally {
       await restoreProvisioned();
@@ -202,7 +260,10 @@ describe("switchover", { concurrency: false }, () => {
     const run = switchover("--to", "gocd-standby", "--confirm", "gocd-standby", "-e", "switchover_lsn_timeout=5");
     // Once GoCD stops on the active server (step 3, before the primary's CHECKPOINT and stop), the standby's
     // WAL receiver is turned off, so it never receives the shutdown checkpoint.
-    assert.ok(await eventually(async () => (await health("198.18.0.11")) !== 200, 120_000, 50), "GoCD never stopped on gocd-primary");
+    assert.ok(
+      await eventually(async () => (await health("198.18.0.11")) !== 200, 120_000, 50),
+      "GoCD never stopped on gocd-primary",
+    );
     await psql("db-standby", "ALTER SYSTEM SET primary_conninfo = ''");
     await psql("db-standby", "SELECT pg_reload_conf()");
     const r = await run;
@@ -211,10 +272,16 @@ describe("switchover", { concurrency: false }, () => {
     assert.match(r.stderr, /Nothing was promoted, so nothing was lost/);
     assert.equal(await inRecovery("db-standby"), true, "the standby was promoted");
     assert.equal(await inRecovery("db-primary"), false, "the old primary is not writable again");
-    assert.ok(await eventually(async () => (await health("198.18.0.11")) === 200, 60_000), "GoCD does not run again on gocd-primary");
+    assert.ok(
+      await eventually(async () => (await health("198.18.0.11")) === 200, 60_000),
+      "GoCD does not run again on gocd-primary",
+    );
     assert.ok(await eventually(() => holdsVip("gocd-primary"), 30_000), "the VIP did not come back to gocd-primary");
     assert.equal(await health("198.18.0.12"), 0, "GoCD runs on gocd-standby");
-    const info = await ok("gocd-primary", "curl -fsS -H 'Accept: application/vnd.go.cd.v1+json' http://127.0.0.1:8153/go/api/admin/maintenance_mode/info");
+    const info = await ok(
+      "gocd-primary",
+      "curl -fsS -H 'Accept: application/vnd.go.cd.v1+json' http://127.0.0.1:8153/go/api/admin/maintenance_mode/info",
+    );
     assert.match(info, /"is_maintenance_mode":false/, "maintenance mode stayed on");
   });
 
@@ -222,7 +289,11 @@ describe("switchover", { concurrency: false }, () => {
     const runs = outputs.filter((o) => o.args[0] === "switchover");
     assert.ok(runs.length >= 6);
     for (const o of runs) {
-      for (const secret of labSecrets()) assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``);
+      for (const secret of labSecrets())
+        assert.ok(
+          !o.stdout.includes(secret) && !o.stderr.includes(secret),
+          `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``,
+        );
     }
   });
 });

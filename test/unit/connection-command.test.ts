@@ -6,8 +6,24 @@ import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "shell-quote";
-import { becomeUser, chooseMethod, cleanSudoStderr, needsBecome, SUDO_PASSWORD_VAR, wrapForBecome } from "../../src/connection/become.js";
-import { cmd, command, maskSecrets, MASK, quotedCommand, raw, rawCommand, secret } from "../../src/connection/command.js";
+import {
+  becomeUser,
+  chooseMethod,
+  cleanSudoStderr,
+  needsBecome,
+  SUDO_PASSWORD_VAR,
+  wrapForBecome,
+} from "../../src/connection/become.js";
+import {
+  cmd,
+  command,
+  maskSecrets,
+  MASK,
+  quotedCommand,
+  raw,
+  rawCommand,
+  secret,
+} from "../../src/connection/command.js";
 import { modeText, ownerSpec, putFromStdinCommand, tempPathFor } from "../../src/connection/file-scripts.js";
 import { withRemoteTimeout } from "../../src/connection/shell-connection.js";
 import { parseStat, statCommand } from "../../src/connection/stat.js";
@@ -24,7 +40,14 @@ describe("cmd and command", () => {
   it("quotes every interpolated value and keeps the literal text", () => {
     const name = "go server; rm -rf /";
     assert.equal(cmd`systemctl restart ${name}`.toShell(), "systemctl restart 'go server; rm -rf /'");
-    assert.deepEqual(words(cmd`echo ${"$HOME"} ${""} ${42} ${"it's"} ${"a\nb"}`.toShell()), ["echo", "$HOME", "", "42", "it's", "a\nb"]);
+    assert.deepEqual(words(cmd`echo ${"$HOME"} ${""} ${42} ${"it's"} ${"a\nb"}`.toShell()), [
+      "echo",
+      "$HOME",
+      "",
+      "42",
+      "it's",
+      "a\nb",
+    ]);
   });
 
   it("turns arrays into one quoted word per element", () => {
@@ -74,7 +97,18 @@ describe("become", () => {
 
   it("wraps with sudo -n without a password", () => {
     const plan = wrapForBecome(inner, { user: "postgres" }, "sudo");
-    assert.deepEqual(words(plan.command.toShell()), ["sudo", "-H", "-S", "-n", "-u", "postgres", "--", "sh", "-c", "psql -tAc 'select 1'"]);
+    assert.deepEqual(words(plan.command.toShell()), [
+      "sudo",
+      "-H",
+      "-S",
+      "-n",
+      "-u",
+      "postgres",
+      "--",
+      "sh",
+      "-c",
+      "psql -tAc 'select 1'",
+    ]);
     assert.equal(plan.stdinPrefix, undefined);
   });
 
@@ -82,7 +116,10 @@ describe("become", () => {
     const plan = wrapForBecome(inner, { user: "go", password: secret("pw1") }, "sudo");
     const text = plan.command.toShell();
     assert.ok(!text.includes("pw1"));
-    assert.ok(text.startsWith(`IFS= read -r ${SUDO_PASSWORD_VAR} && export ${SUDO_PASSWORD_VAR} && gocd_bc_askpass=$(mktemp `), text);
+    assert.ok(
+      text.startsWith(`IFS= read -r ${SUDO_PASSWORD_VAR} && export ${SUDO_PASSWORD_VAR} && gocd_bc_askpass=$(mktemp `),
+      text,
+    );
     assert.match(text, /SUDO_ASKPASS=\/bin\/sh sudo -H -A -p "\$gocd_bc_askpass" -u go -- sh -c /);
     assert.equal(plan.stdinPrefix, "pw1\n");
     const refused = "Sorry, try again.\nsudo: no password was provided\nsudo: 1 incorrect password attempt\n";
@@ -96,7 +133,15 @@ describe("become", () => {
     const no = chooseMethod({ user: "postgres" }, "deploy", false);
     assert.equal(no.ok, false);
     assert.match(!no.ok ? no.error : "", /sudo is not installed and the login user is not root/);
-    assert.deepEqual(words(wrapForBecome(inner, { user: "postgres" }, "su").command.toShell()), ["su", "-s", "/bin/sh", "-c", "psql -tAc 'select 1'", "--", "postgres"]);
+    assert.deepEqual(words(wrapForBecome(inner, { user: "postgres" }, "su").command.toShell()), [
+      "su",
+      "-s",
+      "/bin/sh",
+      "-c",
+      "psql -tAc 'select 1'",
+      "--",
+      "postgres",
+    ]);
   });
 
   it("passes a become user to su after --, so `--help` is a user name and not an option", () => {
@@ -125,7 +170,10 @@ describe("file scripts", () => {
     const s = putFromStdinCommand("/etc/a b", { mode: 0o600, owner: "postgres" }, 12).toShell();
     assert.match(s, /mktemp -- '\/etc\/\.a b\.gocd-bc\.XXXXXX'/);
     const order = ["cat >", "-eq 12", "chmod -- 0600", "chown -- postgres", "mv -f"].map((w) => s.indexOf(w));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.ok(order.every((i) => i >= 0));
   });
 
@@ -138,7 +186,8 @@ describe("file scripts", () => {
 });
 
 describe("the put script, run by a real shell", () => {
-  const run = (dest: string, size: number, stdin: string) => spawnSync("sh", ["-c", putFromStdinCommand(dest, { mode: 0o640 }, size).toShell()], { input: stdin });
+  const run = (dest: string, size: number, stdin: string) =>
+    spawnSync("sh", ["-c", putFromStdinCommand(dest, { mode: 0o640 }, size).toShell()], { input: stdin });
   const inTempDir = (test: (dir: string) => void) => () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gbc-put-"));
     try {
@@ -148,29 +197,56 @@ describe("the put script, run by a real shell", () => {
     }
   };
 
-  it("installs the file when all of its bytes arrived", inTempDir((dir) => {
-    assert.equal(run(path.join(dir, "f"), 5, "hello").status, 0);
-    assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "hello");
-    assert.deepEqual(readdirSync(dir), ["f"]);
-  }));
+  it(
+    "installs the file when all of its bytes arrived",
+    inTempDir((dir) => {
+      assert.equal(run(path.join(dir, "f"), 5, "hello").status, 0);
+      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "hello");
+      assert.deepEqual(readdirSync(dir), ["f"]);
+    }),
+  );
 
   // What a connection cut mid-transfer (Ctrl-C) looks like to the script: stdin ends early.
-  it("installs nothing, and leaves no temporary file, when stdin ended early", inTempDir((dir) => {
-    writeFileSync(path.join(dir, "f"), "old content");
-    assert.notEqual(run(path.join(dir, "f"), 10, "hel").status, 0);
-    assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "old content");
-    assert.deepEqual(readdirSync(dir), ["f"]);
-  }));
+  it(
+    "installs nothing, and leaves no temporary file, when stdin ended early",
+    inTempDir((dir) => {
+      writeFileSync(path.join(dir, "f"), "old content");
+      assert.notEqual(run(path.join(dir, "f"), 10, "hel").status, 0);
+      assert.equal(readFileSync(path.join(dir, "f"), "utf8"), "old content");
+      assert.deepEqual(readdirSync(dir), ["f"]);
+    }),
+  );
 });
 
 describe("parseStat", () => {
-  const exited = (exitCode: number, stdout: string, stderr = "") => ({ kind: "exited" as const, exitCode, stdout, stderr });
+  const exited = (exitCode: number, stdout: string, stderr = "") => ({
+    kind: "exited" as const,
+    exitCode,
+    stdout,
+    stderr,
+  });
 
   it("parses GNU stat output", () => {
-    assert.deepEqual(words(statCommand("/x y").toShell()), ["LC_ALL=C", "stat", "-c", "%f|%u|%g|%U|%G|%s|%Y", "--", "/x y"]);
+    assert.deepEqual(words(statCommand("/x y").toShell()), [
+      "LC_ALL=C",
+      "stat",
+      "-c",
+      "%f|%u|%g|%U|%G|%s|%Y",
+      "--",
+      "/x y",
+    ]);
     assert.deepEqual(parseStat(exited(0, "81a0|101|0|postgres|root|7|1700000000\n")), {
       ok: true,
-      stat: { type: "file", mode: 0o640, uid: 101, gid: 0, owner: "postgres", group: "root", size: 7, mtime: 1700000000 },
+      stat: {
+        type: "file",
+        mode: 0o640,
+        uid: 101,
+        gid: 0,
+        owner: "postgres",
+        group: "root",
+        size: 7,
+        mtime: 1700000000,
+      },
     });
     const dir = parseStat(exited(0, "43ed|0|0|root|root|4096|1\n"));
     assert.equal(dir.ok && dir.stat?.type, "directory");
@@ -178,7 +254,10 @@ describe("parseStat", () => {
   });
 
   it("reports absence as null and other failures as errors", () => {
-    assert.deepEqual(parseStat(exited(1, "", "stat: cannot statx '/nope': No such file or directory\n")), { ok: true, stat: null });
+    assert.deepEqual(parseStat(exited(1, "", "stat: cannot statx '/nope': No such file or directory\n")), {
+      ok: true,
+      stat: null,
+    });
     assert.equal(parseStat(exited(1, "", "stat: cannot statx '/r/x': Permission denied\n")).ok, false);
     assert.equal(parseStat({ kind: "timeout", timeoutMs: 5, stdout: "", stderr: "" }).ok, false);
   });

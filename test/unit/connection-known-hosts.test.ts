@@ -86,7 +86,9 @@ describe("host matching", () => {
 });
 
 describe("checkHostKey", () => {
-  const entries = parseKnownHosts(`198.18.0.11 ssh-ed25519 ${K1}\n198.18.0.13 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7\n`);
+  const entries = parseKnownHosts(
+    `198.18.0.11 ssh-ed25519 ${K1}\n198.18.0.13 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7\n`,
+  );
 
   it("accepts the recorded key", () => {
     assert.equal(checkHostKey(entries, "198.18.0.11", key1).status, "known");
@@ -148,8 +150,17 @@ describe("trust on first use", () => {
     const file = path.join(dir, `known_hosts-${host}`);
     await writeFile(file, text);
     const target = {
-      name: host, hostname: host, port: 22, user: "root", identityFiles: [], identitiesOnly: false, knownHostsFiles: [file],
-      unknownKeyPolicy: "accept-new" as const, hashKnownHosts: false, connectTimeoutMs: 1000, jumps: [],
+      name: host,
+      hostname: host,
+      port: 22,
+      user: "root",
+      identityFiles: [],
+      identitiesOnly: false,
+      knownHostsFiles: [file],
+      unknownKeyPolicy: "accept-new" as const,
+      hashKnownHosts: false,
+      connectTimeoutMs: 1000,
+      jumps: [],
     };
     const check = await prepareHostKeyCheck(target);
     const accepted = await new Promise<boolean>((resolve) => check.verify(key, resolve));
@@ -166,7 +177,10 @@ describe("trust on first use", () => {
     const r = await present(`${RSA}\n`, "198.18.0.13", key1);
     assert.equal(r.accepted, false);
     assert.equal(r.refusal?.reason, "hostkey-changed");
-    assert.match(r.refusal?.message ?? "", /HOST KEY CHANGED for 198\.18\.0\.13: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/);
+    assert.match(
+      r.refusal?.message ?? "",
+      /HOST KEY CHANGED for 198\.18\.0\.13: it presented ssh-ed25519 .* has a different key, of type ssh-rsa/,
+    );
     assert.equal(r.after, `${RSA}\n`);
   });
 

@@ -64,7 +64,10 @@ describe("LocalConnection", () => {
 
   it("hands an owner to chown after --, so `--help` fails as a user instead of printing chown's help", async () => {
     await assert.rejects(conn.put(path.join(dir, "helped"), "x", { owner: "--help" }), /chown --help: .*invalid user/);
-    assert.deepEqual((await readdir(dir)).filter((f) => f.includes("helped")), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.includes("helped")),
+      [],
+    );
   });
 
   it("fails a put into a missing directory without leaving anything behind", async () => {

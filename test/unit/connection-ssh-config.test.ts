@@ -37,7 +37,12 @@ describe("resolveTarget", () => {
     assert.equal(t.port, 2222);
     assert.equal(t.user, "postgres-admin");
     assert.deepEqual(t.identityFiles, ["/home/op/.ssh/db_key", "/home/op/.ssh/id_all"]);
-    assert.deepEqual(t.knownHostsFiles, ["/home/op/.ssh/kh_db", "/etc/ssh/kh_shared", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"]);
+    assert.deepEqual(t.knownHostsFiles, [
+      "/home/op/.ssh/kh_db",
+      "/etc/ssh/kh_shared",
+      "/etc/ssh/ssh_known_hosts",
+      "/etc/ssh/ssh_known_hosts2",
+    ]);
     assert.equal(t.unknownKeyPolicy, "accept-new");
     assert.equal(t.hashKnownHosts, true);
     assert.equal(t.connectTimeoutMs, 7000);
@@ -47,7 +52,15 @@ describe("resolveTarget", () => {
 
   it("lets inventory values override the config", () => {
     const t = resolveTarget(
-      { name: "db-primary", host: "db-primary", port: 22, user: "root", privateKeyFile: "/lab/id", knownHostsFile: "/lab/known_hosts", connectTimeoutMs: 1500 },
+      {
+        name: "db-primary",
+        host: "db-primary",
+        port: 22,
+        user: "root",
+        privateKeyFile: "/lab/id",
+        knownHostsFile: "/lab/known_hosts",
+        connectTimeoutMs: 1500,
+      },
       CONFIG,
       env,
     );
@@ -71,14 +84,22 @@ describe("resolveTarget", () => {
     assert.equal(t.port, 22);
     assert.equal(t.user, "root");
     assert.deepEqual(t.identityFiles, ["/root/.ssh/id_ed25519", "/root/.ssh/id_ecdsa", "/root/.ssh/id_rsa"]);
-    assert.deepEqual(t.knownHostsFiles, ["/root/.ssh/known_hosts", "/root/.ssh/known_hosts2", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"]);
+    assert.deepEqual(t.knownHostsFiles, [
+      "/root/.ssh/known_hosts",
+      "/root/.ssh/known_hosts2",
+      "/etc/ssh/ssh_known_hosts",
+      "/etc/ssh/ssh_known_hosts2",
+    ]);
     assert.equal(t.unknownKeyPolicy, "refuse");
     assert.equal(t.connectTimeoutMs, 10_000);
     assert.equal(t.agent, undefined);
   });
 
   it("turns trust-on-first-use on only when asked", () => {
-    assert.equal(resolveTarget({ name: "h", trustOnFirstUse: true }, new SSHConfig(), env).unknownKeyPolicy, "accept-new");
+    assert.equal(
+      resolveTarget({ name: "h", trustOnFirstUse: true }, new SSHConfig(), env).unknownKeyPolicy,
+      "accept-new",
+    );
   });
 
   it("resolves ProxyJump hops through the config too", () => {
@@ -97,8 +118,15 @@ describe("resolveTarget", () => {
 
   it("lets the inventory disable or replace ProxyJump", () => {
     assert.deepEqual(resolveTarget({ name: "behind", proxyJump: "none" }, CONFIG, env).jumps, []);
-    const t = resolveTarget({ name: "behind", proxyJump: "root@198.18.0.31", knownHostsFile: "/lab/kh", privateKeyFile: "/lab/id" }, CONFIG, env);
-    assert.deepEqual(t.jumps.map((j) => [j.user, j.hostname, j.knownHostsFiles, j.identityFiles[0]]), [["root", "198.18.0.31", ["/lab/kh"], "/lab/id"]]);
+    const t = resolveTarget(
+      { name: "behind", proxyJump: "root@198.18.0.31", knownHostsFile: "/lab/kh", privateKeyFile: "/lab/id" },
+      CONFIG,
+      env,
+    );
+    assert.deepEqual(
+      t.jumps.map((j) => [j.user, j.hostname, j.knownHostsFiles, j.identityFiles[0]]),
+      [["root", "198.18.0.31", ["/lab/kh"], "/lab/id"]],
+    );
   });
 });
 

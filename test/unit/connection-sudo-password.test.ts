@@ -36,7 +36,12 @@ describe("a sudo password on a host", () => {
     await writeFile(path.join(dir, "sudo"), FAKE_SUDO);
     await chmod(path.join(dir, "sudo"), 0o755);
     await writeFile(path.join(dir, "tmp.keep"), "");
-    Object.assign(process.env, { PATH: `${dir}:${process.env.PATH}`, TMPDIR: dir, FAKE_SUDO_LOG: log(), FAKE_SUDO_GOOD: "right pw" });
+    Object.assign(process.env, {
+      PATH: `${dir}:${process.env.PATH}`,
+      TMPDIR: dir,
+      FAKE_SUDO_LOG: log(),
+      FAKE_SUDO_GOOD: "right pw",
+    });
   });
   beforeEach(async () => {
     await rm(log(), { force: true });
@@ -73,12 +78,19 @@ describe("a sudo password on a host", () => {
     assert.equal(await asked(), 2, "sudo was not run again");
     const other = await conn.run(cmd`true`, { become: { user: "nobody", password: secret("right pw") } });
     assert.equal(other.kind === "exited" && other.exitCode, 0, "another password is still tried");
-    assert.equal((await new LocalConnection("h2").run(cmd`true`, { become: wrong })).kind, "exited", "another host tries it");
+    assert.equal(
+      (await new LocalConnection("h2").run(cmd`true`, { become: wrong })).kind,
+      "exited",
+      "another host tries it",
+    );
   });
 
   it("when sudo does not ask (NOPASSWD, cached), the helper file is removed all the same", async () => {
     process.env.FAKE_SUDO_NOASK = "1";
-    const r = await new LocalConnection("h").run(cmd`cat`, { become: { user: "nobody", password: secret("any") }, stdin: "data\n" });
+    const r = await new LocalConnection("h").run(cmd`cat`, {
+      become: { user: "nobody", password: secret("any") },
+      stdin: "data\n",
+    });
     assert.deepEqual(r, { kind: "exited", exitCode: 0, stdout: "data\n", stderr: "" });
     assert.deepEqual(await leftovers(), []);
   });
@@ -86,7 +98,10 @@ describe("a sudo password on a host", () => {
 
 describe("the refusal decision", () => {
   it("reads sudo's count of incorrect attempts; other failures are not a refusal", () => {
-    assert.equal(sudoRefusedPassword(1, "Sorry, try again.\nsudo: no password was provided\nsudo: 1 incorrect password attempt\n"), true);
+    assert.equal(
+      sudoRefusedPassword(1, "Sorry, try again.\nsudo: no password was provided\nsudo: 1 incorrect password attempt\n"),
+      true,
+    );
     assert.equal(sudoRefusedPassword(1, "sudo: 3 incorrect password attempts\n"), true);
     assert.equal(sudoRefusedPassword(1, "sudo: a password is required\n"), false);
     assert.equal(sudoRefusedPassword(0, "1 incorrect password attempt"), false, "the command itself printed it");
@@ -97,14 +112,36 @@ describe("the refusal decision", () => {
     const trials = new PasswordTrials();
     const order: string[] = [];
     let release: () => void = () => undefined;
-    const first = trials.run("pw", () => new Promise<string>((r) => { order.push("first"); release = () => r("refused"); }), (x) => x === "refused");
-    const second = trials.run("pw", async () => { order.push("second"); return "ran"; }, () => false);
+    const first = trials.run(
+      "pw",
+      () =>
+        new Promise<string>((r) => {
+          order.push("first");
+          release = () => r("refused");
+        }),
+      (x) => x === "refused",
+    );
+    const second = trials.run(
+      "pw",
+      async () => {
+        order.push("second");
+        return "ran";
+      },
+      () => false,
+    );
     await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(order, ["first"], "the second waits for the first verdict");
     release();
     assert.equal(await first, "refused");
     assert.equal(await second, "refused-before");
     assert.deepEqual(order, ["first"]);
-    assert.equal(await trials.run("other", async () => "ok", () => false), "ok");
+    assert.equal(
+      await trials.run(
+        "other",
+        async () => "ok",
+        () => false,
+      ),
+      "ok",
+    );
   });
 });

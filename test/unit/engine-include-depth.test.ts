@@ -33,19 +33,25 @@ async function run(files: Record<string, string>): Promise<Capture> {
 }
 
 function failures(events: readonly RunEvent[]): string[] {
-  return events.flatMap((e) => (e.type === "host_result" && e.result.status === "failed" ? [e.result.error ?? ""] : []));
+  return events.flatMap((e) =>
+    e.type === "host_result" && e.result.status === "failed" ? [e.result.error ?? ""] : [],
+  );
 }
 
 test("a runtime include of itself stops at the depth limit, naming the chain", async () => {
   const r = await run({
-    "site.yml": "- hosts: all\n  gather_facts: false\n  vars:\n    me: again.yml\n  tasks:\n    - include_tasks: again.yml\n",
-    "again.yml": "- debug: {msg: once more}\n- include_tasks: \"{{ me }}\"\n",
+    "site.yml":
+      "- hosts: all\n  gather_facts: false\n  vars:\n    me: again.yml\n  tasks:\n    - include_tasks: again.yml\n",
+    "again.yml": '- debug: {msg: once more}\n- include_tasks: "{{ me }}"\n',
   });
   assert.equal(r.abort.signal.aborted, false, "the run had to be stopped from outside");
   const errors = failures(r.events);
   assert.equal(errors.length, 1, errors.join("\n"));
   assert.match(errors[0]!, new RegExp(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`));
-  assert.match(errors[0]!, /site\.yml:6 include_tasks again\.yml -> .*again\.yml:2 include_tasks \{\{ me \}\} -> .*again\.yml:2 again/);
+  assert.match(
+    errors[0]!,
+    /site\.yml:6 include_tasks again\.yml -> .*again\.yml:2 include_tasks \{\{ me \}\} -> .*again\.yml:2 again/,
+  );
   const debugs = r.events.filter((e) => e.type === "host_result" && e.task.includes("debug")).length;
   assert.equal(debugs, MAX_INCLUDE_DEPTH);
 });
@@ -53,7 +59,7 @@ test("a runtime include of itself stops at the depth limit, naming the chain", a
 test("a recursion that ends by itself is not limited", async () => {
   const r = await run({
     "site.yml": "- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: count.yml\n      vars: {n: 0}\n",
-    "count.yml": "- set_fact: {n: \"{{ add n 1 }}\"}\n- include_tasks: \"{{ 'count.yml' }}\"\n  when: (lt n 5)\n",
+    "count.yml": '- set_fact: {n: "{{ add n 1 }}"}\n- include_tasks: "{{ \'count.yml\' }}"\n  when: (lt n 5)\n',
   });
   assert.deepEqual(failures(r.events), []);
 });

@@ -16,7 +16,10 @@ describe("serial batches", () => {
     assert.deepEqual(serialBatches(HOSTS, undefined), [HOSTS]);
     assert.deepEqual(serialBatches(HOSTS, [2]), [["a", "b"], ["c", "d"], ["e"]]);
     assert.deepEqual(serialBatches(HOSTS, [1, "50%"]), [["a"], ["b", "c"], ["d", "e"]]);
-    assert.deepEqual(serialBatches(HOSTS, ["10%"]), HOSTS.map((h) => [h]));
+    assert.deepEqual(
+      serialBatches(HOSTS, ["10%"]),
+      HOSTS.map((h) => [h]),
+    );
     assert.deepEqual(serialBatches(HOSTS, [0]), [HOSTS]);
   });
 });

@@ -12,7 +12,10 @@ import { PlainReporter } from "../../src/report/plain.js";
 import { ONE_HOST, tree } from "./loader-helpers.js";
 
 /** Answers one command: its shell text and stdin; undefined means exit 0 with no output. */
-export type CommandAnswer = (shell: string, stdin: string) => Partial<{ exitCode: number; stdout: string; stderr: string }> | undefined;
+export type CommandAnswer = (
+  shell: string,
+  stdin: string,
+) => Partial<{ exitCode: number; stdout: string; stderr: string }> | undefined;
 
 /** A host whose files live in `files` (path -> content) and whose commands `answer` replies to. */
 export class FakeHost implements Connection {
@@ -63,7 +66,10 @@ class Sink extends PassThrough {
 
 /** Sends every event to several reporters. */
 class Tee implements Reporter {
-  constructor(private readonly reporters: readonly Reporter[], readonly events: RunEvent[] = []) {}
+  constructor(
+    private readonly reporters: readonly Reporter[],
+    readonly events: RunEvent[] = [],
+  ) {}
   emit(event: RunEvent): void {
     this.events.push(event);
     for (const r of this.reporters) r.emit(event);
@@ -82,15 +88,27 @@ export interface Printed {
 }
 
 /** Runs `site.yml` of a tree written from `files` on `host` (inventory host h1), with --diff. */
-export async function runOnFakeHost(files: Record<string, string>, host: FakeHost, opts: { check?: boolean; extraVars?: string[] } = {}): Promise<Printed> {
+export async function runOnFakeHost(
+  files: Record<string, string>,
+  host: FakeHost,
+  opts: { check?: boolean; extraVars?: string[] } = {},
+): Promise<Printed> {
   const root = tree({ "hosts.yml": ONE_HOST, ...files });
-  const loaded = loadPlan({ playbook: path.join(root, "site.yml"), inventories: [path.join(root, "hosts.yml")], extraVars: opts.extraVars });
+  const loaded = loadPlan({
+    playbook: path.join(root, "site.yml"),
+    inventories: [path.join(root, "hosts.yml")],
+    extraVars: opts.extraVars,
+  });
   if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n"));
   const plain = new Sink();
   const json = new Sink();
   const reporterOpts = { diff: true, verbosity: 2 };
   const tee = new Tee([new PlainReporter(reporterOpts, plain), new JsonReporter(reporterOpts, json)]);
-  const outcome = await runPlan(loaded.plan, { check: opts.check ?? false, diff: true, reporter: tee }, async () => host);
+  const outcome = await runPlan(
+    loaded.plan,
+    { check: opts.check ?? false, diff: true, reporter: tee },
+    async () => host,
+  );
   await tee.close();
   return { plain: plain.text, json: json.text, events: tee.events, exitCode: outcome.exitCode };
 }

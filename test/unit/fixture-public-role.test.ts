@@ -33,7 +33,17 @@ test("the public-style NFS role loads without a problem or a warning", () => {
   const play = plan.plays[0];
   assert.ok(play);
   assert.deepEqual(modules(play.roleTasks), [
-    "assert", "apt", "file", "lineinfile", "template", "sysctl", "service", "command", "debug", "file", "mount",
+    "assert",
+    "apt",
+    "file",
+    "lineinfile",
+    "template",
+    "sysctl",
+    "service",
+    "command",
+    "debug",
+    "file",
+    "mount",
   ]);
   assert.deepEqual(modules(play.handlers), ["command", "service"]);
 });
@@ -42,7 +52,10 @@ test("a typo in the role is reported at its file, line and column", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "gocd-bc-public-"));
   fs.cpSync(PROJECT, root, { recursive: true });
   const main = path.join(root, "roles/nfs_server/tasks/main.yml");
-  fs.writeFileSync(main, fs.readFileSync(main, "utf8").replace("when: nfs_exports | length > 0", "when: nfs_export | length > 0"));
+  fs.writeFileSync(
+    main,
+    fs.readFileSync(main, "utf8").replace("when: nfs_exports | length > 0", "when: nfs_export | length > 0"),
+  );
   const e = findError(errorsOf(load(root)), /undefined variable 'nfs_export'/);
   assert.ok(e.file.endsWith("roles/nfs_server/tasks/main.yml"), e.file);
   assert.deepEqual([e.line, e.col], [62, 9]);

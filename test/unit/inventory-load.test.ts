@@ -145,8 +145,7 @@ test("an empty or missing inventory is an error", () => {
 
 test("a cycle among groups is an error", () => {
   const dir = tree({
-    "inv.yml":
-      "all:\n  children:\n    a:\n      children:\n        b:\n          children:\n            a:\n",
+    "inv.yml": "all:\n  children:\n    a:\n      children:\n        b:\n          children:\n            a:\n",
   });
   const r = loadInventory([path.join(dir, "inv.yml")]);
   assert.equal(r.ok, false);

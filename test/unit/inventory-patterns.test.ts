@@ -56,8 +56,6 @@ test("--limit narrows each play's hosts; a play pattern matching nothing is a wa
 });
 
 test("hosts given as a template are resolved from extra vars", () => {
-  const plan = planOf(
-    loadTree({ "site.yml": "- hosts: '{{ target }}'\n  tasks: []\n" }, { extraVars: ["target=h1"] }),
-  );
+  const plan = planOf(loadTree({ "site.yml": "- hosts: '{{ target }}'\n  tasks: []\n" }, { extraVars: ["target=h1"] }));
   assert.deepEqual(plan.playHosts, [["h1"]]);
 });

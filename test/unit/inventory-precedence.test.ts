@@ -75,10 +75,7 @@ const LADDER = [
   "extra_vars",
 ];
 
-function findProbe(
-  tasks: readonly Task[],
-  parents: Task[] = [],
-): { task: Task; parents: Task[] } | undefined {
+function findProbe(tasks: readonly Task[], parents: Task[] = []): { task: Task; parents: Task[] } | undefined {
   for (const t of tasks) {
     if (t.name === "probe") return { task: t, parents };
     if (t.kind === "block") {

@@ -18,7 +18,10 @@ test("inventory/lab.yml matches what `lab up` generates for the default lab dire
 
 test("the lab inventory has the groups the roles use, each host in its group with its address", () => {
   const doc = YAML.parse(renderInventory([...CORE_HOSTS, ...extraHosts(2)], labPaths("/x"))) as {
-    all: { vars: Record<string, string>; children: Record<string, { hosts: Record<string, { ansible_host: string }> | null }> };
+    all: {
+      vars: Record<string, string>;
+      children: Record<string, { hosts: Record<string, { ansible_host: string }> | null }>;
+    };
   };
   assert.deepEqual(Object.keys(doc.all.children), ["gocd_servers", "db_servers", "share", "agents", "bench"]);
   assert.equal(doc.all.children.gocd_servers?.hosts?.["gocd-standby"]?.ansible_host, "198.18.0.12");

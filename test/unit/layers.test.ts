@@ -69,7 +69,12 @@ function importsOf(abs: string): FolderImport[] {
   const file = path.relative(SRC, abs);
   return specs
     .filter((spec) => spec.startsWith("."))
-    .map((spec) => ({ file, spec, from: folderOf(abs)!, to: folderOf(path.resolve(path.dirname(abs), spec)) ?? "(outside src)" }));
+    .map((spec) => ({
+      file,
+      spec,
+      from: folderOf(abs)!,
+      to: folderOf(path.resolve(path.dirname(abs), spec)) ?? "(outside src)",
+    }));
 }
 
 /** Every relative import in src/ that crosses from one folder into another. */
@@ -91,8 +96,10 @@ function layerViolations(imports: readonly FolderImport[], layers: readonly (rea
   for (const i of imports) {
     const from = rank.get(i.from);
     const to = rank.get(i.to);
-    if (from === undefined || to === undefined) out.push(`${i.file}: imports "${i.spec}", and ${from === undefined ? i.from : i.to} is in no layer`);
-    else if (to <= from) out.push(`${i.file}: imports "${i.spec}", but ${i.to} is ${to < from ? "above" : "beside"} ${i.from}`);
+    if (from === undefined || to === undefined)
+      out.push(`${i.file}: imports "${i.spec}", and ${from === undefined ? i.from : i.to} is in no layer`);
+    else if (to <= from)
+      out.push(`${i.file}: imports "${i.spec}", but ${i.to} is ${to < from ? "above" : "beside"} ${i.from}`);
   }
   return out;
 }
@@ -158,9 +165,13 @@ test("the checks name the file and the import that breaks the layers", () => {
     'inventory/load.ts: imports "../playbook/problems.js", but playbook is above inventory',
     'lab/x.ts: imports "../../test/y.js", and (outside src) is in no layer',
   ]);
-  assert.deepEqual(layerViolations([{ file: "template/a.ts", spec: "../connection/b.js", from: "template", to: "connection" }], LAYERS), [
-    'template/a.ts: imports "../connection/b.js", but connection is beside template',
-  ]);
+  assert.deepEqual(
+    layerViolations(
+      [{ file: "template/a.ts", spec: "../connection/b.js", from: "template", to: "connection" }],
+      LAYERS,
+    ),
+    ['template/a.ts: imports "../connection/b.js", but connection is beside template'],
+  );
   assert.deepEqual(folderCycles(imports), [
     'inventory -> playbook -> inventory (inventory/load.ts imports "../playbook/problems.js"; playbook/load.ts imports "../inventory/load.js")',
   ]);

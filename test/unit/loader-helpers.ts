@@ -7,10 +7,7 @@ import type { Diagnostic } from "../../src/errors.js";
 import { loadPlan, type PlanResult } from "../../src/playbook/load.js";
 
 /** The source folder of the YAML fixtures (tests run from dist/, fixtures stay in test/). */
-export const FIXTURES = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../../test/unit/fixtures",
-);
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../test/unit/fixtures");
 
 /** Writes files (path -> content) under a fresh temporary directory and returns it. */
 export function tree(files: Record<string, string>): string {

@@ -6,7 +6,12 @@ import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
 import "../../src/modules/all.js";
 
 /** Runs `module` with `args` on `conn` (files are looked up as given; templates render empty). */
-export function runLocalModule(conn: Connection, module: string, args: Record<string, unknown>, check = false): Promise<TaskResult> {
+export function runLocalModule(
+  conn: Connection,
+  module: string,
+  args: Record<string, unknown>,
+  check = false,
+): Promise<TaskResult> {
   const ctx: ModuleContext = {
     host: conn.host,
     conn,

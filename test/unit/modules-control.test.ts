@@ -25,7 +25,12 @@ function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): Mo
   };
 }
 
-function run(module: string, args: Record<string, unknown>, vars?: Record<string, unknown>, secrets?: string[]): Promise<TaskResult> {
+function run(
+  module: string,
+  args: Record<string, unknown>,
+  vars?: Record<string, unknown>,
+  secrets?: string[],
+): Promise<TaskResult> {
   return invokeModule(module, args, fakeCtx(vars, secrets));
 }
 
@@ -82,13 +87,21 @@ describe("assert", () => {
 
 describe("fail and set_fact", () => {
   it("fail fails with its message or Ansible's default", async () => {
-    assert.deepEqual(await run("fail", { msg: "split brain" }), { status: "failed", error: "split brain", data: { msg: "split brain" } });
+    assert.deepEqual(await run("fail", { msg: "split brain" }), {
+      status: "failed",
+      error: "split brain",
+      data: { msg: "split brain" },
+    });
     const d = await run("fail", {});
     assert.equal(d.status === "failed" && d.error, "Failed as requested from task");
   });
   it("set_fact returns ansible_facts, ignores cacheable, never changes", async () => {
     const r = await run("set_fact", { primary: "db-primary", lsn: "0/3000060", cacheable: true });
-    assert.deepEqual(r, { status: "ok", reason: "set primary, lsn", data: { ansible_facts: { primary: "db-primary", lsn: "0/3000060" } } });
+    assert.deepEqual(r, {
+      status: "ok",
+      reason: "set primary, lsn",
+      data: { ansible_facts: { primary: "db-primary", lsn: "0/3000060" } },
+    });
   });
   it("set_fact refuses nothing to set and bad names", async () => {
     assert.equal((await run("set_fact", {})).status, "failed");
@@ -139,9 +152,17 @@ describe("pause", () => {
     const refused = await run("pause", { prompt: "Type the target host", expect: "gocd-standby" });
     assert.equal(refused.status, "failed");
     assert.match(refused.status === "failed" ? refused.error : "", /no terminal; pass -e gocd_bc_confirm=gocd-standby/);
-    const answered = await run("pause", { prompt: "Type the target host", expect: "gocd-standby" }, { gocd_bc_confirm: "gocd-standby" });
+    const answered = await run(
+      "pause",
+      { prompt: "Type the target host", expect: "gocd-standby" },
+      { gocd_bc_confirm: "gocd-standby" },
+    );
     assert.equal(answered.status, "ok");
-    const wrong = await run("pause", { prompt: "Type the target host", expect: "gocd-standby" }, { gocd_bc_confirm: "db-standby" });
+    const wrong = await run(
+      "pause",
+      { prompt: "Type the target host", expect: "gocd-standby" },
+      { gocd_bc_confirm: "db-standby" },
+    );
     assert.equal(wrong.status, "failed");
     assert.deepEqual(t.asked, []);
   });

@@ -20,11 +20,18 @@ function serve(): http.Server {
   return http.createServer((req, res) => {
     if (req.url === "/file.txt") return void res.end("payload\n");
     if (req.url === "/moved") return void res.writeHead(302, { Location: "/file.txt" }).end();
-    if (req.url === "/state") return void res.writeHead(200, { "Content-Type": "application/json" }).end('{"state": "ready", "n": 2}');
+    if (req.url === "/state")
+      return void res.writeHead(200, { "Content-Type": "application/json" }).end('{"state": "ready", "n": 2}');
     if (req.url === "/echo" && req.method === "POST") {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ got: JSON.parse(Buffer.concat(chunks).toString()), type: req.headers["content-type"] })));
+      req.on("end", () =>
+        res
+          .writeHead(201, { "Content-Type": "application/json" })
+          .end(
+            JSON.stringify({ got: JSON.parse(Buffer.concat(chunks).toString()), type: req.headers["content-type"] }),
+          ),
+      );
       return;
     }
     res.writeHead(404).end("no");
@@ -49,7 +56,10 @@ describe("get_url and uri", () => {
 
   it("every module with a schema has an implementation, or is one the engine runs", () => {
     const implemented = new Set([...implementedModules(), ...ENGINE_MODULES]);
-    assert.deepEqual(moduleNames().filter((m) => !implemented.has(m)), []);
+    assert.deepEqual(
+      moduleNames().filter((m) => !implemented.has(m)),
+      [],
+    );
   });
 
   it("get_url downloads (following a redirect), keeps an existing file, and writes nothing in check mode", async () => {
@@ -69,9 +79,19 @@ describe("get_url and uri", () => {
     const dest = path.join(dir, "sum.txt");
     const sum = crypto.createHash("sha256").update("payload\n").digest("hex");
     await writeFile(dest, "old\n");
-    assert.equal((await runLocalModule(conn, "get_url", { url: `${base}/file.txt`, dest, checksum: `sha256:${sum}` })).status, "changed");
-    assert.equal((await runLocalModule(conn, "get_url", { url: `${base}/file.txt`, dest, checksum: `sha256:${sum}` })).status, "ok");
-    const bad = await runLocalModule(conn, "get_url", { url: `${base}/file.txt`, dest: path.join(dir, "bad.txt"), checksum: "sha256:00" });
+    assert.equal(
+      (await runLocalModule(conn, "get_url", { url: `${base}/file.txt`, dest, checksum: `sha256:${sum}` })).status,
+      "changed",
+    );
+    assert.equal(
+      (await runLocalModule(conn, "get_url", { url: `${base}/file.txt`, dest, checksum: `sha256:${sum}` })).status,
+      "ok",
+    );
+    const bad = await runLocalModule(conn, "get_url", {
+      url: `${base}/file.txt`,
+      dest: path.join(dir, "bad.txt"),
+      checksum: "sha256:00",
+    });
     assert.equal(bad.status === "failed" && /checksum/.test(bad.error), true, JSON.stringify(bad));
     const missing = await runLocalModule(conn, "get_url", { url: `${base}/nothing`, dest: path.join(dir, "none.txt") });
     assert.equal(missing.status === "failed" && /HTTP 404/.test(missing.error), true, JSON.stringify(missing));
@@ -80,7 +100,10 @@ describe("get_url and uri", () => {
   it("uri GET registers status, json and headers as Ansible does, in check mode too; a wrong status fails", async () => {
     const r = await runLocalModule(conn, "uri", { url: `${base}/state` }, true);
     assert.equal(r.status, "ok", JSON.stringify(r));
-    assert.deepEqual([r.data.status, r.data.json, r.data.content_type], [200, { state: "ready", n: 2 }, "application/json"]);
+    assert.deepEqual(
+      [r.data.status, r.data.json, r.data.content_type],
+      [200, { state: "ready", n: 2 }, "application/json"],
+    );
     const text = await runLocalModule(conn, "uri", { url: `${base}/file.txt`, return_content: true });
     assert.equal(text.data.content, "payload\n");
     const wrong = await runLocalModule(conn, "uri", { url: `${base}/nothing`, status_code: [200, 204] });

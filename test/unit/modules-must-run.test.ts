@@ -24,7 +24,12 @@ function answering(result: RunResult, secrets: readonly string[] = []): ModuleCo
   };
 }
 
-const exited = (exitCode: number, stdout: string, stderr: string): RunResult => ({ kind: "exited", exitCode, stdout, stderr });
+const exited = (exitCode: number, stdout: string, stderr: string): RunResult => ({
+  kind: "exited",
+  exitCode,
+  stdout,
+  stderr,
+});
 
 /** The message mustRun throws with, failing the test when it throws anything else or nothing. */
 async function failureOf(promise: Promise<unknown>): Promise<string> {
@@ -44,12 +49,17 @@ describe("mustRun", () => {
 
   it("names what the command was for, the command, its exit code and the last five lines of stderr", async () => {
     const stderr = ["1", "2", "3", "4", "5", "6", "7"].join("\n");
-    const message = await failureOf(mustRun(answering(exited(3, "ignored", stderr)), cmd`rm -rf -- ${"/x y"}`, { what: "removing /x y" }));
+    const message = await failureOf(
+      mustRun(answering(exited(3, "ignored", stderr)), cmd`rm -rf -- ${"/x y"}`, { what: "removing /x y" }),
+    );
     assert.equal(message, "removing /x y: `rm -rf -- '/x y'` exited 3: 3\n4\n5\n6\n7");
   });
 
   it("shows stdout when stderr is empty, and the exit code alone when nothing was printed", async () => {
-    assert.equal(await failureOf(mustRun(answering(exited(1, "said on stdout\n", "")), cmd`false`)), "`false` exited 1: said on stdout");
+    assert.equal(
+      await failureOf(mustRun(answering(exited(1, "said on stdout\n", "")), cmd`false`)),
+      "`false` exited 1: said on stdout",
+    );
     assert.equal(await failureOf(mustRun(answering(exited(1, "", "")), cmd`false`)), "`false` exited 1");
   });
 
@@ -61,7 +71,10 @@ describe("mustRun", () => {
 
   it("says a command timed out, as probe does", async () => {
     const timeout: RunResult = { kind: "timeout", timeoutMs: 100, stdout: "", stderr: "" };
-    assert.equal(await failureOf(mustRun(answering(timeout), cmd`sleep 1`, { what: "waiting" })), "waiting: `sleep 1` timed out after 100 ms");
+    assert.equal(
+      await failureOf(mustRun(answering(timeout), cmd`sleep 1`, { what: "waiting" })),
+      "waiting: `sleep 1` timed out after 100 ms",
+    );
     assert.equal(await failureOf(probe(answering(timeout), cmd`sleep 1`)), "`sleep 1` timed out after 100 ms");
   });
 });

@@ -89,16 +89,29 @@ describe("sysctl", () => {
   });
 
   it("sets the live value with the name after --", async () => {
-    const { ctx, commands } = fakeHost([[/\/proc\/sys\//, { stdout: "0\n" }], [/^sysctl /, {}]]);
+    const { ctx, commands } = fakeHost([
+      [/\/proc\/sys\//, { stdout: "0\n" }],
+      [/^sysctl /, {}],
+    ]);
     const r = await invokeModule("sysctl", { name: "net.ipv4.ip_forward", value: 1, sysctl_file: file }, ctx);
     assert.equal(r.status, "changed", JSON.stringify(r));
     assert.deepEqual(parse(commands[1] as string), ["sysctl", "-w", "--", "net.ipv4.ip_forward=1"]);
   });
 
-  for (const name of ["kernel.ostype=x", "net.ipv4.ip_forward\nkernel.sysrq=1", "net.ipv4 ip_forward", "net/../../etc/shadow", "-w", ""]) {
+  for (const name of [
+    "kernel.ostype=x",
+    "net.ipv4.ip_forward\nkernel.sysrq=1",
+    "net.ipv4 ip_forward",
+    "net/../../etc/shadow",
+    "-w",
+    "",
+  ]) {
     it(`refuses the name ${JSON.stringify(name)} before anything runs`, async () => {
       const { ctx, commands } = fakeHost([[/./, { stdout: "0\n" }]], {}, true);
-      failedWith(await invokeModule("sysctl", { name, value: 1, sysctl_file: file }, ctx), /invalid arguments for sysctl: name: .*sysctl key/s);
+      failedWith(
+        await invokeModule("sysctl", { name, value: 1, sysctl_file: file }, ctx),
+        /invalid arguments for sysctl: name: .*sysctl key/s,
+      );
       assert.deepEqual(commands, []);
     });
   }
@@ -108,23 +121,35 @@ describe("group", () => {
   it("passes the name after -- to getent and groupadd", async () => {
     const { ctx, commands } = fakeHost([[/^groupadd /, {}]]);
     assert.equal((await invokeModule("group", { name: "gocd", gid: 1500 }, ctx)).status, "changed");
-    assert.ok(commands.some((c) => c.startsWith("groupadd")), commands.join(" | "));
+    assert.ok(
+      commands.some((c) => c.startsWith("groupadd")),
+      commands.join(" | "),
+    );
     assertOperand(commands, "gocd");
   });
 
   it("passes the name after -- to groupmod and groupdel", async () => {
     const line = { stdout: "gocd:x:1400:\n" };
-    const mod = fakeHost([[/^getent group/, line], [/^groupmod /, {}]]);
+    const mod = fakeHost([
+      [/^getent group/, line],
+      [/^groupmod /, {}],
+    ]);
     assert.equal((await invokeModule("group", { name: "gocd", gid: 1500 }, mod.ctx)).status, "changed");
     assertOperand(mod.commands, "gocd");
-    const del = fakeHost([[/^getent group/, line], [/^groupdel /, {}]]);
+    const del = fakeHost([
+      [/^getent group/, line],
+      [/^groupdel /, {}],
+    ]);
     assert.equal((await invokeModule("group", { name: "gocd", state: "absent" }, del.ctx)).status, "changed");
     assertOperand(del.commands, "gocd");
   });
 
   it("refuses a name that starts with - before anything runs", async () => {
     const { ctx, commands } = fakeHost([]);
-    failedWith(await invokeModule("group", { name: "--help" }, ctx), /invalid arguments for group: name: .*not starting with '-'/);
+    failedWith(
+      await invokeModule("group", { name: "--help" }, ctx),
+      /invalid arguments for group: name: .*not starting with '-'/,
+    );
     assert.deepEqual(commands, []);
   });
 });
@@ -143,7 +168,10 @@ describe("user", () => {
       [/^usermod /, {}],
     ]);
     assert.equal((await invokeModule("user", { name: "go", shell: "/bin/bash" }, ctx)).status, "changed");
-    assert.ok(commands.some((c) => c.startsWith("usermod")), commands.join(" | "));
+    assert.ok(
+      commands.some((c) => c.startsWith("usermod")),
+      commands.join(" | "),
+    );
     assertOperand(commands, "go");
   });
 
@@ -162,7 +190,10 @@ describe("service", () => {
       [/is-enabled/, { exitCode: 1, stdout: "disabled\n" }],
       [/^systemctl (start|enable) /, {}],
     ]);
-    assert.equal((await invokeModule("service", { name: "go-server", state: "started", enabled: true }, ctx)).status, "changed");
+    assert.equal(
+      (await invokeModule("service", { name: "go-server", state: "started", enabled: true }, ctx)).status,
+      "changed",
+    );
     assert.equal(commands.filter((c) => / go-server$/.test(c)).length, 4, commands.join(" | "));
     assertOperand(commands, "go-server");
   });
@@ -184,14 +215,21 @@ describe("mount", () => {
     assertOperand(mounted.commands, "/mnt/share");
     const live = { "/etc/fstab": "", "/proc/self/mounts": "share:/srv /mnt/share fuse.sshfs ro 0 0\n" };
     const unmounted = fakeHost([[/^umount /, {}]], live);
-    assert.equal((await invokeModule("mount", { path: "/mnt/share", state: "unmounted" }, unmounted.ctx)).status, "changed");
+    assert.equal(
+      (await invokeModule("mount", { path: "/mnt/share", state: "unmounted" }, unmounted.ctx)).status,
+      "changed",
+    );
     assertOperand(unmounted.commands, "/mnt/share");
   });
 });
 
 describe("file", () => {
   it("refuses a path that starts with -, which find would read as an expression", () => {
-    const issues = validateModuleArgs("file", { path: "-delete", recurse: true, mode: "0644", state: "directory" }, { rendered: true });
+    const issues = validateModuleArgs(
+      "file",
+      { path: "-delete", recurse: true, mode: "0644", state: "directory" },
+      { rendered: true },
+    );
     assert.match(issues.map((i) => i.message).join("; "), /not starting with '-'/);
   });
 });

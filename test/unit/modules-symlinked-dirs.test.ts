@@ -12,7 +12,8 @@ import { runLocalModule } from "./local-modules.js";
 describe("writing through symlinked directories", () => {
   const conn = new LocalConnection("localhost");
   let dir = "";
-  const run = (module: string, args: Record<string, unknown>, check = false) => runLocalModule(conn, module, args, check);
+  const run = (module: string, args: Record<string, unknown>, check = false) =>
+    runLocalModule(conn, module, args, check);
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "gocd-bc-links-"));
     await mkdir(path.join(dir, "real"));

@@ -26,8 +26,14 @@ describe("editing a file that is not UTF-8", () => {
     await writeFile(f, LATIN1);
     const r = await runLocalModule(conn, "lineinfile", { path: f, regexp: "^port", line: "port = 2 # \u00e9" });
     assert.equal(r.status, "changed", JSON.stringify(r));
-    assert.deepEqual(await readFile(f), Buffer.concat([Buffer.from("# caf\xe9 cr\xe8me\n", "latin1"), Buffer.from("port = 2 # \u00e9\n", "utf8")]));
-    assert.equal((await runLocalModule(conn, "lineinfile", { path: f, regexp: "^port", line: "port = 2 # \u00e9" })).status, "ok");
+    assert.deepEqual(
+      await readFile(f),
+      Buffer.concat([Buffer.from("# caf\xe9 cr\xe8me\n", "latin1"), Buffer.from("port = 2 # \u00e9\n", "utf8")]),
+    );
+    assert.equal(
+      (await runLocalModule(conn, "lineinfile", { path: f, regexp: "^port", line: "port = 2 # \u00e9" })).status,
+      "ok",
+    );
   });
 
   it("blockinfile too", async () => {
@@ -35,6 +41,9 @@ describe("editing a file that is not UTF-8", () => {
     await writeFile(f, LATIN1);
     const r = await runLocalModule(conn, "blockinfile", { path: f, block: "x = 1" });
     assert.equal(r.status, "changed", JSON.stringify(r));
-    assert.deepEqual(await readFile(f), Buffer.concat([LATIN1, Buffer.from("# BEGIN ANSIBLE MANAGED BLOCK\nx = 1\n# END ANSIBLE MANAGED BLOCK\n")]));
+    assert.deepEqual(
+      await readFile(f),
+      Buffer.concat([LATIN1, Buffer.from("# BEGIN ANSIBLE MANAGED BLOCK\nx = 1\n# END ANSIBLE MANAGED BLOCK\n")]),
+    );
   });
 });

@@ -26,7 +26,11 @@ describe("editLine", () => {
     assert.equal((editLine("a\nb\n", { line: "x", insertbefore: "BOF" }) as { text: string }).text, "x\na\nb\n");
   });
   it("expands backrefs, and leaves the file alone when backrefs does not match", () => {
-    const r = editLine("shared_buffers = 128MB\n", { regexp: "^(shared_buffers) = .*", line: "\\1 = 1GB", backrefs: true });
+    const r = editLine("shared_buffers = 128MB\n", {
+      regexp: "^(shared_buffers) = .*",
+      line: "\\1 = 1GB",
+      backrefs: true,
+    });
     assert.deepEqual(r, { text: "shared_buffers = 1GB\n", reason: "" });
     const none = editLine("x\n", { regexp: "^nope", line: "y", backrefs: true });
     assert.deepEqual(none, { text: "x\n", reason: "regexp did not match; backrefs leaves the file as it is" });
@@ -45,16 +49,28 @@ describe("editLine", () => {
 describe("editBlock", () => {
   it("inserts with default markers, replaces in place, and removes", () => {
     const added = editBlock("a\n", { block: "one\ntwo\n" });
-    assert.deepEqual(added, { text: "a\n# BEGIN ANSIBLE MANAGED BLOCK\none\ntwo\n# END ANSIBLE MANAGED BLOCK\n", reason: "" });
+    assert.deepEqual(added, {
+      text: "a\n# BEGIN ANSIBLE MANAGED BLOCK\none\ntwo\n# END ANSIBLE MANAGED BLOCK\n",
+      reason: "",
+    });
     const text = `${(added as { text: string }).text}z\n`;
     assert.deepEqual(editBlock(text, { block: "one\ntwo" }), { text, reason: "block already present" });
     const changed = editBlock(text, { block: "three" });
-    assert.equal((changed as { text: string }).text, "a\n# BEGIN ANSIBLE MANAGED BLOCK\nthree\n# END ANSIBLE MANAGED BLOCK\nz\n");
+    assert.equal(
+      (changed as { text: string }).text,
+      "a\n# BEGIN ANSIBLE MANAGED BLOCK\nthree\n# END ANSIBLE MANAGED BLOCK\nz\n",
+    );
     assert.deepEqual(editBlock(text, { state: "absent" }), { text: "a\nz\n", reason: "" });
     assert.deepEqual(editBlock("a\n", { state: "absent" }), { text: "a\n", reason: "block not present" });
   });
   it("honours custom markers and insertbefore", () => {
-    const r = editBlock("x\ny\n", { block: "b", marker: "// {mark} gocd", marker_begin: "start", marker_end: "stop", insertbefore: "^y" });
+    const r = editBlock("x\ny\n", {
+      block: "b",
+      marker: "// {mark} gocd",
+      marker_begin: "start",
+      marker_end: "stop",
+      insertbefore: "^y",
+    });
     assert.deepEqual(r, { text: "x\n// start gocd\nb\n// stop gocd\ny\n", reason: "" });
   });
 });
@@ -71,6 +87,16 @@ describe("modes and command words", () => {
     assert.ok(typeof resolveMode("rwx", null, false) === "object");
   });
   it("splits a command line into literal words, no expansion", () => {
-    assert.deepEqual(splitWords(`echo "a b" 'c d' $HOME x|y > f`), ["echo", "a b", "c d", "$HOME", "x", "|", "y", ">", "f"]);
+    assert.deepEqual(splitWords(`echo "a b" 'c d' $HOME x|y > f`), [
+      "echo",
+      "a b",
+      "c d",
+      "$HOME",
+      "x",
+      "|",
+      "y",
+      ">",
+      "f",
+    ]);
   });
 });

@@ -16,14 +16,23 @@ const HEAD = "- hosts: all\n  gather_facts: false\n";
 /** Nine levels of nine aliases each: a few hundred bytes that expand to 9^9 nodes. */
 function aliasBomb(): string {
   const lines = ['    a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
-  for (let i = 1; i < 9; i++) lines.push(`    a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`);
+  for (let i = 1; i < 9; i++)
+    lines.push(
+      `    a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]`,
+    );
   return `${HEAD}  vars:\n${lines.join("\n")}\n  tasks: []\n`;
 }
 
 test("an alias bomb is a located error (exit 4), not a crash", async () => {
   const root = tree({ "site.yml": aliasBomb(), "hosts.yml": ONE_HOST });
   const err: string[] = [];
-  const code = await validateCommand(path.join(root, "site.yml"), { inventory: [path.join(root, "hosts.yml")], extraVars: [] }, { out: () => undefined, err: (l) => err.push(l) });
+  const code = await validateCommand(
+    path.join(root, "site.yml"),
+    { inventory: [path.join(root, "hosts.yml")], extraVars: [] },
+    { out: () => undefined, err: (l) => err.push(l) },
+  );
   assert.equal(code, 4);
   assert.match(err.join("\n"), /site\.yml:\d+:\d+: .*aliases expand/);
   const e = findError(errorsOf(loadTree({ "site.yml": aliasBomb() })), /aliases expand/);
@@ -31,21 +40,34 @@ test("an alias bomb is a located error (exit 4), not a crash", async () => {
 });
 
 test("an alias to an anchor not yet defined, or to the node it is in, is a located error", () => {
-  const unknown = findError(errorsOf(loadTree({ "site.yml": `${HEAD}  vars:\n    a: *nope\n  tasks: []\n` })), /unknown alias \*nope/);
+  const unknown = findError(
+    errorsOf(loadTree({ "site.yml": `${HEAD}  vars:\n    a: *nope\n  tasks: []\n` })),
+    /unknown alias \*nope/,
+  );
   assert.deepEqual([unknown.line, unknown.col], [4, 8]);
-  const self = findError(errorsOf(loadTree({ "site.yml": `${HEAD}  vars:\n    a: &me [1, *me]\n  tasks: []\n` })), /alias \*me .*inside its own anchor/);
+  const self = findError(
+    errorsOf(loadTree({ "site.yml": `${HEAD}  vars:\n    a: &me [1, *me]\n  tasks: []\n` })),
+    /alias \*me .*inside its own anchor/,
+  );
   assert.equal(self.line, 4);
 });
 
 test("ordinary aliases and merge keys still work", () => {
-  const plan = planOf(loadTree({ "site.yml": `${HEAD}  vars:\n    base: &b {x: 1, y: 2}\n    copy: *b\n    more: {<<: *b, z: 3}\n  tasks: []\n` }));
+  const plan = planOf(
+    loadTree({
+      "site.yml": `${HEAD}  vars:\n    base: &b {x: 1, y: 2}\n    copy: *b\n    more: {<<: *b, z: 3}\n  tasks: []\n`,
+    }),
+  );
   assert.deepEqual(plan.plays[0]!.vars.more, { x: 1, y: 2, z: 3 });
   assert.deepEqual(plan.plays[0]!.vars.copy, { x: 1, y: 2 });
 });
 
 test("bytes that are not UTF-8 are an error at their line and column", () => {
   const root = tree({ "hosts.yml": ONE_HOST });
-  fs.writeFileSync(path.join(root, "site.yml"), Buffer.concat([Buffer.from(`${HEAD}  tasks:\n    - debug: {msg: "caf`), Buffer.from([0xe9]), Buffer.from(`"}\n`)]));
+  fs.writeFileSync(
+    path.join(root, "site.yml"),
+    Buffer.concat([Buffer.from(`${HEAD}  tasks:\n    - debug: {msg: "caf`), Buffer.from([0xe9]), Buffer.from(`"}\n`)]),
+  );
   const result = loadAt(root);
   const e = findError(errorsOf(result), /not valid UTF-8/);
   assert.deepEqual([e.line, e.col], [4, 24]);
@@ -53,7 +75,10 @@ test("bytes that are not UTF-8 are an error at their line and column", () => {
 });
 
 test("a template file that is not UTF-8 is an error at validate time", () => {
-  const root = tree({ "hosts.yml": ONE_HOST, "site.yml": `${HEAD}  tasks:\n    - template: {src: t.hbs, dest: /tmp/t}\n` });
+  const root = tree({
+    "hosts.yml": ONE_HOST,
+    "site.yml": `${HEAD}  tasks:\n    - template: {src: t.hbs, dest: /tmp/t}\n`,
+  });
   fs.mkdirSync(path.join(root, "templates"));
   fs.writeFileSync(path.join(root, "templates", "t.hbs"), Buffer.from([0x6f, 0x6b, 0x0a, 0x78, 0xff, 0x0a]));
   const e = findError(errorsOf(loadAt(root)), /not valid UTF-8/);
@@ -104,7 +129,9 @@ function loadAt(root: string) {
 }
 
 test("a condition of the wrong type (assert that: 1, when: 2) is a located schema error, not a crash", () => {
-  const errors = errorsOf(loadTree({ "site.yml": `${HEAD}  tasks:\n    - assert: {that: 1}\n    - debug: {msg: x}\n      when: 2\n` }));
+  const errors = errorsOf(
+    loadTree({ "site.yml": `${HEAD}  tasks:\n    - assert: {that: 1}\n    - debug: {msg: x}\n      when: 2\n` }),
+  );
   const that = findError(errors, /found integer 1, expected string or boolean or a list/);
   assert.deepEqual([that.line, that.col], [4, 22]);
   const when = findError(errors, /found integer 2, expected string or boolean or a list/);

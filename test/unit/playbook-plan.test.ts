@@ -105,8 +105,7 @@ test("a role listed twice with the same parameters runs once per play; allow_dup
 test("include_role with a computed name stays unresolved until run time", () => {
   const t = planOf(
     loadTree({
-      "site.yml":
-        "- hosts: all\n  vars: {which: x}\n  tasks:\n    - include_role:\n        name: '{{ which }}'\n",
+      "site.yml": "- hosts: all\n  vars: {which: x}\n  tasks:\n    - include_role:\n        name: '{{ which }}'\n",
     }),
   ).plays[0]?.tasks[0];
   assert.equal(t?.kind, "include_role");
@@ -168,9 +167,7 @@ test("computed includes are loaded at run time with the same checks", () => {
   assert.ok(tasks.ok);
   assert.deepEqual(names(tasks.value), ["debug"]);
   const missing = loadIncludedTasks(plan, inc, "b.yml");
-  assert.ok(
-    !missing.ok && /include_tasks file 'b\.yml' not found/.test(missing.diagnostics[0]?.message ?? ""),
-  );
+  assert.ok(!missing.ok && /include_tasks file 'b\.yml' not found/.test(missing.diagnostics[0]?.message ?? ""));
   const loaded = loadIncludedRole(plan, role, "x");
   assert.ok(loaded.ok);
   assert.deepEqual(loaded.value.context.params, { p: 1 });

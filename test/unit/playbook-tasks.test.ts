@@ -15,9 +15,7 @@ function firstTask(tasks: string): Task {
 }
 
 test("a task with two module keys is an error naming both", () => {
-  const errors = errorsOf(
-    loadTree(play("    - name: Two\n      copy: {src: a, dest: /b}\n      file: {path: /c}\n")),
-  );
+  const errors = errorsOf(loadTree(play("    - name: Two\n      copy: {src: a, dest: /b}\n      file: {path: /c}\n")));
   const e = findError(errors, /2 module keys \('copy', 'file'\)/);
   assert.equal(e.path, "plays[0].tasks[0]");
   assert.equal(e.line, 6);
@@ -47,9 +45,7 @@ test("a misspelt keyword next to a real module is an unknown keyword", () => {
 });
 
 test("a wrong argument type says what was found and what was expected", () => {
-  const errors = errorsOf(
-    loadTree(play("    - name: Mode\n      file:\n        path: /x\n        mode: true\n")),
-  );
+  const errors = errorsOf(loadTree(play("    - name: Mode\n      file:\n        path: /x\n        mode: true\n")));
   const e = findError(errors, /found boolean true, expected string or integer/);
   assert.deepEqual([e.line, e.col, e.path], [7, 15, "plays[0].tasks[0].file.mode"]);
 });
@@ -109,9 +105,7 @@ test("key=value arguments for other modules, quoted values kept whole", () => {
 });
 
 test("FQCN module names and argument aliases resolve to canonical names", () => {
-  const t = firstTask(
-    "    - ansible.builtin.file:\n        dest: /srv\n        state: directory\n",
-  ) as ModuleTask;
+  const t = firstTask("    - ansible.builtin.file:\n        dest: /srv\n        state: directory\n") as ModuleTask;
   assert.equal(t.module, "file");
   assert.equal(t.moduleKey, "ansible.builtin.file");
   assert.deepEqual(t.args, { path: "/srv", state: "directory" });

@@ -122,7 +122,9 @@ test("a guarded optional variable is not an error", () => {
 
 test("an unknown helper or test in a condition is an error with a suggestion", () => {
   const errors = errorsOf(
-    loadTree({ "site.yml": `${HEAD}  tasks:\n    - debug: {msg: x}\n      when: (eqq port 1)\n    - debug: {msg: x}\n      when: port is definde\n` }),
+    loadTree({
+      "site.yml": `${HEAD}  tasks:\n    - debug: {msg: x}\n      when: (eqq port 1)\n    - debug: {msg: x}\n      when: port is definde\n`,
+    }),
   );
   findError(errors, /unknown helper 'eqq' \(did you mean 'eq'\?\)/);
   findError(errors, /unknown test 'definde' \(did you mean 'defined'\?\)/);
@@ -215,9 +217,7 @@ test("a cyclic role dependency is an error", () => {
 
 test("a notify that reaches no handler is an error", () => {
   findError(
-    errorsOf(
-      loadTree({ "site.yml": `${HEAD}  tasks:\n    - command: /bin/true\n      notify: restart it\n` }),
-    ),
+    errorsOf(loadTree({ "site.yml": `${HEAD}  tasks:\n    - command: /bin/true\n      notify: restart it\n` })),
     /notify 'restart it': no handler/,
   );
 });

@@ -32,10 +32,7 @@ test("YAML 1.1 as Ansible reads it: 0644 is octal, yes/no are booleans, y/n stay
 });
 
 test("positions locate keys and values of nested paths", () => {
-  const r = parseYaml(
-    "- hosts: all\n  tasks:\n    - name: x\n      file:\n        mode: true\n",
-    "/tmp/x.yml",
-  );
+  const r = parseYaml("- hosts: all\n  tasks:\n    - name: x\n      file:\n        mode: true\n", "/tmp/x.yml");
   assert.ok(r.ok);
   assert.deepEqual(r.file.locate([0, "tasks", 0, "file", "mode"]), { file: "/tmp/x.yml", line: 5, col: 15 });
   assert.deepEqual(r.file.locate([0, "tasks", 0, "file", "mode"], { key: true }), {
@@ -47,8 +44,6 @@ test("positions locate keys and values of nested paths", () => {
 });
 
 test("several YAML errors are all reported", () => {
-  const errors = errorsOf(
-    loadTree({ "site.yml": "- hosts: all\n  hosts: x\n  vars:\n    a: 1\n    a: 2\n" }),
-  );
+  const errors = errorsOf(loadTree({ "site.yml": "- hosts: all\n  hosts: x\n  vars:\n    a: 1\n    a: 2\n" }));
   assert.equal(errors.filter((e) => /duplicate key/.test(e.message)).length, 2);
 });

@@ -39,38 +39,77 @@ test("a name that is not a PostgreSQL name is refused at validate time, located 
 });
 
 test("ordinary names validate: letters, digits, _, $ and -; dotted custom settings; templated values wait", () => {
-  planOf(loadTree({ "site.yml": task("postgres_user", "name: gocd_database_user\ndb: gocd-db\nlogin_user: postgres") }));
+  planOf(
+    loadTree({ "site.yml": task("postgres_user", "name: gocd_database_user\ndb: gocd-db\nlogin_user: postgres") }),
+  );
   planOf(loadTree({ "site.yml": task("postgres_slot", "name: gocd_bc_db_standby_2") }));
   planOf(loadTree({ "site.yml": task("postgres_setting", "name: gocd.custom_x\nvalue: 1") }));
-  planOf(loadTree({ "site.yml": `${HEAD.replace("  tasks:\n", "  vars:\n    n: x\n  tasks:\n")}    - postgres_user:\n        name: "{{ n }}"\n` }));
+  planOf(
+    loadTree({
+      "site.yml": `${HEAD.replace("  tasks:\n", "  vars:\n    n: x\n  tasks:\n")}    - postgres_user:\n        name: "{{ n }}"\n`,
+    }),
+  );
 });
 
 test("a rendered name is refused before the module touches the host", async () => {
   const ran: string[] = [];
-  const conn = new Proxy({}, { get: (_t, p) => () => { ran.push(String(p)); throw new Error("touched the host"); } }) as Connection;
+  const conn = new Proxy(
+    {},
+    {
+      get: (_t, p) => () => {
+        ran.push(String(p));
+        throw new Error("touched the host");
+      },
+    },
+  ) as Connection;
   const ctx: ModuleContext = {
-    host: "db", conn, check: true, vars: {}, secrets: [],
-    run: () => { ran.push("run"); throw new Error("touched the host"); },
-    findFile: (_k, f) => f, renderTemplateFile: async () => "", log: () => undefined,
+    host: "db",
+    conn,
+    check: true,
+    vars: {},
+    secrets: [],
+    run: () => {
+      ran.push("run");
+      throw new Error("touched the host");
+    },
+    findFile: (_k, f) => f,
+    renderTemplateFile: async () => "",
+    log: () => undefined,
   };
-  for (const [module, args] of [["postgres_user", { name: PWNED }], ["postgres_query", { query: "SELECT 1", db: `postgres ${PWNED}` }], ["postgres_slot", { name: "a;b" }]] as const) {
+  for (const [module, args] of [
+    ["postgres_user", { name: PWNED }],
+    ["postgres_query", { query: "SELECT 1", db: `postgres ${PWNED}` }],
+    ["postgres_slot", { name: "a;b" }],
+  ] as const) {
     const r = await invokeModule(module, { ...args }, ctx);
     assert.equal(r.status, "failed");
-    assert.match((r as { error: string }).error, new RegExp(`invalid arguments for ${module}: \\w+: found string .*, expected a (PostgreSQL|replication slot) name`));
+    assert.match(
+      (r as { error: string }).error,
+      new RegExp(
+        `invalid arguments for ${module}: \\w+: found string .*, expected a (PostgreSQL|replication slot) name`,
+      ),
+    );
   }
   assert.deepEqual(ran, [], "the host was touched");
 });
 
 test("quote_ident quotes a name as an identifier and refuses anything else, naming the task", () => {
-  const ctx = { loc: { file: "main.yml", line: 3, col: 9 }, path: "tasks[0].postgres_query.query", task: "GoCD's database" };
+  const ctx = {
+    loc: { file: "main.yml", line: 3, col: 9 },
+    path: "tasks[0].postgres_query.query",
+    task: "GoCD's database",
+  };
   assert.equal(renderString("CREATE DATABASE {{ quote_ident n }}", { n: "gocd" }, ctx), 'CREATE DATABASE "gocd"');
   assert.equal(renderString("{{ quote_ident n }}", { n: "uuid-ossp" }, ctx), '"uuid-ossp"');
   for (const bad of [PWNED, 'a"b', "", "a\nb", "1abc", "x".repeat(64)]) {
-    assert.throws(() => renderString("CREATE DATABASE {{ quote_ident n }}", { n: bad }, ctx), (e: unknown) => {
-      assert.ok(e instanceof TemplateError);
-      assert.match(e.message, /quote_ident: .* is not a PostgreSQL name .* in task 'GoCD's database'/);
-      return true;
-    });
+    assert.throws(
+      () => renderString("CREATE DATABASE {{ quote_ident n }}", { n: bad }, ctx),
+      (e: unknown) => {
+        assert.ok(e instanceof TemplateError);
+        assert.match(e.message, /quote_ident: .* is not a PostgreSQL name .* in task 'GoCD's database'/);
+        return true;
+      },
+    );
   }
 });
 
@@ -85,7 +124,8 @@ function queries(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const n of node) queries(n, out);
   else if (node && typeof node === "object") {
     for (const [k, v] of Object.entries(node)) {
-      if (k === "postgres_query" && v && typeof v === "object" && typeof (v as { query?: unknown }).query === "string") out.push((v as { query: string }).query);
+      if (k === "postgres_query" && v && typeof v === "object" && typeof (v as { query?: unknown }).query === "string")
+        out.push((v as { query: string }).query);
       else queries(v, out);
     }
   }
@@ -94,10 +134,21 @@ function queries(node: unknown, out: string[] = []): string[] {
 
 test("the shipped roles render names into SQL and pg_hba.conf only through quote_ident", () => {
   const sql = yamlFiles(path.join(root, "roles")).flatMap((f) => queries(YAML.parse(fs.readFileSync(f, "utf8"))));
-  assert.ok(sql.some((q) => q.includes("CREATE DATABASE")), "the roles' queries were not found");
-  for (const q of sql) for (const m of q.matchAll(/\{\{(.*?)\}\}/g)) assert.match(m[1] ?? "", /^\s*quote_ident /, `a value rendered raw into SQL: ${q}`);
-  const common = YAML.parse(fs.readFileSync(path.join(root, "roles/postgres_common/defaults/main.yml"), "utf8")) as { postgres_hba_block: string };
+  assert.ok(
+    sql.some((q) => q.includes("CREATE DATABASE")),
+    "the roles' queries were not found",
+  );
+  for (const q of sql)
+    for (const m of q.matchAll(/\{\{(.*?)\}\}/g))
+      assert.match(m[1] ?? "", /^\s*quote_ident /, `a value rendered raw into SQL: ${q}`);
+  const common = YAML.parse(fs.readFileSync(path.join(root, "roles/postgres_common/defaults/main.yml"), "utf8")) as {
+    postgres_hba_block: string;
+  };
   for (const line of common.postgres_hba_block.split("\n").filter((l) => l.startsWith("host "))) {
-    assert.match(line, /^host (replication|\{\{ quote_ident [\w@.]+ \}\}) \{\{ quote_ident [\w@.]+ \}\} /, `pg_hba names rendered raw: ${line}`);
+    assert.match(
+      line,
+      /^host (replication|\{\{ quote_ident [\w@.]+ \}\}) \{\{ quote_ident [\w@.]+ \}\} /,
+      `pg_hba names rendered raw: ${line}`,
+    );
   }
 });

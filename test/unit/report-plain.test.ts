@@ -22,7 +22,14 @@ class Capture extends Writable {
 
 const loc = { file: "playbooks/provision.yml", line: 12, col: 7 };
 const result = (r: TaskResult, extra: Partial<Extract<RunEvent, { type: "host_result" }>> = {}): RunEvent => ({
-  type: "host_result", task: "config", host: "gocd1", loc, result: r, check: false, durationMs: 250, ...extra,
+  type: "host_result",
+  task: "config",
+  host: "gocd1",
+  loc,
+  result: r,
+  check: false,
+  durationMs: 250,
+  ...extra,
 });
 const changedFile: TaskResult = {
   status: "changed",
@@ -85,11 +92,17 @@ test("loop items, delegation, ignored failures and check mode are marked", async
 test("-v shows ok reasons, durations and registered data; without -v they stay hidden", async () => {
   const e = result({ status: "ok", reason: "mode already 0644", data: { mode: "0644" } });
   assert.deepEqual(await render([e]), ["ok: [gocd1]", ""]);
-  assert.deepEqual(await render([e], { verbosity: 1 }), ["ok: [gocd1] mode already 0644 (0.3s)", '    data: {"mode":"0644"}', ""]);
+  assert.deepEqual(await render([e], { verbosity: 1 }), [
+    "ok: [gocd1] mode already 0644 (0.3s)",
+    '    data: {"mode":"0644"}',
+    "",
+  ]);
 });
 
 test("a failure always shows its error, and the command output it carries", async () => {
-  const lines = await render([result({ status: "failed", error: "command exited 2", data: { rc: 2, stdout: "", stderr: "line 1\nline 2\n" } })]);
+  const lines = await render([
+    result({ status: "failed", error: "command exited 2", data: { rc: 2, stdout: "", stderr: "line 1\nline 2\n" } }),
+  ]);
   assert.deepEqual(lines, ["failed: [gocd1] command exited 2", "    stderr:", "      line 1", "      line 2", ""]);
 });
 
@@ -107,14 +120,26 @@ test("--diff prints a unified diff per change after a changed result", async () 
 });
 
 test("the reporter prints only what the event carries: masking is the engine's, done before emitting", async () => {
-  const masked: TaskResult = { status: "changed", summary: "set password", diff: [{ path: "/etc/pgpass", before: "", after: "db:5432:*:repl:********\n" }], data: { password: "********" } };
+  const masked: TaskResult = {
+    status: "changed",
+    summary: "set password",
+    diff: [{ path: "/etc/pgpass", before: "", after: "db:5432:*:repl:********\n" }],
+    data: { password: "********" },
+  };
   const text = (await render([result(masked)], { diff: true, verbosity: 2 })).join("\n");
   assert.match(text, /\+db:5432:\*:repl:\*{8}/);
   assert.match(text, /"password":"\*{8}"/);
 });
 
 test("handlers notified but not run get a clear warning naming them and why", async () => {
-  const lines = await render([{ type: "handlers_pending", host: "gocd2", handlers: ["restart go-server", "reload keepalived"], why: "task 'sync config' failed" }]);
+  const lines = await render([
+    {
+      type: "handlers_pending",
+      host: "gocd2",
+      handlers: ["restart go-server", "reload keepalived"],
+      why: "task 'sync config' failed",
+    },
+  ]);
   assert.equal(
     lines[0],
     "[WARNING]: [gocd2] handlers were notified but NOT run on this host: restart go-server, reload keepalived. Why: task 'sync config' failed",
@@ -122,7 +147,15 @@ test("handlers notified but not run get a clear warning naming them and why", as
 });
 
 test("the recap ends the output in Ansible's form with the total duration", async () => {
-  const lines = await render([{ type: "recap", hosts: { gocd1: { ...emptyStats(), ok: 4, changed: 2 } }, exitCode: 0, durationMs: 4200, interrupted: false }]);
+  const lines = await render([
+    {
+      type: "recap",
+      hosts: { gocd1: { ...emptyStats(), ok: 4, changed: 2 } },
+      exitCode: 0,
+      durationMs: 4200,
+      interrupted: false,
+    },
+  ]);
   assert.deepEqual(lines, [
     "",
     "PLAY RECAP ***",
@@ -149,7 +182,9 @@ test("colour only when asked (a TTY without NO_COLOR), never in pipes", async ()
 test("emit never throws, even for data that JSON cannot show", async () => {
   const circular: Record<string, unknown> = {};
   circular.self = circular;
-  const lines = await render([result({ status: "ok", reason: "x", data: circular }, { item: circular })], { verbosity: 1 });
+  const lines = await render([result({ status: "ok", reason: "x", data: circular }, { item: circular })], {
+    verbosity: 1,
+  });
   assert.match(lines[0] ?? "", /^ok: \[gocd1\] \(item=\[object Object\]\) x/);
 });
 
@@ -164,13 +199,20 @@ test("text from a host cannot forge a line: control characters are shown escaped
   const forged = "exit 1: boom\nok: [gocd2] fine\u001b[2K\r";
   const lines = await render([
     { type: "task_start", play: "p", task: "t\nok: [gocd3]", loc, hosts: ["gocd1"], handler: false },
-    result({ status: "failed", error: forged, data: { rc: 1, stdout: "", stderr: "\u001b]0;pwned\u0007 text\nok: [gocd4]\rok: [gocd1]\n" } }),
+    result({
+      status: "failed",
+      error: forged,
+      data: { rc: 1, stdout: "", stderr: "\u001b]0;pwned\u0007 text\nok: [gocd4]\rok: [gocd1]\n" },
+    }),
     result({ status: "skipped", reason: "when\u009b2K\nchanged: [gocd5]", data: {} }, { item: "a\rb" }),
     { type: "warning", message: "careful\nok: [gocd6]" },
   ]);
   const text = lines.join("\n");
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
-  assert.deepEqual(lines.filter((l) => /^(ok|changed|skipping|failed):/.test(l)), ["failed: [gocd1] exit 1: boom", "skipping: [gocd1] (item=a\\rb) when\\x9b2K"]);
+  assert.deepEqual(
+    lines.filter((l) => /^(ok|changed|skipping|failed):/.test(l)),
+    ["failed: [gocd1] exit 1: boom", "skipping: [gocd1] (item=a\\rb) when\\x9b2K"],
+  );
   assert.ok(lines.includes("    ok: [gocd2] fine\\x1b[2K\\r"), text);
   assert.ok(lines.includes("      \\x1b]0;pwned\\x07 text"), text);
   assert.ok(lines.includes("      ok: [gocd4]\\rok: [gocd1]"), text);
@@ -179,7 +221,12 @@ test("text from a host cannot forge a line: control characters are shown escaped
 });
 
 test("--diff shows escape sequences in file contents escaped, keeping lines and tabs", async () => {
-  const change: TaskResult = { status: "changed", summary: "update /etc/motd", diff: [{ path: "/etc/motd", before: "", after: "\u001b[31mred\u001b[0m\tok\nok: [gocd2]\n" }], data: {} };
+  const change: TaskResult = {
+    status: "changed",
+    summary: "update /etc/motd",
+    diff: [{ path: "/etc/motd", before: "", after: "\u001b[31mred\u001b[0m\tok\nok: [gocd2]\n" }],
+    data: {},
+  };
   const lines = await render([result(change)], { diff: true });
   assert.ok(lines.includes("+\\x1b[31mred\\x1b[0m\tok"), lines.join("\n"));
   assert.ok(lines.includes("+ok: [gocd2]"));

@@ -3,10 +3,25 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RunEvent } from "../../src/report/events.js";
 import type { TaskResult } from "../../src/modules/contract.js";
-import { emptyStats, formatDuration, formatRecap, outcome, rescue, statsFromEvents, tally } from "../../src/report/recap.js";
+import {
+  emptyStats,
+  formatDuration,
+  formatRecap,
+  outcome,
+  rescue,
+  statsFromEvents,
+  tally,
+} from "../../src/report/recap.js";
 
 const loc = { file: "site.yml", line: 3, col: 5 };
-const taskStart = (task: string, hosts: string[]): RunEvent => ({ type: "task_start", play: "p", task, loc, hosts, handler: false });
+const taskStart = (task: string, hosts: string[]): RunEvent => ({
+  type: "task_start",
+  play: "p",
+  task,
+  loc,
+  hosts,
+  handler: false,
+});
 const result = (host: string, r: TaskResult, extra: { item?: unknown; ignored?: boolean } = {}) =>
   ({ type: "host_result", task: "t", host, loc, result: r, check: false, durationMs: 1, ...extra }) as const;
 const ok: TaskResult = { status: "ok", reason: "already there", data: {} };

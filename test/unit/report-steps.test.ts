@@ -28,13 +28,21 @@ test("at a terminal, listr2 draws a step live with its rows, then leaves one lin
     clock.advance(1800);
     return { status: "changed", detail: "go-server stopped" };
   });
-  assert.deepEqual(live, ["* stop GoCD on gocd-primary", "  … gocd-primary: waiting for go-server to exit", "  ✔ gocd-standby: not running"]);
+  assert.deepEqual(live, [
+    "* stop GoCD on gocd-primary",
+    "  … gocd-primary: waiting for go-server to exit",
+    "  ✔ gocd-standby: not running",
+  ]);
   assert.deepEqual(stopped, { status: "changed", detail: "go-server stopped", durationMs: 2100 });
   const failed = await steps.step("promote db-standby", async () => {
     clock.advance(500);
     throw new Error("pg_ctl promote: server is not in standby mode");
   });
-  assert.deepEqual(failed, { status: "failed", error: "pg_ctl promote: server is not in standby mode", durationMs: 500 });
+  assert.deepEqual(failed, {
+    status: "failed",
+    error: "pg_ctl promote: server is not in standby mode",
+    durationMs: 500,
+  });
   steps.print(["switchover stopped: db-standby was not promoted"]);
   await steps.close();
   assert.deepEqual(seen(tty.text), [
@@ -45,18 +53,30 @@ test("at a terminal, listr2 draws a step live with its rows, then leaves one lin
     "switchover stopped: db-standby was not promoted",
   ]);
   assert.doesNotMatch(tty.text, /\u001b\[3\dm/, "NO_COLOR: no colour");
-  assert.ok(tty.text.endsWith("\u001b[?25hswitchover stopped: db-standby was not promoted\n"), "the cursor is shown again after each step");
+  assert.ok(
+    tty.text.endsWith("\u001b[?25hswitchover stopped: db-standby was not promoted\n"),
+    "the cursor is shown again after each step",
+  );
 });
 
 test("at a terminal, a skipped step is marked so with its reason, a returned failure with its error", async () => {
   const tty = new FakeTty();
   const steps = new StepsView(tty, { env: { TERM: "xterm", NO_COLOR: "1" }, clock: new FakeClock() });
-  const moved = await steps.step("move the VIP", async () => ({ status: "skipped", detail: "already on gocd-standby" }));
+  const moved = await steps.step("move the VIP", async () => ({
+    status: "skipped",
+    detail: "already on gocd-standby",
+  }));
   assert.deepEqual(moved, { status: "skipped", detail: "already on gocd-standby", durationMs: 0 });
   await steps.step("check the standby", async () => ({ status: "ok" }));
   await steps.step("promote db-standby", async () => ({ status: "failed", error: "db-standby is not a standby" }));
   await steps.close();
-  assert.deepEqual(seen(tty.text), ["- move the VIP (0.0s)", "  already on gocd-standby", "+ check the standby (0.0s)", "x promote db-standby (0.0s)", "  db-standby is not a standby"]);
+  assert.deepEqual(seen(tty.text), [
+    "- move the VIP (0.0s)",
+    "  already on gocd-standby",
+    "+ check the standby (0.0s)",
+    "x promote db-standby (0.0s)",
+    "  db-standby is not a standby",
+  ]);
 });
 
 test("piped, the steps print only their finished lines, with no escape sequence", async () => {

@@ -30,7 +30,8 @@ function live(reporterOpts = opts, env: NodeJS.ProcessEnv = UTF8) {
   return { tty, clock, reporter: new TermReporter(reporterOpts, tty, { env, clock }) };
 }
 
-const tasksOf = (steps: ReturnType<typeof provisionLike>) => steps.flatMap((s) => (s.event.type === "task_start" ? [s.event.task] : []));
+const tasksOf = (steps: ReturnType<typeof provisionLike>) =>
+  steps.flatMap((s) => (s.event.type === "task_start" ? [s.event.task] : []));
 
 test("the live region stays a few lines high, however many hosts and tasks", async () => {
   const { tty } = await run({ wideHosts: 40 }, new FakeTty(100, 24));
@@ -49,7 +50,10 @@ test("each finished task is one line with its counts and duration; no host lines
     assert.equal(lines.length, 1, `${task}: ${JSON.stringify(lines)}`);
     assert.match(lines[0]!, /^[✔●↓✖⚠] TASK \[.*\] \(roles\/.*:\d+\)( \w+=\d+)+ \(\d+\.\ds\)$/);
   }
-  assert.deepEqual(screen.filter((l) => /^\s*(ok|changed|skipping):/.test(l) || /^\s+[✔●↓] /.test(l)), []);
+  assert.deepEqual(
+    screen.filter((l) => /^\s*(ok|changed|skipping):/.test(l) || /^\s+[✔●↓] /.test(l)),
+    [],
+  );
 });
 
 test("a failed host's error stays on screen under its task, and the recap is printed in full at the end", async () => {
@@ -62,7 +66,10 @@ test("a failed host's error stays on screen under its task, and the recap is pri
   const hosts = screen.slice(recap + 1, recap + 7).map((l) => l.split(" ")[0]);
   assert.deepEqual(hosts, ["agent1", "db-primary", "db-standby", "gocd-primary", "gocd-standby", "share"]);
   assert.match(screen[screen.length - 1] ?? "", /^Finished in 6\.4s$/);
-  assert.ok(screen.slice(recap).every((l) => !l.includes("TASK [")), "nothing live is left under the recap");
+  assert.ok(
+    screen.slice(recap).every((l) => !l.includes("TASK [")),
+    "nothing live is left under the recap",
+  );
 });
 
 test("in drift mode the diffs print under their task, before the next task", async () => {
@@ -80,7 +87,16 @@ test("redraws follow the clock's ticks, not the events: a burst of results draws
   const loc = { file: "site.yml", line: 1, col: 1 };
   const hosts = Array.from({ length: 500 }, (_, i) => `h${i}`);
   reporter.emit({ type: "task_start", play: "p", task: "t", loc, hosts, handler: false });
-  for (const host of hosts) reporter.emit({ type: "host_result", task: "t", host, loc, check: false, durationMs: 1, result: { status: "ok", reason: "", data: {} } });
+  for (const host of hosts)
+    reporter.emit({
+      type: "host_result",
+      task: "t",
+      host,
+      loc,
+      check: false,
+      durationMs: 1,
+      result: { status: "ok", reason: "", data: {} },
+    });
   assert.equal(reporter.frames, 0, "nothing is drawn before the first tick");
   burstClock.advance(100);
   assert.equal(reporter.frames, 1);
@@ -105,7 +121,10 @@ test("without a UTF-8 locale the marks and the spinner are ASCII", async () => {
 });
 
 test("TERM=dumb at a terminal falls back to plain lines with no escape sequence at all; CI to plain lines", async () => {
-  for (const env of [{ TERM: "dumb", LANG: "C.UTF-8" }, { ...UTF8, CI: "true" }]) {
+  for (const env of [
+    { TERM: "dumb", LANG: "C.UTF-8" },
+    { ...UTF8, CI: "true" },
+  ]) {
     const tty = new FakeTty();
     const reporter = createReporter("auto", opts, tty, env);
     for (const step of provisionLike({ failAt: 5 })) reporter.emit(step.event);
@@ -133,7 +152,15 @@ test("warnings, pending handlers and, with -v, every result print in full beside
   const { tty, reporter } = live({ diff: false, verbosity: 1 }, { ...UTF8, NO_COLOR: "1" });
   const loc = { file: "site.yml", line: 8, col: 3 };
   reporter.emit({ type: "task_start", play: "web", task: "install", loc, hosts: ["web1"], handler: false });
-  reporter.emit({ type: "host_result", task: "install", host: "web1", loc, check: false, durationMs: 1200, result: { status: "ok", reason: "installed", data: {} } });
+  reporter.emit({
+    type: "host_result",
+    task: "install",
+    host: "web1",
+    loc,
+    check: false,
+    durationMs: 1200,
+    result: { status: "ok", reason: "installed", data: {} },
+  });
   reporter.emit({ type: "handlers_pending", host: "web1", handlers: ["reload nginx"], why: "the host failed" });
   reporter.emit({ type: "play_end", play: "web" });
   reporter.emit({ type: "warning", message: "outside any play" });
@@ -149,7 +176,14 @@ test("warnings, pending handlers and, with -v, every result print in full beside
 test("while a prompt has the terminal, the live region is erased and nothing is drawn over it", async () => {
   const { tty, clock, reporter } = live();
   const loc = { file: "site.yml", line: 3, col: 3 };
-  reporter.emit({ type: "task_start", play: "p", task: "confirm the switchover", loc, hosts: ["gocd-standby"], handler: false });
+  reporter.emit({
+    type: "task_start",
+    play: "p",
+    task: "confirm the switchover",
+    loc,
+    hosts: ["gocd-standby"],
+    handler: false,
+  });
   clock.advance(300);
   const before = reporter.frames;
   const answer = await reporter.hold(async () => {
@@ -160,7 +194,15 @@ test("while a prompt has the terminal, the live region is erased and nothing is 
   assert.equal(answer, "gocd-standby");
   assert.equal(reporter.frames, before + 1, "one frame, the one that erased the region");
   clock.advance(100);
-  reporter.emit({ type: "host_result", task: "confirm the switchover", host: "gocd-standby", loc, check: false, durationMs: 1400, result: { status: "ok", reason: "confirmed", data: {} } });
+  reporter.emit({
+    type: "host_result",
+    task: "confirm the switchover",
+    host: "gocd-standby",
+    loc,
+    check: false,
+    durationMs: 1400,
+    result: { status: "ok", reason: "confirmed", data: {} },
+  });
   reporter.emit({ type: "play_end", play: "p" });
   await reporter.close();
   const screen = screenOf(tty.text);
@@ -174,8 +216,24 @@ test("text from a host reaches the terminal with its control characters escaped"
   const loc = { file: "site.yml", line: 8, col: 3 };
   const events: RunEvent[] = [
     { type: "task_start", play: "web", task: "install\u001b[2J", loc, hosts: ["web1", "web2"], handler: false },
-    { type: "host_result", task: "install", host: "web1", loc, check: false, durationMs: 5, result: { status: "ok", reason: "done\u001b]0;pwned\u0007\rok", data: {} } },
-    { type: "host_result", task: "install", host: "web2", loc, check: false, durationMs: 5, result: { status: "failed", error: "bad\u001b[2J", data: {} } },
+    {
+      type: "host_result",
+      task: "install",
+      host: "web1",
+      loc,
+      check: false,
+      durationMs: 5,
+      result: { status: "ok", reason: "done\u001b]0;pwned\u0007\rok", data: {} },
+    },
+    {
+      type: "host_result",
+      task: "install",
+      host: "web2",
+      loc,
+      check: false,
+      durationMs: 5,
+      result: { status: "failed", error: "bad\u001b[2J", data: {} },
+    },
   ];
   for (const e of events) reporter.emit(e);
   clock.advance(100);

@@ -59,7 +59,10 @@ test("every Ansible name of an implemented module resolves, short and prefixed",
 
 test("the list above covers every module gocd-bc has a schema for", () => {
   const covered = new Set(Object.values(ANSIBLE_NAMES).map(([, ours]) => ours));
-  assert.deepEqual(moduleNames().filter((m) => !covered.has(m)), []);
+  assert.deepEqual(
+    moduleNames().filter((m) => !covered.has(m)),
+    [],
+  );
 });
 
 test("a prefix Ansible does not use for a module is still unknown", () => {
@@ -76,7 +79,13 @@ const ROLE = {
 };
 
 test("every prefixed include/import keyword loads like its short form", () => {
-  assert.deepEqual([...PREFIXED_KEYWORDS].sort(), ["import_playbook", "import_role", "import_tasks", "include_role", "include_tasks"]);
+  assert.deepEqual([...PREFIXED_KEYWORDS].sort(), [
+    "import_playbook",
+    "import_role",
+    "import_tasks",
+    "include_role",
+    "include_tasks",
+  ]);
   const plan = planOf(
     loadTree({
       ...ROLE,
@@ -103,14 +112,18 @@ test("every prefixed include/import keyword loads like its short form", () => {
     ["block", "include_tasks", "block", "include_role", "module", "module", "module", "module"],
   );
   assert.equal((tasks[3] as IncludeRoleTask).target.tasksFrom, "extra");
-  assert.deepEqual(tasks.slice(4).map((t) => (t as ModuleTask).module), ["service", "mount", "sysctl", "postgres_query"]);
+  assert.deepEqual(
+    tasks.slice(4).map((t) => (t as ModuleTask).module),
+    ["service", "mount", "sysctl", "postgres_query"],
+  );
   assert.equal(plan.plays.length, 2);
 });
 
 test("a problem under a prefixed keyword is located at that keyword", () => {
   const errors = errorsOf(
     loadTree({
-      "site.yml": "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: x\n      ansible.builtin.include_tasks: missing.yml\n",
+      "site.yml":
+        "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: x\n      ansible.builtin.include_tasks: missing.yml\n",
     }),
   );
   const e = findError(errors, /include_tasks file 'missing.yml' not found/);

@@ -31,9 +31,7 @@ test("types are derived from the schemas (checked by the compiler)", () => {
     },
   } as const;
   typeCheck<Equal<Infer<typeof s>, { a: string; b?: number | string; c?: "x" | "y"; d?: boolean[] }>>(true);
-  typeCheck<
-    Equal<FileArgs["state"], "file" | "directory" | "link" | "hard" | "touch" | "absent" | undefined>
-  >(true);
+  typeCheck<Equal<FileArgs["state"], "file" | "directory" | "link" | "hard" | "touch" | "absent" | undefined>>(true);
   typeCheck<Equal<FileArgs["mode"], string | number | undefined>>(true);
   typeCheck<Equal<CommandArgs["argv"], string[] | undefined>>(true);
   const args: FileArgs = { path: "/x", mode: "0644" };
@@ -107,10 +105,7 @@ test("registerModuleSchema adds a module (the executor's modules may add their o
   );
   assert.equal(canonicalModuleName("ansible.builtin.unit_test_module"), "unit_test_module");
   assert.equal(moduleSchema("unit_test_module")?.freeForm, "cmd");
-  assert.deepEqual(
-    validateModuleArgs("unit_test_module", { x: 1 })[0]?.message,
-    "found integer 1, expected string",
-  );
+  assert.deepEqual(validateModuleArgs("unit_test_module", { x: 1 })[0]?.message, "found integer 1, expected string");
 });
 
 test("ajv errors in the runner's words, several at once", () => {

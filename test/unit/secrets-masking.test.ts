@@ -154,7 +154,8 @@ describe("diffs", () => {
     ].join("\n");
     const after = before.replace(/-1\b/g, "-2").replace("(set)", "(changed)");
     const c = maskedChange({ path: "/etc/app/settings", before, after }, []);
-    for (const v of ["tok-", "pp-", "pw-", "xml-", "conn-"]) assert.ok(!c.before.includes(v) && !c.after.includes(v), `${v} shows:\n${c.before}\n${c.after}`);
+    for (const v of ["tok-", "pp-", "pw-", "xml-", "conn-"])
+      assert.ok(!c.before.includes(v) && !c.after.includes(v), `${v} shows:\n${c.before}\n${c.after}`);
     assert.match(c.before, /^export API_TOKEN=\*{8}$/m);
     assert.match(c.before, /^password: \(set\)$/m);
     assert.match(c.after, /^password: \(changed\)$/m);
@@ -163,7 +164,12 @@ describe("diffs", () => {
   });
 
   it("masks in linear time: long runs of key characters and unclosed tags cost milliseconds, not minutes", () => {
-    for (const text of ["token-".repeat(80_000), "<password ".repeat(50_000), `${"a.".repeat(250_000)}password`, "password '".repeat(50_000)]) {
+    for (const text of [
+      "token-".repeat(80_000),
+      "<password ".repeat(50_000),
+      `${"a.".repeat(250_000)}password`,
+      "password '".repeat(50_000),
+    ]) {
       const started = Date.now();
       maskedChange({ path: "/tmp/x", before: text, after: `${text}\n` }, ["hunter22"]);
       assert.ok(Date.now() - started < 3000, `${text.slice(0, 12)}... took ${Date.now() - started} ms`);
@@ -210,7 +216,11 @@ describe("diffs", () => {
 
 describe("output of commands", () => {
   it("tokenGenerationKey in a command's output is masked in every line and in --json", async () => {
-    const host = new FakeHost("h1", {}, (shell) => (shell.includes("cruise-config") ? { stdout: '<server serverId="s1" tokenGenerationKey="tgk-77aa-91bc">\n' } : undefined));
+    const host = new FakeHost("h1", {}, (shell) =>
+      shell.includes("cruise-config")
+        ? { stdout: '<server serverId="s1" tokenGenerationKey="tgk-77aa-91bc">\n' }
+        : undefined,
+    );
     const site = `${PLAY}  tasks:
     - command: cat /etc/go/cruise-config.xml
       register: cfg
@@ -225,7 +235,9 @@ describe("output of commands", () => {
 
 describe("registered results and warnings", () => {
   it("a secret-named registered variable hides its output, not the status words of every result", async () => {
-    const host = new FakeHost("h1", {}, (shell) => (shell.includes("issue-token") ? { stdout: "tok-3f9a-e21b" } : undefined));
+    const host = new FakeHost("h1", {}, (shell) =>
+      shell.includes("issue-token") ? { stdout: "tok-3f9a-e21b" } : undefined,
+    );
     const site = `${PLAY}  tasks:
     - command: /usr/local/bin/issue-token
       register: agent_token
@@ -239,14 +251,19 @@ describe("registered results and warnings", () => {
   });
 
   it("a warning quoting an error is cleared of secret-named keys' values", () => {
-    const e = maskEvent({ type: "warning", message: "play 'db' could not run: LINE 1: ALTER ROLE x PASSWORD 'in-a-warning'" }, []);
+    const e = maskEvent(
+      { type: "warning", message: "play 'db' could not run: LINE 1: ALTER ROLE x PASSWORD 'in-a-warning'" },
+      [],
+    );
     assert.equal(e.type === "warning" && e.message, `play 'db' could not run: LINE 1: ALTER ROLE x PASSWORD '${MASK}'`);
   });
 });
 
 describe("environment", () => {
   it("a secret-named environment variable's value is hidden, wherever the command prints it", async () => {
-    const host = new FakeHost("h1", {}, (shell) => (shell.includes("pg_dump") ? { stdout: "connected with env-pw-8c1d" } : undefined));
+    const host = new FakeHost("h1", {}, (shell) =>
+      shell.includes("pg_dump") ? { stdout: "connected with env-pw-8c1d" } : undefined,
+    );
     const site = `${PLAY}  vars:
     conn:
       pw: env-pw-8c1d
@@ -268,7 +285,10 @@ function failingPsql(shell: string, stdin: string): ReturnType<CommandAnswer> {
   const quoted = /\\set QUIET off\nSELECT \$(\w+)\$([\s\S]*?)\$\1\$ \\gexec\n/.exec(stdin);
   const statement = quoted?.[2] ?? "";
   if (/^SELECT/.test(statement)) return { stdout: "__gocd_bc_begin__\n[]\n__gocd_bc_end__\n" };
-  return { exitCode: 3, stderr: `psql:<stdin>:7: ERROR:  permission denied to alter role\nLINE 1: ${statement}\n        ^\n` };
+  return {
+    exitCode: 3,
+    stderr: `psql:<stdin>:7: ERROR:  permission denied to alter role\nLINE 1: ${statement}\n        ^\n`,
+  };
 }
 
 describe("PostgreSQL errors", () => {

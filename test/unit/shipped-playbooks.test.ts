@@ -13,7 +13,10 @@ const playbooks = ["provision.yml", "database.yml", "edge.yml", "config-sync.yml
 for (const inventory of ["inventory/lab.yml", "inventory/example.yml"]) {
   for (const playbook of playbooks) {
     test(`playbooks/${playbook} is valid with ${inventory}`, () => {
-      const r = loadPlan({ playbook: path.join(root, "playbooks", playbook), inventories: [path.join(root, inventory)] });
+      const r = loadPlan({
+        playbook: path.join(root, "playbooks", playbook),
+        inventories: [path.join(root, inventory)],
+      });
       assert.deepEqual(r.ok ? [] : r.diagnostics.map(formatDiagnostic), []);
     });
   }

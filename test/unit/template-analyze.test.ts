@@ -20,9 +20,7 @@ test("variables in text, helper arguments, sub-expressions and hashes", () => {
 test("optional uses are not references: default, defined, guarded #if and and-chains", () => {
   assert.deepEqual(
     refs(
-      analyzeTemplate(
-        "{{ default opt 'x' }} {{#if (defined o2)}}{{ o2.a }}{{/if}} {{#if flag}}{{ flag.b }}{{/if}}",
-      ),
+      analyzeTemplate("{{ default opt 'x' }} {{#if (defined o2)}}{{ o2.a }}{{/if}} {{#if flag}}{{ flag.b }}{{/if}}"),
     ),
     ["flag"],
   );
@@ -30,10 +28,7 @@ test("optional uses are not references: default, defined, guarded #if and and-ch
 });
 
 test("inside #each, item fields are not variables; @root and block params are handled", () => {
-  assert.deepEqual(refs(analyzeTemplate("{{#each users}}{{ name }}{{ @root.port }}{{/each}}")), [
-    "users",
-    "port",
-  ]);
+  assert.deepEqual(refs(analyzeTemplate("{{#each users}}{{ name }}{{ @root.port }}{{/each}}")), ["users", "port"]);
   assert.deepEqual(refs(analyzeTemplate("{{#each users as |u|}}{{ u.name }} {{ other }}{{/each}}")), [
     "users",
     "other",

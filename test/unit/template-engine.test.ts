@@ -3,13 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TemplateError } from "../../src/errors.js";
-import {
-  evalCondition,
-  evalExpression,
-  renderString,
-  renderText,
-  renderValue,
-} from "../../src/template/engine.js";
+import { evalCondition, evalExpression, renderString, renderText, renderValue } from "../../src/template/engine.js";
 import { pgMd5, pgScram } from "../../src/template/helpers.js";
 
 const ctx = {
@@ -183,11 +177,7 @@ test("Postgres password hashes match values computed independently (Python hashl
     "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0c2FsdA==$Ce3wZiZ+yIBCjltccfRiqM0+XDsLE3qPdkEeZKe3hus=:k3q4nlLsA09ST5FLo9zNmfyXR+Ci1J4KmBK5JRVSxeI=",
   );
   const scram = pgScram("secret", "replicator");
-  assert.equal(
-    pgScram("secret", "replicator"),
-    scram,
-    "without a salt the verifier is stable from run to run",
-  );
+  assert.equal(pgScram("secret", "replicator"), scram, "without a salt the verifier is stable from run to run");
   assert.notEqual(pgScram("secret", "other"), scram);
   assert.equal(evalExpression("(pg_scram 'secret' 'replicator')", {}, ctx), scram);
 });

@@ -42,9 +42,20 @@ function fails(fn: () => unknown, pattern: RegExp): void {
 
 test("comparisons have Python's meaning: by value, numbers across int/float/bool, chained", () => {
   const cases: [string, boolean][] = [
-    ["x == 'a'", true], ["x != 'a'", false], ["n == 3", true], ["n == 3.0", true], ["'3' == 3", false],
-    ["true == 1", true], ["l == [1, 2, 3]", true], ["m.nested == {'deep': true}", true], ["n > 2", true],
-    ["n >= 4", false], ["n < 4 and n <= 3", true], ["1 < n < 5", true], ["3 > n > 1", false], ["'b' > 'a'", true],
+    ["x == 'a'", true],
+    ["x != 'a'", false],
+    ["n == 3", true],
+    ["n == 3.0", true],
+    ["'3' == 3", false],
+    ["true == 1", true],
+    ["l == [1, 2, 3]", true],
+    ["m.nested == {'deep': true}", true],
+    ["n > 2", true],
+    ["n >= 4", false],
+    ["n < 4 and n <= 3", true],
+    ["1 < n < 5", true],
+    ["3 > n > 1", false],
+    ["'b' > 'a'", true],
     ["[1, 2] < [1, 3]", true],
   ];
   for (const [expr, want] of cases) assert.equal(cond(expr), want, expr);
@@ -57,23 +68,43 @@ test("and / or return an operand, not supports parentheses, truthiness is Jinja'
   assert.equal(value("0 or ''"), "");
   assert.equal(value("not ''"), true);
   assert.equal(value("not (n > 2 or x == 'b')"), false);
-  for (const falsy of ["0", "''", "[]", "{}", "none", "None", "false", "False"]) assert.equal(value(`not ${falsy}`), true, falsy);
+  for (const falsy of ["0", "''", "[]", "{}", "none", "None", "false", "False"])
+    assert.equal(value(`not ${falsy}`), true, falsy);
   assert.equal(cond("flag"), false, "a condition that is the string 'false' is false");
   assert.equal(cond("not flag"), false, "but not 'false' is False, as in Python");
   assert.equal(cond("flag | bool"), false);
 });
 
 test("in and not in: list items, substrings, mapping keys", () => {
-  for (const [expr, want] of [["2 in l", true], ["'z' not in l", true], ["'a' in 'cat'", true], ["'k' in m", true], ["'v' in m", false], ["x in ['a', 'b']", true]] as const)
+  for (const [expr, want] of [
+    ["2 in l", true],
+    ["'z' not in l", true],
+    ["'a' in 'cat'", true],
+    ["'k' in m", true],
+    ["'v' in m", false],
+    ["x in ['a', 'b']", true],
+  ] as const)
     assert.equal(cond(expr), want, expr);
   fails(() => cond("1 in 'abc'"), /requires a string as left operand/);
 });
 
 test("arithmetic and ~ follow Python: // floors, % takes the divisor's sign, ~ joins str() of each side", () => {
   const cases: [string, unknown][] = [
-    ["(1 + 2) * 3", 9], ["2 ** 3", 8], ["7 // 2", 3], ["-7 // 2", -4], ["7 % 3", 1], ["-7 % 3", 2], ["7 / 2", 3.5],
-    ["'ab' + 'c'", "abc"], ["[1] + [2]", [1, 2]], ["'-' * 3", "---"], ["-n", -3],
-    ["'a' ~ 1 ~ true", "a1True"], ["'n=' ~ none", "n=None"], ["'l=' ~ [1, 'a']", "l=[1, 'a']"], ["x ~ m.nested", "a{'deep': True}"],
+    ["(1 + 2) * 3", 9],
+    ["2 ** 3", 8],
+    ["7 // 2", 3],
+    ["-7 // 2", -4],
+    ["7 % 3", 1],
+    ["-7 % 3", 2],
+    ["7 / 2", 3.5],
+    ["'ab' + 'c'", "abc"],
+    ["[1] + [2]", [1, 2]],
+    ["'-' * 3", "---"],
+    ["-n", -3],
+    ["'a' ~ 1 ~ true", "a1True"],
+    ["'n=' ~ none", "n=None"],
+    ["'l=' ~ [1, 'a']", "l=[1, 'a']"],
+    ["x ~ m.nested", "a{'deep': True}"],
   ];
   for (const [expr, want] of cases) assert.deepEqual(value(expr), want, expr);
   fails(() => value("n / 0"), /division by zero/);
@@ -83,7 +114,7 @@ test("arithmetic and ~ follow Python: // floors, % takes the divisor's sign, ~ j
 test("literals: strings, numbers, booleans, None in either case, lists and mappings", () => {
   assert.deepEqual(value("[1, 'a', none, True, 2.5]"), [1, "a", null, true, 2.5]);
   assert.deepEqual(value("{'a': [1, {'b': false}], 'c': None}"), { a: [1, { b: false }], c: null });
-  assert.equal(value('"double" ~ \'single\''), "doublesingle");
+  assert.equal(value("\"double\" ~ 'single'"), "doublesingle");
   // Python keeps a backslash that starts no escape, so regular expressions read as written.
   assert.equal(value("'\\d+\\.\\w'"), "\\d+\\.\\w");
   assert.equal(value("'a\\\\b' ~ 'it\\'s' ~ 'x\\ny'"), "a\\bit'sx\ny");
@@ -92,8 +123,16 @@ test("literals: strings, numbers, booleans, None in either case, lists and mappi
 
 test("subscripts and attributes: x['k'], x[0], x[-1], hostvars[h].ansible_host, x.k", () => {
   const cases: [string, unknown][] = [
-    ["m['k']", "v"], ["m['a-b']", 2], ["m.nested.deep", true], ["m['nested']['deep']", true], ["l[0]", 1], ["l[-1]", 3],
-    ["'abc'[1]", "b"], ["hostvars[h].ansible_host", "10.0.0.1"], ["hostvars['h1']['ansible_host']", "10.0.0.1"], ["users[1].name", "al"],
+    ["m['k']", "v"],
+    ["m['a-b']", 2],
+    ["m.nested.deep", true],
+    ["m['nested']['deep']", true],
+    ["l[0]", 1],
+    ["l[-1]", 3],
+    ["'abc'[1]", "b"],
+    ["hostvars[h].ansible_host", "10.0.0.1"],
+    ["hostvars['h1']['ansible_host']", "10.0.0.1"],
+    ["users[1].name", "al"],
   ];
   for (const [expr, want] of cases) assert.deepEqual(value(expr), want, expr);
 });
@@ -116,17 +155,31 @@ test("methods Ansible roles call on strings, lists and mappings", () => {
 
 test("tests: defined, undefined, none, and their negations, guard what follows", () => {
   const cases: [string, boolean][] = [
-    ["x is defined", true], ["nope is defined", false], ["nope is not defined", true], ["nope is undefined", true],
-    ["m.missing is defined", false], ["nope.deep.er is defined", false], ["none_var is none", true], ["x is not none", true],
-    ["nope is defined and nope.port == 1", false], ["nope is not defined or nope.port == 1", true], ["not nope is defined", true],
+    ["x is defined", true],
+    ["nope is defined", false],
+    ["nope is not defined", true],
+    ["nope is undefined", true],
+    ["m.missing is defined", false],
+    ["nope.deep.er is defined", false],
+    ["none_var is none", true],
+    ["x is not none", true],
+    ["nope is defined and nope.port == 1", false],
+    ["nope is not defined or nope.port == 1", true],
+    ["not nope is defined", true],
   ];
   for (const [expr, want] of cases) assert.equal(cond(expr), want, expr);
 });
 
 test("tests on registered results: success, failed, changed (any loop item), skipped", () => {
   const cases: [string, boolean][] = [
-    ["ok_result is success", true], ["ok_result is succeeded", true], ["ok_result is failed", false], ["failed_result is failed", true],
-    ["failed_result is not success", true], ["ok_result is changed", false], ["changed_loop is changed", true], ["skipped_result is skipped", true],
+    ["ok_result is success", true],
+    ["ok_result is succeeded", true],
+    ["ok_result is failed", false],
+    ["failed_result is failed", true],
+    ["failed_result is not success", true],
+    ["ok_result is changed", false],
+    ["changed_loop is changed", true],
+    ["skipped_result is skipped", true],
     ["ok_result is skipped", false],
   ];
   for (const [expr, want] of cases) assert.equal(cond(expr), want, expr);
@@ -135,9 +188,16 @@ test("tests on registered results: success, failed, changed (any loop item), ski
 
 test("tests: match (anchored at the start), search, version (LooseVersion order, named or symbolic operators)", () => {
   const cases: [string, boolean][] = [
-    ["'abc' is match('b')", false], ["'abc' is match('a.c')", true], ["'abc' is search('b')", true], ["'ABC' is search('b', ignorecase=true)", true],
-    ["'1.10' is version('1.9', '>')", true], ["'1.10' is version('1.9', 'gt')", true], ["'2.0' is version('2.0')", true],
-    ["'1.2.3' is version('1.2', 'lt')", false], ["'15' is version('9', '>=')", true], ["'1.0rc1' is version('1.0', '>')", true],
+    ["'abc' is match('b')", false],
+    ["'abc' is match('a.c')", true],
+    ["'abc' is search('b')", true],
+    ["'ABC' is search('b', ignorecase=true)", true],
+    ["'1.10' is version('1.9', '>')", true],
+    ["'1.10' is version('1.9', 'gt')", true],
+    ["'2.0' is version('2.0')", true],
+    ["'1.2.3' is version('1.2', 'lt')", false],
+    ["'15' is version('9', '>=')", true],
+    ["'1.0rc1' is version('1.0', '>')", true],
   ];
   for (const [expr, want] of cases) assert.equal(cond(expr), want, expr);
 });
@@ -157,7 +217,11 @@ test("strict: an undefined variable or key is an error naming it; default and is
 
 test("an undefined variable in a template file is reported at its own line and column", () => {
   assert.throws(
-    () => renderText("line one\nport={{ m.k }} host={{ m.host | upper }}\n", vars, { ...ctx, loc: { file: "t.j2", line: 1, col: 1 } }),
+    () =>
+      renderText("line one\nport={{ m.k }} host={{ m.host | upper }}\n", vars, {
+        ...ctx,
+        loc: { file: "t.j2", line: 1, col: 1 },
+      }),
     (err: unknown) => err instanceof TemplateError && err.diagnostics[0]?.line === 2 && err.diagnostics[0]?.col === 24,
   );
 });
@@ -167,7 +231,10 @@ test("Handlebars helper calls keep working, beside Ansible's syntax in the same 
   assert.equal(cond("(eq x 'a')"), true);
   assert.equal(cond("eq x 'a'"), true);
   assert.equal(cond("not (defined nope)"), true);
-  assert.equal(renderString("{{#each users as |u|}}{{ u.name | upper }}{{#if u.admin and n > 2}}!{{/if}};{{/each}}", vars, ctx), "BOB!;AL;");
+  assert.equal(
+    renderString("{{#each users as |u|}}{{ u.name | upper }}{{#if u.admin and n > 2}}!{{/if}};{{/each}}", vars, ctx),
+    "BOB!;AL;",
+  );
   assert.equal(renderString("{{#if m.k == 'v'}}yes{{else}}no{{/if}}", vars, ctx), "yes");
   assert.equal(renderString("\\{{ x | upper }} {{{ x }}}", vars, ctx), "{{ x | upper }} a");
 });
@@ -187,8 +254,13 @@ test("variables that are templates are rendered where an expression uses them", 
 });
 
 test("validate reads the variables of an expression, minus the guarded ones", () => {
-  const refs = (a: ReturnType<typeof analyzeTemplate>): string[] => (a.ok ? a.refs.map((r) => `${r.path}@${r.line}:${r.col}`) : [a.message]);
-  assert.deepEqual(refs(analyzeTemplate("{{ a | default(1) }} {{ b.c['d'] }}\n{{ hostvars[h].x }}")), ["b.c.d@1:25", "h@2:13", "hostvars[h].x@2:4"]);
+  const refs = (a: ReturnType<typeof analyzeTemplate>): string[] =>
+    a.ok ? a.refs.map((r) => `${r.path}@${r.line}:${r.col}`) : [a.message];
+  assert.deepEqual(refs(analyzeTemplate("{{ a | default(1) }} {{ b.c['d'] }}\n{{ hostvars[h].x }}")), [
+    "b.c.d@1:25",
+    "h@2:13",
+    "hostvars[h].x@2:4",
+  ]);
   assert.deepEqual(refs(analyzeCondition("p is defined and p.port > 1")), []);
   assert.deepEqual(refs(analyzeCondition("p is not defined or p | length == 0")), []);
   assert.deepEqual(refs(analyzeCondition("p.x if p is defined else q")), ["q@1:26"]);
@@ -205,6 +277,8 @@ test("validate names unknown filters, tests and functions, with suggestions, and
   assert.deepEqual(problems("{{ x is definde }}"), ["unknown test 'definde' (did you mean 'defined'?)"]);
   assert.deepEqual(problems("{{ l | map('intt') }}"), ["unknown filter 'intt' (did you mean 'int'?)"]);
   assert.deepEqual(problems("{{ l | select('od') }}"), ["unknown test 'od' (did you mean 'odd'?)"]);
-  assert.deepEqual(problems("{{ lookup('file', '/x') }}"), ["lookup(): lookup plugins are not supported; use include_vars or template"]);
+  assert.deepEqual(problems("{{ lookup('file', '/x') }}"), [
+    "lookup(): lookup plugins are not supported; use include_vars or template",
+  ]);
   assert.deepEqual(problems("{{ x | ansible.builtin.to_json }}"), []);
 });

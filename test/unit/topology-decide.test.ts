@@ -7,47 +7,83 @@ import { decideTopology, rolesAsVars, type DbFact, type GocdFact } from "../../s
 const names = { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"] } as const;
 const running = (host: string, inRecovery: boolean): DbFact => ({ host, kind: "running", inRecovery, systemId: "7" });
 const stopped = (host: string): DbFact => ({ host, kind: "stopped" });
-const server = (host: string, running: boolean, marker?: "active" | "standby"): GocdFact => ({ host, kind: "reachable", running, holdsVip: running, marker });
+const server = (host: string, running: boolean, marker?: "active" | "standby"): GocdFact => ({
+  host,
+  kind: "reachable",
+  running,
+  holdsVip: running,
+  marker,
+});
 const idleServers = [server("go-a", false), server("go-b", false)];
 
 test("bare hosts take the inventory's initial roles, and say so", () => {
   const t = decideTopology([stopped("db-a"), stopped("db-b")], idleServers, names);
   assert.equal(t.kind, "decided");
-  assert.deepEqual(t.kind === "decided" && t.roles, { dbPrimary: "db-a", dbStandby: "db-b", gocdActive: "go-a", gocdStandby: "go-b" });
+  assert.deepEqual(t.kind === "decided" && t.roles, {
+    dbPrimary: "db-a",
+    dbStandby: "db-b",
+    gocdActive: "go-a",
+    gocdStandby: "go-b",
+  });
   assert.match(t.kind === "decided" ? t.evidence.join(" ") : "", /as the inventory names it/);
 });
 
 test("after a switchover the hosts win over the inventory", () => {
-  const t = decideTopology([running("db-a", true), running("db-b", false)], [server("go-a", false, "standby"), server("go-b", true, "active")], names);
+  const t = decideTopology(
+    [running("db-a", true), running("db-b", false)],
+    [server("go-a", false, "standby"), server("go-b", true, "active")],
+    names,
+  );
   assert.deepEqual(t.kind === "decided" && rolesAsVars(t.roles), {
-    db_primary_host: "db-b", db_standby_host: "db-a", gocd_active_server: "go-b", gocd_standby_server: "go-a",
+    db_primary_host: "db-b",
+    db_standby_host: "db-a",
+    gocd_active_server: "go-b",
+    gocd_standby_server: "go-a",
   });
 });
 
 test("a stopped GoCD pair follows the active marker", () => {
-  const t = decideTopology([running("db-a", true), running("db-b", false)], [server("go-a", false, "standby"), server("go-b", false, "active")], names);
+  const t = decideTopology(
+    [running("db-a", true), running("db-b", false)],
+    [server("go-a", false, "standby"), server("go-b", false, "active")],
+    names,
+  );
   assert.equal(t.kind === "decided" && t.roles.gocdActive, "go-b");
 });
 
 test("two writable databases are a split brain", () => {
   const t = decideTopology([running("db-a", false), running("db-b", false)], idleServers, names);
   assert.equal(t.kind, "split-brain");
-  assert.match(t.kind === "split-brain" ? t.reasons[0] ?? "" : "", /two writable databases: db-a and db-b/);
+  assert.match(t.kind === "split-brain" ? (t.reasons[0] ?? "") : "", /two writable databases: db-a and db-b/);
 });
 
 test("two running GoCD servers are a split brain", () => {
-  const t = decideTopology([running("db-a", false), stopped("db-b")], [server("go-a", true), server("go-b", true)], names);
+  const t = decideTopology(
+    [running("db-a", false), stopped("db-b")],
+    [server("go-a", true), server("go-b", true)],
+    names,
+  );
   assert.equal(t.kind, "split-brain");
 });
 
 test("a standby without a running primary is not guessed at", () => {
   const t = decideTopology([stopped("db-a"), running("db-b", true)], idleServers, names);
   assert.equal(t.kind, "undecidable");
-  assert.match(t.kind === "undecidable" ? t.reasons.join(" ") : "", /db-b is a standby but no primary database is running/);
+  assert.match(
+    t.kind === "undecidable" ? t.reasons.join(" ") : "",
+    /db-b is a standby but no primary database is running/,
+  );
 });
 
 test("a host that cannot be read leaves the topology undecided, naming the host", () => {
-  const t = decideTopology([{ host: "db-a", kind: "unknown", why: "unreachable: connect timeout" }, stopped("db-b")], idleServers, names);
+  const t = decideTopology(
+    [{ host: "db-a", kind: "unknown", why: "unreachable: connect timeout" }, stopped("db-b")],
+    idleServers,
+    names,
+  );
   assert.equal(t.kind, "undecidable");
-  assert.match(t.kind === "undecidable" ? t.reasons.join(" ") : "", /db-a cannot be read: unreachable: connect timeout/);
+  assert.match(
+    t.kind === "undecidable" ? t.reasons.join(" ") : "",
+    /db-a cannot be read: unreachable: connect timeout/,
+  );
 });

@@ -9,7 +9,11 @@ const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reaso
 const results = (entries: Record<string, TaskResult>) => new Map(Object.entries(entries));
 
 test("a database host with its cluster down is stopped", () => {
-  const r = results({ "cluster state": ok({ stdout: "15  main    5432 down   postgres /var/lib/postgresql/15/main /var/log/postgresql/postgresql-15-main.log" }) });
+  const r = results({
+    "cluster state": ok({
+      stdout: "15  main    5432 down   postgres /var/lib/postgresql/15/main /var/log/postgresql/postgresql-15-main.log",
+    }),
+  });
   assert.deepEqual(dbFact("db-a", r), { host: "db-a", kind: "stopped" });
 });
 
@@ -18,7 +22,12 @@ test("a running standby reports recovery and its system identifier", () => {
     "cluster state": ok({ stdout: "15  main    5432 online,recovery postgres /var/lib/postgresql/15/main log" }),
     "database facts": ok({ postgres: { in_recovery: true, system_identifier: "7642011472967116994" } }),
   });
-  assert.deepEqual(dbFact("db-b", r), { host: "db-b", kind: "running", inRecovery: true, systemId: "7642011472967116994" });
+  assert.deepEqual(dbFact("db-b", r), {
+    host: "db-b",
+    kind: "running",
+    inRecovery: true,
+    systemId: "7642011472967116994",
+  });
 });
 
 test("an online cluster whose facts cannot be read is unknown, never taken as stopped", () => {
@@ -28,17 +37,28 @@ test("an online cluster whose facts cannot be read is unknown, never taken as st
   });
   const fact = dbFact("db-a", r);
   assert.equal(fact.kind, "unknown");
-  assert.match(fact.kind === "unknown" ? fact.why : "", /online but its state cannot be read: password authentication failed/);
+  assert.match(
+    fact.kind === "unknown" ? fact.why : "",
+    /online but its state cannot be read: password authentication failed/,
+  );
 });
 
 test("an unreachable host is unknown with the connection's words", () => {
-  const r = results({ "cluster state": { status: "unreachable", error: "connect ETIMEDOUT 198.18.0.250:22", data: {} } });
+  const r = results({
+    "cluster state": { status: "unreachable", error: "connect ETIMEDOUT 198.18.0.250:22", data: {} },
+  });
   assert.deepEqual(dbFact("db-a", r), { host: "db-a", kind: "unknown", why: "connect ETIMEDOUT 198.18.0.250:22" });
 });
 
 test("a GoCD server's state lines: running, VIP and marker", () => {
   const r = results({ "server state": ok({ stdout: "running=yes\nvip=yes\nmarker=active" }) });
-  assert.deepEqual(gocdFact("go-a", r), { host: "go-a", kind: "reachable", running: true, holdsVip: true, marker: "active" });
+  assert.deepEqual(gocdFact("go-a", r), {
+    host: "go-a",
+    kind: "reachable",
+    running: true,
+    holdsVip: true,
+    marker: "active",
+  });
   const idle = results({ "server state": ok({ stdout: "running=no\nvip=no\nmarker=" }) });
   assert.deepEqual(gocdFact("go-b", idle), { host: "go-b", kind: "reachable", running: false, holdsVip: false });
 });

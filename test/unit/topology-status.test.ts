@@ -16,25 +16,62 @@ const agents = JSON.stringify({ _embedded: { agents: [{ uuid: "u1", hostname: "a
 
 function results(standbySync: string, standbyRunning = "no") {
   return new Map([
-    ["go-a", new Map([["server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${agents}` })]])],
-    ["go-b", new Map([["server state", ok({ stdout: `running=${standbyRunning}\nvip=no\nmarker=standby\nshare=mounted\nsync=${standbySync}\nagents=` })]])],
-    ["db-a", new Map([
-      ["cluster state", ok({ stdout: "15 main 5432 online postgres" })],
-      ["database facts", ok({ postgres: { in_recovery: false, replication: [{ client_addr: "198.18.0.22", state: "streaming", lag_bytes: 0, replay_lag_seconds: 0.2 }] } })],
-    ])],
-    ["db-b", new Map([
-      ["cluster state", ok({ stdout: "15 main 5432 online,recovery postgres" })],
-      ["database facts", ok({ postgres: { in_recovery: true, replication: [] } })],
-    ])],
+    [
+      "go-a",
+      new Map([
+        ["server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${agents}` })],
+      ]),
+    ],
+    [
+      "go-b",
+      new Map([
+        [
+          "server state",
+          ok({
+            stdout: `running=${standbyRunning}\nvip=no\nmarker=standby\nshare=mounted\nsync=${standbySync}\nagents=`,
+          }),
+        ],
+      ]),
+    ],
+    [
+      "db-a",
+      new Map([
+        ["cluster state", ok({ stdout: "15 main 5432 online postgres" })],
+        [
+          "database facts",
+          ok({
+            postgres: {
+              in_recovery: false,
+              replication: [{ client_addr: "198.18.0.22", state: "streaming", lag_bytes: 0, replay_lag_seconds: 0.2 }],
+            },
+          }),
+        ],
+      ]),
+    ],
+    [
+      "db-b",
+      new Map([
+        ["cluster state", ok({ stdout: "15 main 5432 online,recovery postgres" })],
+        ["database facts", ok({ postgres: { in_recovery: true, replication: [] } })],
+      ]),
+    ],
   ]);
 }
 
 test("a healthy pair: one screen, no problems", () => {
-  const s = pairStatus(results("last_ok=2026-11-26T15:00:00Z;last_change=2026-11-26T14:00:00Z;source=go-a;"), topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  const s = pairStatus(
+    results("last_ok=2026-11-26T15:00:00Z;last_change=2026-11-26T14:00:00Z;source=go-a;"),
+    topology,
+    ["go-a", "go-b"],
+    ["db-a", "db-b"],
+  );
   assert.deepEqual(s.problems, []);
   const text = formatStatus(s);
   assert.match(text, /active\s+go-a\s+running, holds the VIP, share mounted/);
-  assert.match(text, /standby\s+go-b\s+stopped, share mounted, config synced 2026-11-26T15:00:00Z \(last change 2026-11-26T14:00:00Z\)/);
+  assert.match(
+    text,
+    /standby\s+go-b\s+stopped, share mounted, config synced 2026-11-26T15:00:00Z \(last change 2026-11-26T14:00:00Z\)/,
+  );
   assert.match(text, /primary\s+db-a\s+to 198\.18\.0\.22: streaming, lag 0 B, 0\.2 s/);
   assert.match(text, /standby\s+db-b/);
   assert.match(text, /agents connected: 1 \(agent1 Idle\)/);
@@ -50,16 +87,24 @@ test("a running standby server and an unsynced config are problems", () => {
 });
 
 test("a split brain is the only thing status reports", () => {
-  const split: Topology = { kind: "split-brain", reasons: ["two writable databases: db-a and db-b are both out of recovery"] };
+  const split: Topology = {
+    kind: "split-brain",
+    reasons: ["two writable databases: db-a and db-b are both out of recovery"],
+  };
   const s = pairStatus(results(""), split, ["go-a", "go-b"], ["db-a", "db-b"]);
   assert.deepEqual(s.problems, ["two writable databases: db-a and db-b are both out of recovery"]);
   assert.equal(s.servers[0]?.role, "unknown");
 });
 
 test("text from hosts and agents cannot forge a line of the screen or steer the terminal", () => {
-  const forged = JSON.stringify({ _embedded: { agents: [{ uuid: "u1", hostname: "agent1\nhealthy\u001b[2J", agent_state: "Idle" }] } });
+  const forged = JSON.stringify({
+    _embedded: { agents: [{ uuid: "u1", hostname: "agent1\nhealthy\u001b[2J", agent_state: "Idle" }] },
+  });
   const r = results("last_ok=2026-11-26T15:00:00Z;last_change=\u001b[2K\rok\u0007;source=go-a;");
-  r.get("go-a")?.set("server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${forged}` }));
+  r.get("go-a")?.set(
+    "server state",
+    ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${forged}` }),
+  );
   const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]));
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
   assert.match(text, /\(last change \\x1b\[2K\\rok\\x07\)/);
@@ -68,7 +113,11 @@ test("text from hosts and agents cannot forge a line of the screen or steer the 
 
 test("a host that cannot be reached says so, never stopped or unmounted", () => {
   const r = new Map(results("last_ok=2026-11-26T15:00:00Z;"));
-  const lost: TaskResult = { status: "unreachable", error: "cannot connect to go-b: connect ETIMEDOUT 198.18.0.12:22", data: {} };
+  const lost: TaskResult = {
+    status: "unreachable",
+    error: "cannot connect to go-b: connect ETIMEDOUT 198.18.0.12:22",
+    data: {},
+  };
   r.set("go-b", new Map([["server state", lost]]));
   r.set("db-b", new Map());
   const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]);

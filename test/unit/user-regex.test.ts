@@ -46,17 +46,41 @@ describe("template helpers", () => {
 describe("lineinfile and blockinfile", () => {
   const text = `${"a".repeat(30_000)}\nport = 1\n`;
   it("answer at once for a catastrophic regexp, insertafter or insertbefore", NO_HANG, () => {
-    assert.deepEqual(editLine(text, { regexp: "^(a|a)+$x", line: "y", state: "absent" }), { text, reason: "line not present" });
-    assert.equal((editLine(text, { line: "z", insertafter: EVIL.replace("$", "b") }) as { text: string }).text, `${text}z\n`);
-    assert.equal((editBlock(text, { block: "b\n", insertbefore: "(a*)*c" }) as { text: string }).text.endsWith("# END ANSIBLE MANAGED BLOCK\n"), true);
+    assert.deepEqual(editLine(text, { regexp: "^(a|a)+$x", line: "y", state: "absent" }), {
+      text,
+      reason: "line not present",
+    });
+    assert.equal(
+      (editLine(text, { line: "z", insertafter: EVIL.replace("$", "b") }) as { text: string }).text,
+      `${text}z\n`,
+    );
+    assert.equal(
+      (editBlock(text, { block: "b\n", insertbefore: "(a*)*c" }) as { text: string }).text.endsWith(
+        "# END ANSIBLE MANAGED BLOCK\n",
+      ),
+      true,
+    );
   });
   it("use RE2 syntax: a lookahead is a task error, not a match", () => {
-    assert.match((editLine("ab\n", { regexp: "a(?=b)", line: "x" }) as { error: string }).error, /invalid regular expression.*RE2/);
-    assert.match((editLine("ab\n", { line: "x", insertbefore: "(?!b)" }) as { error: string }).error, /invalid regular expression/);
-    assert.match((editBlock("ab\n", { block: "x", insertafter: "(?<=a)b" }) as { error: string }).error, /invalid regular expression/);
+    assert.match(
+      (editLine("ab\n", { regexp: "a(?=b)", line: "x" }) as { error: string }).error,
+      /invalid regular expression.*RE2/,
+    );
+    assert.match(
+      (editLine("ab\n", { line: "x", insertbefore: "(?!b)" }) as { error: string }).error,
+      /invalid regular expression/,
+    );
+    assert.match(
+      (editBlock("ab\n", { block: "x", insertafter: "(?<=a)b" }) as { error: string }).error,
+      /invalid regular expression/,
+    );
   });
   it("backrefs still expand numbered and named groups", () => {
-    const r = editLine("shared_buffers = 128MB\n", { regexp: "^(?P<k>shared_buffers) = .*", line: "\\g<k> = 1GB", backrefs: true });
+    const r = editLine("shared_buffers = 128MB\n", {
+      regexp: "^(?P<k>shared_buffers) = .*",
+      line: "\\g<k> = 1GB",
+      backrefs: true,
+    });
     assert.deepEqual(r, { text: "shared_buffers = 1GB\n", reason: "" });
   });
 });
@@ -75,8 +99,14 @@ describe("host patterns", () => {
     assert.match(selectHosts(inv(), "~(").invalid.join("\n"), /missing closing \)/);
   });
   it("an invalid --limit or hosts: regex is a validation error (it crashed with exit 250)", () => {
-    findError(errorsOf(loadTree({ "site.yml": "- hosts: all\n  tasks: []\n" }, { limit: "~(" })), /host pattern '~\(': invalid regular expression/);
-    findError(errorsOf(loadTree({ "site.yml": "- hosts: '~h[1'\n  tasks: []\n" })), /host pattern '~h\[1': invalid regular expression/);
+    findError(
+      errorsOf(loadTree({ "site.yml": "- hosts: all\n  tasks: []\n" }, { limit: "~(" })),
+      /host pattern '~\(': invalid regular expression/,
+    );
+    findError(
+      errorsOf(loadTree({ "site.yml": "- hosts: '~h[1'\n  tasks: []\n" })),
+      /host pattern '~h\[1': invalid regular expression/,
+    );
   });
 });
 

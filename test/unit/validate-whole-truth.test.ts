@@ -60,11 +60,7 @@ test("a bad block keyword is one problem; the block's tasks are still checked", 
 });
 
 test("a template syntax error is reported beside structural errors", () => {
-  const errors = playErrors(
-    "  tasks:",
-    "    - frobnicate: {}",
-    "    - debug: {msg: '{{#if}}'}",
-  );
+  const errors = playErrors("  tasks:", "    - frobnicate: {}", "    - debug: {msg: '{{#if}}'}");
   findError(errors, /unknown module 'frobnicate'/);
   assert.equal(findError(errors, /template syntax error/).line, 5);
 });
@@ -125,7 +121,10 @@ test("an inventory connection variable of the wrong type is an error, and the pl
     }),
   );
   const port = findError(errors, /found string 'not-a-port', expected a port number/);
-  assert.deepEqual([port.file.endsWith("hosts.yml"), port.line, port.col, port.path], [true, 5, 21, "all.hosts.h1.ansible_port"]);
+  assert.deepEqual(
+    [port.file.endsWith("hosts.yml"), port.line, port.col, port.path],
+    [true, 5, 21, "all.hosts.h1.ansible_port"],
+  );
   findError(errors, /undefined variable 'not_there'/);
 });
 
@@ -155,7 +154,7 @@ test("a templated connection variable is checked again after rendering", () => {
 test("templates in variables are checked when loaded: syntax and unknown filters, at the variable", () => {
   const errors = errorsOf(
     loadTree({
-      "roles/r/defaults/main.yml": "r_url: \"http://{{ r_host | uper }}/\"\nr_ok: \"{{ r_host | default('x') }}\"\n",
+      "roles/r/defaults/main.yml": 'r_url: "http://{{ r_host | uper }}/"\nr_ok: "{{ r_host | default(\'x\') }}"\n',
       "roles/r/tasks/main.yml": "- debug: {msg: hi}\n",
       ...site(["- hosts: all", "  gather_facts: false", "  vars:", "    broken: '{{ a == }}'", "  roles: [r]"]),
     }),
@@ -174,7 +173,10 @@ test("a bad keyword of a role entry is one problem; the role is still loaded and
       ...site(["- hosts: all", "  gather_facts: false", "  roles:", "    - role: r", "      when: 5"]),
     }),
   );
-  assert.equal(findError(errors, /found integer 5, expected string or boolean or a list/).path, "plays[0].roles[0].when");
+  assert.equal(
+    findError(errors, /found integer 5, expected string or boolean or a list/).path,
+    "plays[0].roles[0].when",
+  );
   findError(errors, /undefined variable 'in_role_missing'/);
 });
 
@@ -193,12 +195,24 @@ test("a bad keyword of a meta dependency is one problem; the dependency is still
 
 test("a templated numeric keyword is checked again after rendering", () => {
   const plan = planOf(
-    loadTree(site(["- hosts: all", "  gather_facts: false", "  vars: {n: 1}", "  tasks:", "    - command: 'true'", "      retries: '{{ n }}'"])),
+    loadTree(
+      site([
+        "- hosts: all",
+        "  gather_facts: false",
+        "  vars: {n: 1}",
+        "  tasks:",
+        "    - command: 'true'",
+        "      retries: '{{ n }}'",
+      ]),
+    ),
   );
   const task = plan.plays[0]?.tasks[0];
   assert.ok(task);
   assert.equal(numberOf("{{ n }}", { n: 4 }, task, "retries"), 4);
   assert.equal(numberOf(2.5, {}, task, "delay"), 2.5);
-  assert.throws(() => numberOf("{{ n }}", { n: "many" }, task, "retries"), /retries: 'many' is not a number \(rendered from '\{\{ n \}\}'\)/);
+  assert.throws(
+    () => numberOf("{{ n }}", { n: "many" }, task, "retries"),
+    /retries: 'many' is not a number \(rendered from '\{\{ n \}\}'\)/,
+  );
   assert.throws(() => numberOf("{{ n }}", { n: -1 }, task, "retries"), /is not a number/);
 });

@@ -19,7 +19,11 @@ export interface Attrs {
 }
 
 /** Resolves a symbolic mode against the current one (new paths start from 0644 / 0755). */
-export function resolveAttrs(args: AttrArgs, current: RemoteStat | null, isDir: boolean): { attrs: Attrs } | { error: string } {
+export function resolveAttrs(
+  args: AttrArgs,
+  current: RemoteStat | null,
+  isDir: boolean,
+): { attrs: Attrs } | { error: string } {
   if (args.mode === undefined) return { attrs: { owner: args.owner, group: args.group } };
   const mode = resolveMode(args.mode, current ? current.mode : null, isDir);
   if (typeof mode !== "number") return mode;
@@ -63,7 +67,13 @@ export function attrLines(want: Attrs, current: RemoteStat | null): { before: st
 export function describeDrift(want: Attrs, current: RemoteStat | null): string {
   return attrDrift(want, current)
     .map((f) => {
-      const now = current ? (f === "mode" ? octal(current.mode) : f === "owner" ? current.owner : current.group) : "(none)";
+      const now = current
+        ? f === "mode"
+          ? octal(current.mode)
+          : f === "owner"
+            ? current.owner
+            : current.group
+        : "(none)";
       const next = f === "mode" ? octal(want.mode ?? 0) : f === "owner" ? want.owner : want.group;
       return `${f} ${now} -> ${next}`;
     })
@@ -71,12 +81,20 @@ export function describeDrift(want: Attrs, current: RemoteStat | null): string {
 }
 
 /** chmod/chown for the wanted attributes (recursively, or on a symlink itself); undefined when none. */
-export function attrCommand(path: string, want: Attrs, opts: { recurse?: boolean; link?: boolean } = {}): Command | undefined {
+export function attrCommand(
+  path: string,
+  want: Attrs,
+  opts: { recurse?: boolean; link?: boolean } = {},
+): Command | undefined {
   const parts: Command[] = [];
   const flags = [...(opts.recurse ? ["-R"] : []), ...(opts.link ? ["-h"] : [])];
-  const who = want.owner !== undefined || want.group !== undefined ? `${want.owner ?? ""}${want.group !== undefined ? `:${want.group}` : ""}` : undefined;
+  const who =
+    want.owner !== undefined || want.group !== undefined
+      ? `${want.owner ?? ""}${want.group !== undefined ? `:${want.group}` : ""}`
+      : undefined;
   if (who !== undefined) parts.push(cmd`chown ${flags} -- ${who} ${path}`);
-  if (want.mode !== undefined && !opts.link) parts.push(cmd`chmod ${opts.recurse ? ["-R"] : []} -- ${octal(want.mode)} ${path}`);
+  if (want.mode !== undefined && !opts.link)
+    parts.push(cmd`chmod ${opts.recurse ? ["-R"] : []} -- ${octal(want.mode)} ${path}`);
   if (parts.length === 0) return undefined;
   return parts.reduce((a, b) => cmd`${a} && ${b}`);
 }

@@ -36,21 +36,39 @@ async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undef
  * creates/removes guard says otherwise. The apply runs it; a non-zero exit comes back as a failed apply
  * that still registers rc/stdout/stderr.
  */
-export async function planExec(ctx: ModuleContext, command: Command, shown: unknown, args: ExecArgs): Promise<Decision> {
+export async function planExec(
+  ctx: ModuleContext,
+  command: Command,
+  shown: unknown,
+  args: ExecArgs,
+): Promise<Decision> {
   const skip = await guard(ctx, args);
   const display = maskDeep(shown, ctx.secrets);
   if (skip) return ok(skip, { cmd: display, rc: 0, stdout: "", stderr: "", stdout_lines: [], stderr_lines: [] });
-  const full = args.chdir ? cmd`cd -- ${args.chdir} || exit 1
-${command}` : command;
+  const full = args.chdir
+    ? cmd`cd -- ${args.chdir} || exit 1
+${command}`
+    : command;
   const summary = `run ${typeof display === "string" ? display : JSON.stringify(display)}`;
-  return change(summary, async () => {
-    const result = await execute(ctx, full, display, args);
-    return result.error ? applyFailed(result.error, result.data) : result.data;
-  }, undefined, { cmd: display });
+  return change(
+    summary,
+    async () => {
+      const result = await execute(ctx, full, display, args);
+      return result.error ? applyFailed(result.error, result.data) : result.data;
+    },
+    undefined,
+    { cmd: display },
+  );
 }
 
-async function execute(ctx: ModuleContext, command: Command, display: unknown, args: ExecArgs): Promise<{ data: ModuleData; error?: string }> {
-  const stdin = args.stdin === undefined ? undefined : args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`;
+async function execute(
+  ctx: ModuleContext,
+  command: Command,
+  display: unknown,
+  args: ExecArgs,
+): Promise<{ data: ModuleData; error?: string }> {
+  const stdin =
+    args.stdin === undefined ? undefined : args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`;
   const started = Date.now();
   const r = await ctx.run(command, { stdin });
   const strip = (s: string) => (args.strip_empty_ends === false ? s : s.replace(/\n+$/, ""));
@@ -59,12 +77,19 @@ async function execute(ctx: ModuleContext, command: Command, display: unknown, a
   const rc = r.kind === "exited" ? r.exitCode : -1;
   // Registered as produced: a later task may need a value that is also a secret (the engine masks
   // every event it emits, so nothing shown carries it).
-  const data = { cmd: display, rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), delta: `${((Date.now() - started) / 1000).toFixed(3)}s` };
+  const data = {
+    cmd: display,
+    rc,
+    stdout,
+    stderr,
+    stdout_lines: lines(stdout),
+    stderr_lines: lines(stderr),
+    delta: `${((Date.now() - started) / 1000).toFixed(3)}s`,
+  };
   if (r.kind === "timeout") return { data, error: `command timed out after ${r.timeoutMs} ms` };
   if (rc !== 0) return { data, error: `non-zero return code ${rc}${stderr ? `: ${stderr}` : ""}` };
   return { data };
 }
-
 
 function lines(text: string): string[] {
   return text === "" ? [] : text.split("\n");
@@ -76,12 +101,17 @@ export type ExecOptions = Pick<RunOptions, "stdin" | "timeoutMs" | "become">;
 /** Runs `command` with the task's become settings; a timeout throws, any exit code is returned. */
 export async function probe(ctx: ModuleContext, command: Command, opts: ExecOptions = {}): Promise<RunExited> {
   const result = await runWith(ctx, command, opts);
-  if (result.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", commandFailure(command, result, ctx.secrets));
+  if (result.kind === "timeout")
+    throw new RemoteOperationError(ctx.host, "run", commandFailure(command, result, ctx.secrets));
   return result;
 }
 
 /** Runs `command` and returns its stdout; a non-zero exit or a timeout fails the task with commandFailure's message. */
-export async function mustRun(ctx: ModuleContext, command: Command, opts: ExecOptions & { readonly what?: string } = {}): Promise<string> {
+export async function mustRun(
+  ctx: ModuleContext,
+  command: Command,
+  opts: ExecOptions & { readonly what?: string } = {},
+): Promise<string> {
   const { what, ...run } = opts;
   const r = await runWith(ctx, command, run);
   if (r.kind === "exited" && r.exitCode === 0) return r.stdout;

@@ -6,7 +6,9 @@ import type { Connection } from "../../connection/types.js";
 import type { Vars } from "../../source/vars-file.js";
 
 /** The command that prints what `parseFacts` reads. */
-export const FACTS_COMMAND = rawCommand("uname -s; uname -n; uname -r; uname -m; cat /etc/os-release 2>/dev/null || true");
+export const FACTS_COMMAND = rawCommand(
+  "uname -s; uname -n; uname -r; uname -m; cat /etc/os-release 2>/dev/null || true",
+);
 
 /** Parses the output of FACTS_COMMAND into Ansible-named facts. */
 export function parseFacts(stdout: string): Vars {
@@ -36,6 +38,7 @@ export function parseFacts(stdout: string): Vars {
 export async function gatherFacts(conn: Connection): Promise<{ ok: true; facts: Vars } | { ok: false; error: string }> {
   const res = await conn.run(FACTS_COMMAND, { timeoutMs: 60_000 });
   if (res.kind === "timeout") return { ok: false, error: "gathering facts timed out" };
-  if (res.exitCode !== 0) return { ok: false, error: `gathering facts failed (exit ${res.exitCode}): ${res.stderr.trim()}` };
+  if (res.exitCode !== 0)
+    return { ok: false, error: `gathering facts failed (exit ${res.exitCode}): ${res.stderr.trim()}` };
   return { ok: true, facts: parseFacts(res.stdout) };
 }

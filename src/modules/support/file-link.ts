@@ -16,23 +16,36 @@ export interface LinkWant {
 }
 
 /** Plans a symbolic or hard link at `want.path` pointing at `want.src`. */
-export async function planLink(ctx: ModuleContext, want: LinkWant, current: RemoteStat | null, attrs: Attrs): Promise<Decision> {
+export async function planLink(
+  ctx: ModuleContext,
+  want: LinkWant,
+  current: RemoteStat | null,
+  attrs: Attrs,
+): Promise<Decision> {
   const kind = want.hard ? "hard" : "link";
-  if (want.hard && !(await ctx.conn.stat(want.src, { become: ctx.become }))) return fail(`src ${want.src} does not exist (a hard link needs an existing file)`);
+  if (want.hard && !(await ctx.conn.stat(want.src, { become: ctx.become })))
+    return fail(`src ${want.src} does not exist (a hard link needs an existing file)`);
   const now = current ? await linkTarget(ctx, want, current) : undefined;
-  if (now === want.src) return planAttrs(ctx, want.path, current!, attrs, `already a ${want.hard ? "hard link" : "link"} to ${want.src}`);
+  if (now === want.src)
+    return planAttrs(ctx, want.path, current!, attrs, `already a ${want.hard ? "hard link" : "link"} to ${want.src}`);
   if (current && current.type !== "symlink" && !want.hard && !want.force) {
     return fail(`refusing to replace ${stateOf(current)} ${want.path} with a link (set force: true to replace it)`);
   }
   if (current?.type === "directory") return fail(`${want.path} is a directory; remove it before making it a link`);
-  if (want.hard && current && !want.force) return fail(`${want.path} exists and is not a hard link to ${want.src} (set force: true to replace it)`);
+  if (want.hard && current && !want.force)
+    return fail(`${want.path} exists and is not a hard link to ${want.src} (set force: true to replace it)`);
   const before = current ? `state: ${stateOf(current)}${now ? ` -> ${now}` : ""}\n` : "state: absent\n";
   const after = `state: ${kind} -> ${want.src}\n`;
   const fix = attrCommand(want.path, attrs, { link: !want.hard });
   const ln = want.hard ? cmd`ln -f -- ${want.src} ${want.path}` : cmd`ln -sfn -- ${want.src} ${want.path}`;
-  return change(`${current ? "replace" : "create"} ${want.hard ? "hard link" : "link"} ${want.path} -> ${want.src}`, async () => {
-    await mustRun(ctx, fix ? cmd`${ln} && ${fix}` : ln, { what: `linking ${want.path}` });
-  }, [{ path: want.path, before, after }], { path: want.path, state: kind, src: want.src });
+  return change(
+    `${current ? "replace" : "create"} ${want.hard ? "hard link" : "link"} ${want.path} -> ${want.src}`,
+    async () => {
+      await mustRun(ctx, fix ? cmd`${ln} && ${fix}` : ln, { what: `linking ${want.path}` });
+    },
+    [{ path: want.path, before, after }],
+    { path: want.path, state: kind, src: want.src },
+  );
 }
 
 /** For a symlink: what it points to; for a hard link: src when both are the same inode. */

@@ -21,15 +21,29 @@ export function stateLines(state: string, want: Attrs, stat: RemoteStat | null, 
 }
 
 /** Plans attribute fixes on a path of the right type: ok with `reason` when they match already. */
-export function planAttrs(ctx: ModuleContext, path: string, stat: RemoteStat, want: Attrs, reason: string, extraDrift?: string): Decision {
+export function planAttrs(
+  ctx: ModuleContext,
+  path: string,
+  stat: RemoteStat,
+  want: Attrs,
+  reason: string,
+  extraDrift?: string,
+): Decision {
   const isLink = stat.type === "symlink";
   const drift = attrDrift(want, stat);
   if (drift.length === 0 && !extraDrift) return ok(reason, { path, state: stateOf(stat) });
   const state = stateOf(stat);
-  const diff = [{ path, before: stateLines(state, want, stat, "before"), after: stateLines(state, want, stat, "after") }];
+  const diff = [
+    { path, before: stateLines(state, want, stat, "before"), after: stateLines(state, want, stat, "after") },
+  ];
   const what = drift.length ? describeDrift(want, stat) : (extraDrift ?? "");
   const fix = attrCommand(path, want, { link: isLink, recurse: extraDrift !== undefined });
-  return change(`set ${what} on ${path}`, async () => {
-    if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${path}` });
-  }, diff, { path, state });
+  return change(
+    `set ${what} on ${path}`,
+    async () => {
+      if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${path}` });
+    },
+    diff,
+    { path, state },
+  );
 }

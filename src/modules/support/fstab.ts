@@ -35,7 +35,14 @@ export function parseFstabLine(line: string): FstabEntry | undefined {
   if (t === "" || t.startsWith("#")) return undefined;
   const f = t.split(/\s+/).map(unescapeField);
   if (f.length < 2) return undefined;
-  return { src: f[0] as string, path: f[1] as string, fstype: f[2] ?? "auto", opts: f[3] ?? "defaults", dump: f[4] ?? "0", passno: f[5] ?? "0" };
+  return {
+    src: f[0] as string,
+    path: f[1] as string,
+    fstype: f[2] ?? "auto",
+    opts: f[3] ?? "defaults",
+    dump: f[4] ?? "0",
+    passno: f[5] ?? "0",
+  };
 }
 
 /** The fstab line for an entry. */
@@ -74,12 +81,24 @@ export function liveMountAt(procMounts: string, path: string): LiveMount | undef
   let found: LiveMount | undefined;
   for (const line of procMounts.split("\n")) {
     const f = line.trim().split(/\s+/).map(unescapeField);
-    if (f.length >= 4 && f[1] === path) found = { src: f[0] as string, path, fstype: f[2] as string, opts: (f[3] as string).split(",") };
+    if (f.length >= 4 && f[1] === path)
+      found = { src: f[0] as string, path, fstype: f[2] as string, opts: (f[3] as string).split(",") };
   }
   return found;
 }
 
-const VISIBLE_FLAGS = new Set(["ro", "rw", "nosuid", "nodev", "noexec", "sync", "noatime", "nodiratime", "relatime", "strictatime"]);
+const VISIBLE_FLAGS = new Set([
+  "ro",
+  "rw",
+  "nosuid",
+  "nodev",
+  "noexec",
+  "sync",
+  "noatime",
+  "nodiratime",
+  "relatime",
+  "strictatime",
+]);
 
 /** Requested options the kernel shows for every filesystem (ro, noexec...) that the live mount lacks. */
 export function missingFlags(requested: string, live: LiveMount): string[] {

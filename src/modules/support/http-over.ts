@@ -46,7 +46,8 @@ export async function httpFromHost(conn: Connection, req: HttpRequest): Promise<
       return { ok: false, error: `${req.method} ${url}: ${(e as Error).message}` };
     }
     const location = response.headers.location;
-    const follow = req.followRedirects && ["GET", "HEAD"].includes(req.method) && REDIRECTS.has(response.status) && location;
+    const follow =
+      req.followRedirects && ["GET", "HEAD"].includes(req.method) && REDIRECTS.has(response.status) && location;
     if (!follow) return { ok: true, response: { ...response, redirected: hop > 0 } };
     url = new URL(location, url).toString();
   }
@@ -56,7 +57,8 @@ export async function httpFromHost(conn: Connection, req: HttpRequest): Promise<
 /** A stream to the URL's server, opened by the host; TLS on top for https. */
 async function openStream(conn: Connection, target: URL, req: HttpRequest): Promise<Duplex> {
   const https = target.protocol === "https:";
-  if (!https && target.protocol !== "http:") throw new Error(`unsupported scheme '${target.protocol}' (http and https only)`);
+  if (!https && target.protocol !== "http:")
+    throw new Error(`unsupported scheme '${target.protocol}' (http and https only)`);
   const port = Number(target.port || (https ? 443 : 80));
   const host = target.hostname.replace(/^\[|\]$/g, "");
   const raw = await conn.forwardOut(host, port);
@@ -67,21 +69,32 @@ async function openStream(conn: Connection, target: URL, req: HttpRequest): Prom
 
 function headersOf(res: http.IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  for (const [k, v] of Object.entries(res.headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
   return out;
 }
 
 async function once(conn: Connection, req: HttpRequest): Promise<HttpResponse> {
   const target = new URL(req.url);
   const stream = await openStream(conn, target, req);
-  const auth = target.username ? { Authorization: `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString("base64")}` } : {};
+  const auth = target.username
+    ? {
+        Authorization: `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString("base64")}`,
+      }
+    : {};
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
         method: req.method,
         host: target.hostname,
         path: `${target.pathname}${target.search}`,
-        headers: { Host: target.host, "User-Agent": "gocd-bc", ...auth, ...req.headers, ...(req.body ? { "Content-Length": String(req.body.length) } : {}) },
+        headers: {
+          Host: target.host,
+          "User-Agent": "gocd-bc",
+          ...auth,
+          ...req.headers,
+          ...(req.body ? { "Content-Length": String(req.body.length) } : {}),
+        },
         createConnection: () => stream as never,
         timeout: req.timeoutMs,
       },
@@ -96,7 +109,12 @@ async function once(conn: Connection, req: HttpRequest): Promise<HttpResponse> {
   });
 }
 
-function collect(res: http.IncomingMessage, req: HttpRequest, resolve: (r: HttpResponse) => void, reject: (e: Error) => void): void {
+function collect(
+  res: http.IncomingMessage,
+  req: HttpRequest,
+  resolve: (r: HttpResponse) => void,
+  reject: (e: Error) => void,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   res.on("data", (c: Buffer) => {
@@ -106,7 +124,13 @@ function collect(res: http.IncomingMessage, req: HttpRequest, resolve: (r: HttpR
   });
   res.on("error", reject);
   res.on("end", () => {
-    resolve({ status: res.statusCode ?? 0, headers: headersOf(res), body: Buffer.concat(chunks), url: req.url, redirected: false });
+    resolve({
+      status: res.statusCode ?? 0,
+      headers: headersOf(res),
+      body: Buffer.concat(chunks),
+      url: req.url,
+      redirected: false,
+    });
     res.socket?.destroy();
   });
 }

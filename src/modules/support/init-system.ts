@@ -76,7 +76,10 @@ async function sysvDriver(ctx: ModuleContext, name: string, pattern?: string): P
       return { running: await sysvRunning(ctx, script, pattern), enabled };
     },
     action: (verb) => cmd`${script} ${verb}`,
-    setEnabled: (on) => (on ? cmd`update-rc.d ${name} defaults >/dev/null && update-rc.d ${name} enable` : cmd`update-rc.d ${name} disable`),
+    setEnabled: (on) =>
+      on
+        ? cmd`update-rc.d ${name} defaults >/dev/null && update-rc.d ${name} enable`
+        : cmd`update-rc.d ${name} disable`,
   };
 }
 
@@ -101,7 +104,8 @@ function pgClusterDriver(ctx: ModuleContext, version: string, cluster: string): 
       return { running, enabled: word === "auto" };
     },
     action: (verb) => cmd`pg_ctlcluster ${version} ${cluster} ${verb}`,
-    setEnabled: (on) => cmd`sed -i -E ${`s/^[[:space:]]*(auto|manual|disabled)[[:space:]]*$/${on ? "auto" : "manual"}/`} ${startConf}`,
+    setEnabled: (on) =>
+      cmd`sed -i -E ${`s/^[[:space:]]*(auto|manual|disabled)[[:space:]]*$/${on ? "auto" : "manual"}/`} ${startConf}`,
   };
 }
 

@@ -47,14 +47,25 @@ export function editLine(text: string, spec: LineSpec): Edit | { error: string }
   }
 }
 
-function removeLines(lines: string[], spec: LineSpec, match: Matcher | undefined, text: string): Edit | { error: string } {
+function removeLines(
+  lines: string[],
+  spec: LineSpec,
+  match: Matcher | undefined,
+  text: string,
+): Edit | { error: string } {
   if (!match && spec.line === undefined) return { error: "state: absent needs regexp, search_string or line" };
   const keep = lines.filter((l) => !(match ? match(l) : l === spec.line));
   if (keep.length === lines.length) return { text, reason: "line not present" };
   return { text: fromLines(keep), reason: "" };
 }
 
-function presentLine(lines: string[], spec: LineSpec, line: string, match: Matcher | undefined, text: string): Edit | { error: string } {
+function presentLine(
+  lines: string[],
+  spec: LineSpec,
+  line: string,
+  match: Matcher | undefined,
+  text: string,
+): Edit | { error: string } {
   const found = match ? findIndex(lines, match, spec.firstmatch ?? false) : -1;
   if (found >= 0) {
     const wanted = spec.backrefs && spec.regexp !== undefined ? expand(lines[found]!, spec.regexp, line) : line;
@@ -70,8 +81,10 @@ function presentLine(lines: string[], spec: LineSpec, line: string, match: Match
 /** `line` with `\1` and `\g<name>` expanded from the regexp's match on `current` (Python's m.expand). */
 function expand(current: string, regexp: string, line: string): string {
   const m = userRegex(regexp).exec(current)!;
-  return line.replace(/\\(\d+)|\\g<(\w+)>/g, (_, n: string | undefined, name: string | undefined) =>
-    (n !== undefined ? m[Number(n)] : m.groups?.[name!]) ?? "");
+  return line.replace(
+    /\\(\d+)|\\g<(\w+)>/g,
+    (_, n: string | undefined, name: string | undefined) => (n !== undefined ? m[Number(n)] : m.groups?.[name!]) ?? "",
+  );
 }
 
 function insert(lines: string[], line: string, spec: LineSpec): string[] {

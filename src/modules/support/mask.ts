@@ -35,7 +35,11 @@ export function maskedChange(change: Change, secrets: readonly string[]): Change
   if (isSecretFile(change.path, change.before, change.after)) return hiddenChange(change);
   const old = assignedValues(change.before);
   const after = replaceAssignments(change.after, (v) => (old.size > 0 && !old.has(v) ? MASK_CHANGED : MASK));
-  return { path: change.path, before: maskSecrets(replaceAssignments(change.before), secrets), after: maskSecrets(after, secrets) };
+  return {
+    path: change.path,
+    before: maskSecrets(replaceAssignments(change.before), secrets),
+    after: maskSecrets(after, secrets),
+  };
 }
 
 /** A change of a key file: whether it is created, changed or removed, and nothing of its content. */

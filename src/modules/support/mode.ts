@@ -6,7 +6,8 @@ const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007 };
 /** The permission bits `mode` means for a path whose current bits are `current` (null: new path). */
 export function resolveMode(mode: string | number, current: number | null, isDir: boolean): number | { error: string } {
   if (typeof mode === "number") {
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) return { error: `mode ${mode} is not a permission value (0 to 0o7777)` };
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)
+      return { error: `mode ${mode} is not a permission value (0 to 0o7777)` };
     return mode;
   }
   const text = mode.trim();

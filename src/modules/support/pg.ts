@@ -11,7 +11,14 @@
 // pg is loaded when first needed: its quoting alone (pg's utils) for SQL text, its client to connect.
 import { createRequire } from "node:module";
 import type pg from "pg";
-import { cmd, maskSecrets, pgClientOver, RemoteOperationError, secret, type RunExited } from "../../connection/index.js";
+import {
+  cmd,
+  maskSecrets,
+  pgClientOver,
+  RemoteOperationError,
+  secret,
+  type RunExited,
+} from "../../connection/index.js";
 import type { ModuleContext } from "../contract.js";
 import { codeShape, PARAM, replaceInCode } from "./sql-text.js";
 
@@ -70,8 +77,15 @@ export function statusMessage(command: string, rowCount: number): string {
 }
 
 /** Open a session as the arguments say, run `work`, always close it; errors become task failures. */
-export async function withPg<T>(ctx: ModuleContext, args: PgLoginArgs, work: (s: SqlSession) => Promise<T>): Promise<T> {
-  const session = args.login_password !== undefined || args.login_unix_socket !== undefined ? await openClient(ctx, args) : psqlSession(ctx, args);
+export async function withPg<T>(
+  ctx: ModuleContext,
+  args: PgLoginArgs,
+  work: (s: SqlSession) => Promise<T>,
+): Promise<T> {
+  const session =
+    args.login_password !== undefined || args.login_unix_socket !== undefined
+      ? await openClient(ctx, args)
+      : psqlSession(ctx, args);
   try {
     return await work(session);
   } catch (e) {
@@ -83,8 +97,16 @@ export async function withPg<T>(ctx: ModuleContext, args: PgLoginArgs, work: (s:
 
 function asTaskError(ctx: ModuleContext, args: PgLoginArgs, via: string, e: unknown): unknown {
   if (e instanceof RemoteOperationError) return e;
-  if (e instanceof Error && (e instanceof (require("pg") as typeof pg).DatabaseError || /^(Connection|connect|password|timeout)/i.test(e.message))) {
-    return new RemoteOperationError(ctx.host, "run", maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []));
+  if (
+    e instanceof Error &&
+    (e instanceof (require("pg") as typeof pg).DatabaseError ||
+      /^(Connection|connect|password|timeout)/i.test(e.message))
+  ) {
+    return new RemoteOperationError(
+      ctx.host,
+      "run",
+      maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []),
+    );
   }
   return e;
 }
@@ -96,11 +118,19 @@ function socketFile(dirOrFile: string, port: number): string {
 async function openClient(ctx: ModuleContext, args: PgLoginArgs): Promise<SqlSession> {
   const user = args.login_user ?? "postgres";
   const port = args.port ?? 5432;
-  const where = args.login_unix_socket !== undefined ? { socketPath: socketFile(args.login_unix_socket, port) } : { host: args.login_host ?? "127.0.0.1", port };
+  const where =
+    args.login_unix_socket !== undefined
+      ? { socketPath: socketFile(args.login_unix_socket, port) }
+      : { host: args.login_host ?? "127.0.0.1", port };
   const via = `pg over ssh to ${"socketPath" in where ? where.socketPath : `${where.host}:${where.port}`} as ${user}`;
   let client: pg.Client;
   try {
-    client = await pgClientOver(ctx.conn, { ...where, user, database: args.login_db ?? args.db ?? "postgres", ...(args.login_password !== undefined ? { password: secret(args.login_password) } : {}) });
+    client = await pgClientOver(ctx.conn, {
+      ...where,
+      user,
+      database: args.login_db ?? args.db ?? "postgres",
+      ...(args.login_password !== undefined ? { password: secret(args.login_password) } : {}),
+    });
   } catch (e) {
     throw asTaskError(ctx, args, via, e);
   }
@@ -123,7 +153,8 @@ async function openClient(ctx: ModuleContext, args: PgLoginArgs): Promise<SqlSes
 
 function jsonFriendly(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString("hex")}` : v;
+  for (const [k, v] of Object.entries(row))
+    out[k] = v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString("hex")}` : v;
   return out;
 }
 
@@ -141,7 +172,8 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
   if (!params.length) return sql;
   return replaceInCode(sql, PARAM, (_m, n) => {
     const i = Number(n) - 1;
-    if (i < 0 || i >= params.length) throw new RemoteOperationError("", "run", `query uses $${n} but only ${params.length} arguments were given`);
+    if (i < 0 || i >= params.length)
+      throw new RemoteOperationError("", "run", `query uses $${n} but only ${params.length} arguments were given`);
     return sqlLiteral(params[i]);
   });
 }
@@ -154,9 +186,12 @@ const END = "__gocd_bc_end__";
 export function jsonWrapped(body: string): string | undefined {
   const kw = leadingKeyword(body);
   const show = /^\s*SHOW\s+([A-Za-z_][\w.]*)\s*$/i.exec(body);
-  if (show) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pgEscapes().escapeLiteral(show[1] as string)}) AS ${pgEscapes().escapeIdentifier((show[1] as string).toLowerCase())}) q`;
-  if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw)) return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}\n) q`;
-  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(codeShape(body))) return `WITH q AS (${body}\n) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
+  if (show)
+    return `SELECT coalesce(json_agg(q), '[]'::json) FROM (SELECT current_setting(${pgEscapes().escapeLiteral(show[1] as string)}) AS ${pgEscapes().escapeIdentifier((show[1] as string).toLowerCase())}) q`;
+  if (["SELECT", "WITH", "VALUES", "TABLE"].includes(kw))
+    return `SELECT coalesce(json_agg(q), '[]'::json) FROM (${body}\n) q`;
+  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(kw) && /\bRETURNING\b/i.test(codeShape(body)))
+    return `WITH q AS (${body}\n) SELECT coalesce(json_agg(q), '[]'::json) FROM q`;
   return undefined;
 }
 
@@ -168,7 +203,15 @@ export function dollarTag(text: string): string {
   return tag;
 }
 
-const PRELUDE = ["\\encoding UTF8", "\\set ON_ERROR_STOP on", "\\set QUIET on", "\\pset format unaligned", "\\pset tuples_only on", "\\pset pager off", "SET standard_conforming_strings = on;"];
+const PRELUDE = [
+  "\\encoding UTF8",
+  "\\set ON_ERROR_STOP on",
+  "\\set QUIET on",
+  "\\pset format unaligned",
+  "\\pset tuples_only on",
+  "\\pset pager off",
+  "SET standard_conforming_strings = on;",
+];
 
 /** The psql script for one statement: psql's lexer sees the statement only as one dollar-quoted literal,
  * which `\gexec` sends to the server unread; between markers psql prints JSON rows or the command tag. */
@@ -180,7 +223,13 @@ export function psqlScript(sql: string, readOnly: boolean): { script: string; js
   const tag = dollarTag(statement);
   const lines = [...PRELUDE];
   if (readOnly) lines.push("BEGIN READ ONLY;");
-  lines.push(`\\echo ${BEGIN}`, "\\set QUIET off", `SELECT $${tag}$${statement}$${tag}$ \\gexec`, "\\set QUIET on", `\\echo ${END}`);
+  lines.push(
+    `\\echo ${BEGIN}`,
+    "\\set QUIET off",
+    `SELECT $${tag}$${statement}$${tag}$ \\gexec`,
+    "\\set QUIET on",
+    `\\echo ${END}`,
+  );
   if (readOnly) lines.push("ROLLBACK;");
   return { script: `${lines.join("\n")}\n`, json: wrapped !== undefined };
 }
@@ -189,11 +238,17 @@ export function psqlScript(sql: string, readOnly: boolean): { script: string; js
 export function parsePsqlOutput(stdout: string, json: boolean, sql: string): SqlResult {
   const start = stdout.indexOf(`${BEGIN}\n`);
   const end = stdout.lastIndexOf(`${END}\n`);
-  if (start < 0 || end < start) throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
+  if (start < 0 || end < start)
+    throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
   const between = stdout.slice(start + BEGIN.length + 1, end).trim();
   if (json) {
     const rows = JSON.parse(between || "[]") as Record<string, unknown>[];
-    const command = leadingKeyword(sql) === "SHOW" ? "SHOW" : ["WITH", "VALUES", "TABLE"].includes(leadingKeyword(sql)) ? "SELECT" : leadingKeyword(sql);
+    const command =
+      leadingKeyword(sql) === "SHOW"
+        ? "SHOW"
+        : ["WITH", "VALUES", "TABLE"].includes(leadingKeyword(sql))
+          ? "SELECT"
+          : leadingKeyword(sql);
     return { rows, rowCount: rows.length, command, statusMessage: statusMessage(command, rows.length) };
   }
   return tagResult(between.split("\n").pop() ?? "", sql);
@@ -218,7 +273,11 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
     async query(text, params = [], opts = {}) {
       const { script, json } = psqlScript(inlineParams(text, params), opts.readOnly === true);
       // From /: psql run as postgres from root's home would first warn "could not change directory".
-      const r = await ctx.conn.run(cmd`cd / && psql ${conn} -f -`, { stdin: script, become: { user: "postgres", method: ctx.become?.method ?? "auto" }, timeoutMs: 120_000 });
+      const r = await ctx.conn.run(cmd`cd / && psql ${conn} -f -`, {
+        stdin: script,
+        become: { user: "postgres", method: ctx.become?.method ?? "auto" },
+        timeoutMs: 120_000,
+      });
       if (r.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): timed out`);
       if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${psqlError(r)}`);
       return parsePsqlOutput(r.stdout, json, text);

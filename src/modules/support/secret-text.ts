@@ -19,7 +19,10 @@ const KEY = String.raw`(?<!${KEY_CHAR})(?=${KEY_CHAR}*?(?:${SECRET_NAME.source})
 /** One pattern per syntax, with named groups: `head` and `open` are kept, `value` replaced, `close` kept. */
 const ASSIGNMENTS: readonly RegExp[] = [
   // `key = value` on a line of its own (properties, ini, shell, YAML, postgresql.conf): the rest of the line.
-  new RegExp(String.raw`^(?<head>[ \t]*(?:export[ \t]+|-[ \t]+)?["']?${KEY}["']?[ \t]*[=:][ \t]*)(?<value>\S.*?)(?<close>[ \t]*,?)$`, "gim"),
+  new RegExp(
+    String.raw`^(?<head>[ \t]*(?:export[ \t]+|-[ \t]+)?["']?${KEY}["']?[ \t]*[=:][ \t]*)(?<value>\S.*?)(?<close>[ \t]*,?)$`,
+    "gim",
+  ),
   // `key="value"` or `key='value'` anywhere (XML attributes, shell, quoted conninfo).
   new RegExp(String.raw`(?<head>${KEY}[ \t]*=[ \t]*)(?<open>["'])(?<value>.*?)(?<close>\k<open>)`, "gi"),
   // `"key": "value"` anywhere (JSON).

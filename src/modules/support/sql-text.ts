@@ -88,8 +88,14 @@ function quotedEnd(sql: string, i: number, q: string, backslashes: boolean): num
 }
 
 /** `re` replaced in the code pieces only (global regexes; `fn` as for String.replace). */
-export function replaceInCode(sql: string, re: RegExp, fn: (match: string, ...groups: (string | undefined)[]) => string): string {
-  return sqlPieces(sql).map((p) => (p.kind === "code" ? p.text.replace(re, fn as (m: string, ...rest: unknown[]) => string) : p.text)).join("");
+export function replaceInCode(
+  sql: string,
+  re: RegExp,
+  fn: (match: string, ...groups: (string | undefined)[]) => string,
+): string {
+  return sqlPieces(sql)
+    .map((p) => (p.kind === "code" ? p.text.replace(re, fn as (m: string, ...rest: unknown[]) => string) : p.text))
+    .join("");
 }
 
 /** True when `re` matches inside some code piece. */
@@ -101,6 +107,13 @@ export function inCode(sql: string, re: RegExp): boolean {
 /** What a statement does, for classifying it: strings as '', comments as a space, identifiers unquoted
  * (so `"pg_promote"()` still reads as a call of pg_promote). */
 export function codeShape(sql: string): string {
-  const shape = { code: (t: string) => t, string: () => "''", comment: () => " ", ident: (t: string) => t.slice(1, -1).replace(/""/g, '"') };
-  return sqlPieces(sql).map((p) => shape[p.kind](p.text)).join("");
+  const shape = {
+    code: (t: string) => t,
+    string: () => "''",
+    comment: () => " ",
+    ident: (t: string) => t.slice(1, -1).replace(/""/g, '"'),
+  };
+  return sqlPieces(sql)
+    .map((p) => shape[p.kind](p.text))
+    .join("");
 }

@@ -23,7 +23,11 @@ export interface TextFileArgs extends AttrArgs {
 }
 
 /** Plans an edit of the file at args.path; an absent file is an error unless `create` (or state absent). */
-export async function planTextEdit<A extends TextFileArgs>(ctx: ModuleContext, args: A, edit: (text: string, args: A) => Edit | { error: string }): Promise<Decision> {
+export async function planTextEdit<A extends TextFileArgs>(
+  ctx: ModuleContext,
+  args: A,
+  edit: (text: string, args: A) => Edit | { error: string },
+): Promise<Decision> {
   const current = await readCurrent(ctx, args.path);
   if ("error" in current) return fail(current.error);
   if (!current.stat) {
@@ -35,12 +39,19 @@ export async function planTextEdit<A extends TextFileArgs>(ctx: ModuleContext, a
   const result = edit(bytes.toString(encoding), encoding === "utf8" ? args : asBytes(args));
   if ("error" in result) return fail(result.error);
   const content = Buffer.from(result.text, encoding);
-  return planFile(ctx, { ...args, dest: args.path, content, upToDate: result.reason, data: { path: args.path } }, current);
+  return planFile(
+    ctx,
+    { ...args, dest: args.path, content, upToDate: result.reason, data: { path: args.path } },
+    current,
+  );
 }
 
 /** The arguments with every string turned into its UTF-8 bytes, one character per byte (see above). */
 function asBytes<A extends object>(args: A): A {
-  const entries = Object.entries(args).map(([k, v]) => [k, typeof v === "string" ? Buffer.from(v, "utf8").toString("latin1") : v]);
+  const entries = Object.entries(args).map(([k, v]) => [
+    k,
+    typeof v === "string" ? Buffer.from(v, "utf8").toString("latin1") : v,
+  ]);
   return Object.fromEntries(entries) as A;
 }
 

@@ -38,7 +38,9 @@ export async function readCurrent(ctx: ModuleContext, dest: string): Promise<Cur
     // In check mode an earlier task may only have pretended to create the directory: report the file as
     // to be created (as Ansible's check mode does); a real run still fails when the directory is missing.
     if (!(await isDirectory(ctx, path.posix.dirname(dest)))) {
-      return ctx.check ? { stat: null, content: null } : { error: `destination directory ${path.posix.dirname(dest)} does not exist` };
+      return ctx.check
+        ? { stat: null, content: null }
+        : { error: `destination directory ${path.posix.dirname(dest)} does not exist` };
     }
     return { stat: null, content: null };
   }
@@ -75,27 +77,51 @@ export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentF
   const resolved = resolveAttrs(want, current.stat, false);
   if ("error" in resolved) return fail(resolved.error);
   const attrs = resolved.attrs;
-  const data = maskDeep({ dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data }, ctx.secrets);
+  const data = maskDeep(
+    { dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data },
+    ctx.secrets,
+  );
   const sameContent = current.content?.equals(want.content) === true;
   const drift = attrDrift(attrs, current.stat);
   if (sameContent && drift.length === 0) return ok(want.upToDate, data);
   const diff: Change[] = [];
   if (!sameContent) diff.push({ path: want.dest, before: diffText(current.content), after: diffText(want.content) });
   if (current.stat && drift.length) diff.push({ path: `${want.dest} (attributes)`, ...attrLines(attrs, current.stat) });
-  const what = !current.stat ? `create ${want.dest}` : sameContent ? `set ${describeDrift(attrs, current.stat)} on ${want.dest}` : `update ${want.dest}`;
-  const summary = !sameContent && current.stat && drift.length ? `${what} (${describeDrift(attrs, current.stat)})` : what;
+  const what = !current.stat
+    ? `create ${want.dest}`
+    : sameContent
+      ? `set ${describeDrift(attrs, current.stat)} on ${want.dest}`
+      : `update ${want.dest}`;
+  const summary =
+    !sameContent && current.stat && drift.length ? `${what} (${describeDrift(attrs, current.stat)})` : what;
   const apply = () => writeFile(ctx, want, attrs, current, sameContent);
-  return change(summary, apply, diff.map((d) => maskedChange(d, ctx.secrets)), data);
+  return change(
+    summary,
+    apply,
+    diff.map((d) => maskedChange(d, ctx.secrets)),
+    data,
+  );
 }
 
-async function writeFile(ctx: ModuleContext, want: WantedFile, attrs: Attrs, current: CurrentFile, sameContent: boolean): Promise<ModuleData> {
+async function writeFile(
+  ctx: ModuleContext,
+  want: WantedFile,
+  attrs: Attrs,
+  current: CurrentFile,
+  sameContent: boolean,
+): Promise<ModuleData> {
   const backup = want.backup && current.stat ? await backupFile(ctx, want.dest) : undefined;
   if (sameContent) {
     const fix = attrCommand(want.dest, attrs);
     if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${want.dest}` });
   } else {
     if (want.validate) await validate(ctx, want);
-    await ctx.conn.put(want.dest, want.content, { mode: attrs.mode, owner: attrs.owner, group: attrs.group, become: ctx.become });
+    await ctx.conn.put(want.dest, want.content, {
+      mode: attrs.mode,
+      owner: attrs.owner,
+      group: attrs.group,
+      become: ctx.become,
+    });
   }
   return backup ? { backup_file: backup } : {};
 }

@@ -35,11 +35,23 @@ export const PG_NAME_RULE = "a letter or _, then letters, digits, _, $ or -, at 
 export const PG_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_$\\-]{0,62}$";
 
 /** A database, role or extension name, checked as written and again once rendered. */
-export const pgName = { type: "string", pattern: PG_NAME_PATTERN, description: `a PostgreSQL name (${PG_NAME_RULE})` } as const;
+export const pgName = {
+  type: "string",
+  pattern: PG_NAME_PATTERN,
+  description: `a PostgreSQL name (${PG_NAME_RULE})`,
+} as const;
 /** A replication slot name: PostgreSQL's own rule for slots. */
-export const pgSlotName = { type: "string", pattern: "^[a-z0-9_]{1,63}$", description: "a replication slot name (lower-case letters, digits and _, at most 63 characters)" } as const;
+export const pgSlotName = {
+  type: "string",
+  pattern: "^[a-z0-9_]{1,63}$",
+  description: "a replication slot name (lower-case letters, digits and _, at most 63 characters)",
+} as const;
 /** A server setting name; custom settings are dotted (`prefix.name`). */
-export const pgSettingName = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$", description: "a setting name (letters, digits and _, dotted for a custom setting)" } as const;
+export const pgSettingName = {
+  type: "string",
+  pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$",
+  description: "a setting name (letters, digits and _, dotted for a custom setting)",
+} as const;
 
 /** How the Postgres modules reach the server (through an ssh-forwarded stream to login_host:port). */
 export const pgConnection = {
