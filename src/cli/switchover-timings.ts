@@ -37,10 +37,12 @@ export function switchoverOutcome(events: readonly RunEvent[]): SwitchoverOutcom
     .filter((f) => PREFLIGHT.test(f.task))
     .map((f) => `${f.task.replace(PREFLIGHT, "$1")}: ${f.why}`);
   if (refused.length) return { kind: "preflight-refused", checks: refused };
+  // The abort ends the rescue of the failed LSN wait: that failure came first but was handled.
+  const abort = failures.find((f) => ABORT.test(f.task));
+  if (abort) return { kind: "aborted", why: abort.why };
   const first = failures[0];
   if (!first) return { kind: "done" };
   if (CONFIRM.test(first.task)) return { kind: "not-confirmed", why: first.why };
-  if (ABORT.test(first.task)) return { kind: "aborted", why: first.why };
   return { kind: "failed", task: first.task, why: first.why };
 }
 

@@ -11,7 +11,14 @@ import type { Reporter, RunEvent } from "../report/events.js";
 import { createReporter } from "../report/index.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { runCommand, type RunCommandOptions } from "./run.js";
-import { databaseMs, passedChecks, stepTimings, switchoverOutcome, type TimedEvent } from "./switchover-timings.js";
+import {
+  databaseMs,
+  passedChecks,
+  stepTimings,
+  switchoverOutcome,
+  type SwitchoverOutcome,
+  type TimedEvent,
+} from "./switchover-timings.js";
 
 /** The playbook the command runs. */
 export const SWITCHOVER_PLAYBOOK = path.resolve(
@@ -95,9 +102,10 @@ function refusal(
   return undefined;
 }
 
-function report(events: readonly TimedEvent[], dryRun: boolean, io: Io): number {
+function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean, io: Io): number {
   const all = events.map((t) => t.event);
-  const outcome = switchoverOutcome(all);
+  // A run that ended well had its failures rescued (or ignored): only a failed run has an outcome to read.
+  const outcome: SwitchoverOutcome = runCode === 0 ? { kind: "done" } : switchoverOutcome(all);
   for (const check of passedChecks(all)) io.err(`preflight ok: ${check}`);
   switch (outcome.kind) {
     case "preflight-refused":
@@ -151,5 +159,5 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(switchoverVars(opts))];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   if (code === 4 || code === 99) return code;
-  return report(timed.events, opts.dryRun === true, io);
+  return report(timed.events, code, opts.dryRun === true, io);
 }

@@ -23,6 +23,9 @@ const switchover = (...args: string[]) => cli(["switchover", ...labInventory(), 
 const psql = (h: string, sql: string, db = "postgres") =>
   ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
 const holdsVip = async (h: string) => (await ok(h, "ip -4 -o addr show")).includes(` ${VIP}/`);
+/** `t`/`f` as pg_is_in_recovery() says, or `down` when the server does not answer. */
+const dbRecovery = async (h: string) =>
+  (await sh(h, `cd / && su postgres -c "psql -X -Atc 'SELECT pg_is_in_recovery()'"`)).stdout.trim() || "down";
 const inRecovery = async (h: string) => (await psql(h, "SELECT pg_is_in_recovery()")).trim() === "t";
 
 async function health(ip: string): Promise<number> {
@@ -41,7 +44,7 @@ async function pairFacts(): Promise<string> {
   const dbs = await Promise.all(
     ["db-primary", "db-standby"].map(
       async (h) =>
-        `${h} ${(await ok(h, "head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null; true")).trim()} recovery=${await inRecovery(h)}`,
+        `${h} ${(await ok(h, "head -n 1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null; true")).trim()} recovery=${await dbRecovery(h)}`,
     ),
   );
   return [...servers, ...dbs].join("\n");
