@@ -134,7 +134,12 @@ async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
   assert.doesNotMatch(log, / 403 /, "the agent was refused (403) after the switchover");
   await assertReportsKept(log, sides.dbPrimary);
   // The end state is what provisioning builds for the swapped pair.
-  await assertHealthy(`after the switchover to ${sides.gocdActive}`, sides, 60_000);
+  const after = await assertHealthy(`after the switchover to ${sides.gocdActive}`, sides, 60_000);
+  assert.deepEqual(
+    after.lastSwitchover && { to: after.lastSwitchover.to, step: after.lastSwitchover.step },
+    { to: sides.gocdActive, step: "done" },
+    "status does not show the switchover done",
+  );
   const drift = await cli(["drift", ...labInventory()]);
   assert.equal(drift.code, 0, `drift after the switchover: ${told(drift)}`);
   return r;

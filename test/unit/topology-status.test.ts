@@ -131,3 +131,38 @@ test("a host that cannot be reached says so, never stopped or unmounted", () => 
   ]);
   assert.ok(!s.problems.some((p) => /share is not mounted on go-b|never been synced/.test(p)), s.problems.join("; "));
 });
+
+test("the latest switchover of either journal is shown; one that did not end is a problem naming its last step", () => {
+  const line = (time: string, step: string) =>
+    Buffer.from(
+      JSON.stringify({ time, host: "go-a", switchover: { step, id: "sw-1", from: "go-b", to: "go-a" } }),
+    ).toString("base64");
+  const withJournal = (a: string, b: string) => {
+    const r = results("last_ok=2026-11-26T15:59:53Z;last_change=2026-11-26T15:59:45Z");
+    const set = (h: string, j: string) => {
+      const stdout = String(r.get(h)?.get("server state")?.data.stdout ?? "");
+      r.get(h)?.set("server state", ok({ stdout: `${stdout}\njournal=${j}` }));
+    };
+    set("go-a", a);
+    set("go-b", b);
+    return pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  };
+  const done = withJournal(line("2026-12-01T10:00:05.000Z", "done"), line("2026-12-01T10:00:01.000Z", "promoted"));
+  assert.deepEqual(done.lastSwitchover, {
+    id: "sw-1",
+    from: "go-b",
+    to: "go-a",
+    step: "done",
+    time: "2026-12-01T10:00:05.000Z",
+    ended: true,
+  });
+  assert.deepEqual(done.problems, []);
+  assert.match(formatStatus(done), /^last switchover: go-b -> go-a \(sw-1\), done at 2026-12-01T10:00:05\.000Z$/m);
+  const halfway = withJournal(line("2026-12-01T10:00:01.000Z", "promoted"), "");
+  assert.equal(halfway.lastSwitchover?.ended, false);
+  assert.match(
+    halfway.problems.join("\n"),
+    /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z/,
+  );
+  assert.match(formatStatus(halfway), /UNFINISHED after 'promoted'/);
+});
