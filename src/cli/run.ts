@@ -3,7 +3,7 @@
 import { formatDiagnostic, sortDiagnostics } from "../errors.js";
 import { runPlan } from "../engine/run.js";
 import { loadPlan } from "../playbook/load.js";
-import { holdWhileAsking } from "../modules/pause.js";
+import { holdWhileAsking } from "../modules/pause/index.js";
 import { createReporter, type ReportMode } from "../report/index.js";
 import type { Reporter } from "../report/events.js";
 

@@ -4,7 +4,7 @@
 import { isConnectionError, UnreachableError } from "../connection/errors.js";
 import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
-import { moduleSchema, canonicalArgs } from "../schema/module-registry.js";
+import { moduleSchema, canonicalArgs, moduleImpl } from "../modules/registry.js";
 import {
   isApplyFailed,
   type ModuleContext,
@@ -13,7 +13,6 @@ import {
   type TaskResult,
 } from "../modules/contract.js";
 import { maskResult } from "../modules/support/mask.js";
-import { moduleImpl } from "../modules/registry.js";
 
 /** How long one module call may take before the engine gives up on it. */
 export const DEFAULT_MODULE_TIMEOUT_MS = 10 * 60_000;
@@ -71,7 +70,12 @@ export async function invokeModule(
   } = {},
 ): Promise<TaskResult> {
   const spec = moduleSchema(module);
-  const impl = spec && moduleImpl(spec.name);
+  let impl: Awaited<ReturnType<typeof moduleImpl>>;
+  try {
+    impl = spec && (await moduleImpl(spec.name));
+  } catch (error) {
+    return failure(error, module, ctx.secrets);
+  }
   if (!spec || !impl) return { status: "failed", error: `module ${module} is not implemented`, data: {} };
   const args = canonicalArgs(spec, rawArgs);
   const issues = checkValue(spec.schema, args, { noun: "argument" });

@@ -3,7 +3,6 @@
 // Exit codes follow ansible-playbook: 0 all good, 2 some host failed (wins over unreachable),
 // 4 some host unreachable and none failed, 99 interrupted (Ctrl-C).
 import { ConnectionPool, type Connector } from "../connection/pool.js";
-import "../modules/all.js";
 import type { LoadedPlaybook } from "../playbook/plan.js";
 import type { HostStats, RunEvent } from "../report/events.js";
 import { runPlay } from "./play.js";

@@ -99,6 +99,11 @@ export interface ModuleDefinition<Args = Record<string, unknown>> {
   plan(ctx: ModuleContext, args: Args): Promise<Decision>;
 }
 
+/** Types a module's definition by its arguments; each src/modules/<name>/index.ts exports one as its default. */
+export function defineModule<Args>(def: ModuleDefinition<Args>): ModuleDefinition<Args> {
+  return def;
+}
+
 /** Helper for modules: a plan that changes something, with its diff. */
 export function change(
   summary: string,

@@ -7,7 +7,7 @@ import {
   moduleNames,
   moduleSchema,
   validateModuleArgs,
-} from "../schema/module-registry.js";
+} from "../modules/registry.js";
 import { TASK_KEYWORDS, taskKeywordsSchema } from "../schema/playbook.js";
 import { didYouMean } from "../schema/suggest.js";
 import { keepValid, pathOf, type LoadContext, type TaskSource } from "./context.js";

@@ -1,6 +1,6 @@
 // Schema validation, and the translation of ajv's errors into the runner's wording:
 // "found boolean true, expected string or integer", "unknown argument 'mod' (did you mean 'mode'?)".
-// The build compiles the schemas gocd-bc ships ahead of time (standalone.ts writes validators.cjs), so a
+// The build compiles the schemas gocd-bc ships ahead of time (src/modules/standalone.ts writes validators.cjs), so a
 // run neither loads ajv's compiler nor generates code; any other schema (or one changed since the
 // build) is compiled by the one ajv instance, made on first need.
 import { existsSync } from "node:fs";
@@ -37,6 +37,8 @@ export const AJV_OPTIONS = {
 
 /** The build's output beside this module: each schema's JSON text by name, and its validator by the same name. */
 export const PRECOMPILED_FILE = "validators.cjs";
+/** Where the build writes the validators (src/modules/standalone.ts) and where checkValue reads them. */
+export const PRECOMPILED_PATH = fileURLToPath(new URL(PRECOMPILED_FILE, import.meta.url));
 
 /** What validators.cjs exports. */
 export interface PrecompiledValidators {
@@ -53,9 +55,8 @@ let precompiled: Map<string, ValidateFunction> | undefined;
 function precompiledValidators(): Map<string, ValidateFunction> {
   if (precompiled) return precompiled;
   precompiled = new Map();
-  const path = fileURLToPath(new URL(PRECOMPILED_FILE, import.meta.url));
-  if (!existsSync(path)) return precompiled;
-  const file = require(path) as PrecompiledValidators;
+  if (!existsSync(PRECOMPILED_PATH)) return precompiled;
+  const file = require(PRECOMPILED_PATH) as PrecompiledValidators;
   for (const [name, text] of Object.entries(file.schemaText)) precompiled.set(text, file[name] as ValidateFunction);
   return precompiled;
 }

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import YAML from "yaml";
-import { PG_NAME_PATTERN, PG_NAME_RULE } from "../schema/modules/common.js";
+import { PG_NAME_PATTERN, PG_NAME_RULE } from "../schema/module-args.js";
 import { userRegex } from "../user-regex.js";
 import { defined, isFalsy, lookupPath, Undefined } from "./undefined.js";
 

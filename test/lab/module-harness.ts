@@ -7,7 +7,6 @@ import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { renderText } from "../../src/template/engine.js";
 import { readFile } from "node:fs/promises";
-import "../../src/modules/all.js";
 import { labPaths } from "../../src/lab/topology.js";
 import { host } from "./lab-access.js";
 

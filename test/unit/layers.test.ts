@@ -17,8 +17,10 @@ const TOP = ".";
 /**
  * The declared layers, highest first. Why this order: each layer is what the one above it is built on.
  * The command line drives the topology reading, which runs playbooks through the engine; the engine runs
- * modules and hands their results to the reports; modules are what a loaded playbook names; a playbook is
- * loaded against an inventory; both are read from source files (YAML with positions, problems, vars);
+ * modules and hands their results to the reports; a playbook is loaded and its tasks checked against the
+ * modules it names (each module's folder holds its argument schema beside its implementation, so the loader
+ * stands on modules, reading only their schemas); modules, like a playbook, work on an inventory's hosts
+ * and vars; both are read from source files (YAML with positions, problems, vars);
  * those are checked with the template analyser and the schemas. The connections know nothing of
  * playbooks. The lab makes the hosts the runner is tested on, so it stands on none of the runner's code:
  * a bug in the runner cannot break the lab that tests it. Folders in one layer may not import each other.
@@ -28,8 +30,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["topology"],
   ["engine"],
   ["report"],
-  ["modules"],
   ["playbook"],
+  ["modules"],
   ["inventory"],
   ["source"],
   ["template", "connection"],

@@ -3,7 +3,6 @@
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
-import "../../src/modules/all.js";
 
 /** Runs `module` with `args` on `conn` (files are looked up as given; templates render empty). */
 export function runLocalModule(

@@ -4,9 +4,8 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import "../../src/modules/all.js";
 import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
-import { setPauseTerminal, processTerminal, type PauseTerminal } from "../../src/modules/pause.js";
+import { setPauseTerminal, processTerminal, type PauseTerminal } from "../../src/modules/pause/index.js";
 
 function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): ModuleContext {
   const noHost = () => {

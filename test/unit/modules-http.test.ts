@@ -1,5 +1,5 @@
 // get_url and uri through the local connection against an HTTP server on this machine's loopback
-// (the lab test bed runs them from real hosts); and every module with a schema has an implementation.
+// (the lab test bed runs them from real hosts).
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -9,12 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LocalConnection } from "../../src/connection/local-connection.js";
-import { implementedModules } from "../../src/modules/registry.js";
-import { moduleNames } from "../../src/schema/module-registry.js";
 import { runLocalModule } from "./local-modules.js";
-
-/** Modules the engine itself runs (they read the controller or the plan, not a host). */
-const ENGINE_MODULES = ["include_vars", "meta"];
 
 function serve(): http.Server {
   return http.createServer((req, res) => {
@@ -52,14 +47,6 @@ describe("get_url and uri", () => {
     await conn.close();
     await new Promise((resolve) => server.close(resolve));
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it("every module with a schema has an implementation, or is one the engine runs", () => {
-    const implemented = new Set([...implementedModules(), ...ENGINE_MODULES]);
-    assert.deepEqual(
-      moduleNames().filter((m) => !implemented.has(m)),
-      [],
-    );
   });
 
   it("get_url downloads (following a redirect), keeps an existing file, and writes nothing in check mode", async () => {

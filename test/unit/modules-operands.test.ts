@@ -6,9 +6,8 @@ import { parse } from "shell-quote";
 import type { Command } from "../../src/connection/command.js";
 import type { Connection, RunExited } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import "../../src/modules/all.js";
 import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
-import { validateModuleArgs } from "../../src/schema/module-registry.js";
+import { validateModuleArgs } from "../../src/modules/registry.js";
 
 /** A command's answer on the fake host: the first pattern that matches the shell text wins. */
 type Reply = readonly [RegExp, Partial<RunExited>];

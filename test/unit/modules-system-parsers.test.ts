@@ -4,11 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findFstabEntry, liveMountAt, missingFlags, setFstabEntry } from "../../src/modules/support/fstab.js";
-import { fileValue, normaliseValue, setFileValue } from "../../src/modules/sysctl.js";
-import { parseAptPolicy, parseDpkgQuery, splitPin } from "../../src/modules/apt.js";
-import { normaliseSetting } from "../../src/modules/postgres_setting.js";
-import { parseRoleFlags, passwordMatches, scramVerifier } from "../../src/modules/postgres_user.js";
-import { isReadOnly, toNumbered } from "../../src/modules/postgres_query.js";
+import { fileValue, normaliseValue, setFileValue } from "../../src/modules/sysctl/index.js";
+import { parseAptPolicy, parseDpkgQuery, splitPin } from "../../src/modules/apt/index.js";
+import { normaliseSetting } from "../../src/modules/postgres_setting/index.js";
+import { parseRoleFlags, passwordMatches, scramVerifier } from "../../src/modules/postgres_user/index.js";
+import { isReadOnly, toNumbered } from "../../src/modules/postgres_query/index.js";
 import { inlineParams, jsonWrapped, parsePsqlOutput, psqlScript } from "../../src/modules/support/pg.js";
 import { pgClusterUnit, startWord } from "../../src/modules/support/init-system.js";
 

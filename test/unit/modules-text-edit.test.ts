@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { editBlock } from "../../src/modules/support/block-edit.js";
 import { editLine } from "../../src/modules/support/line-edit.js";
 import { resolveMode } from "../../src/modules/support/mode.js";
-import { splitWords } from "../../src/modules/command.js";
+import { splitWords } from "../../src/modules/command/index.js";
 
 describe("editLine", () => {
   const conf = "listen_addresses = 'localhost'\n#port = 5432\nmax_connections = 100\n";

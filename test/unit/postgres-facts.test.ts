@@ -3,7 +3,7 @@
 // the json column as an object (pg) and as text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parsePostgresFacts } from "../../src/modules/postgres_facts.js";
+import { parsePostgresFacts } from "../../src/modules/postgres_facts/index.js";
 
 /** FACTS_QUERY's `facts` column on the primary (settings trimmed to a few). */
 const PRIMARY = {

@@ -10,7 +10,6 @@ import YAML from "yaml";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { TemplateError } from "../../src/errors.js";
-import "../../src/modules/all.js";
 import type { ModuleContext } from "../../src/modules/contract.js";
 import { renderString } from "../../src/template/engine.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";

@@ -3,7 +3,7 @@
 // a shell command; placeholders are found only in code, never in comments, strings or identifiers.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isReadOnly, toNumbered } from "../../src/modules/postgres_query.js";
+import { isReadOnly, toNumbered } from "../../src/modules/postgres_query/index.js";
 import {
   dollarTag,
   inlineParams,

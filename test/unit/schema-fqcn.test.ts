@@ -2,7 +2,7 @@
 // spells it with its collection, loads as the short name.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { canonicalModuleName, moduleNames } from "../../src/schema/module-registry.js";
+import { canonicalModuleName, moduleNames } from "../../src/modules/registry.js";
 import { PREFIXED_KEYWORDS } from "../../src/schema/fqcn.js";
 import type { IncludeRoleTask, ModuleTask } from "../../src/playbook/plan.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";

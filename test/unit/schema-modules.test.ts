@@ -10,9 +10,9 @@ import {
   moduleSchema,
   registerModuleSchema,
   validateModuleArgs,
-} from "../../src/schema/module-registry.js";
-import type { FileArgs } from "../../src/schema/modules/file.js";
-import type { CommandArgs } from "../../src/schema/modules/command.js";
+} from "../../src/modules/registry.js";
+import type { FileArgs } from "../../src/modules/file/schema.js";
+import type { CommandArgs } from "../../src/modules/command/schema.js";
 import { closest, editDistance } from "../../src/schema/suggest.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

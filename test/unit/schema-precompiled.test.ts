@@ -1,4 +1,4 @@
-// The validators the build compiles ahead of time (src/schema/standalone.ts writes validators.cjs): they are
+// The validators the build compiles ahead of time (src/modules/standalone.ts writes validators.cjs): they are
 // today's schemas, they report exactly what ajv compiling the same schema at run time reports, and a schema
 // the build did not see is still checked.
 import assert from "node:assert/strict";
@@ -7,9 +7,9 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 import { Ajv, type ValidateFunction } from "ajv";
 import { AJV_OPTIONS, checkValue, type PrecompiledValidators } from "../../src/schema/ajv.js";
-import { PRECOMPILED_PATH, shippedSchemas, standaloneValidators } from "../../src/schema/standalone.js";
+import { PRECOMPILED_PATH, shippedSchemas, standaloneValidators } from "../../src/modules/standalone.js";
 
-const BUILD = "build with `npm run build` (tsc, then node dist/src/schema/standalone.js)";
+const BUILD = "build with `npm run build` (tsc, then node dist/src/modules/standalone.js)";
 
 function precompiled(): PrecompiledValidators {
   return createRequire(import.meta.url)(PRECOMPILED_PATH) as PrecompiledValidators;

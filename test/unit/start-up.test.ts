@@ -57,10 +57,11 @@ function loadedBy(args: readonly string[]): Promise<Loaded> {
 
 /** The libraries no start-up path needs: each is loaded by the code that uses it, when it runs. */
 const RUN_TIME_PACKAGES = ["pg", "ssh2", "ssh-config", "listr2", "diff"];
-/** gocd-bc's code for running playbooks and for the lab, and every command's module but validate's: loaded
- * by the commands that run or use hosts. */
+/** gocd-bc's code for running playbooks and for the lab, every module but its argument schema (the loader
+ * checks tasks against src/modules/<name>/schema.js, listed by index.js, looked up through registry.js), and
+ * every command's module but validate's: loaded by the commands that run or use hosts. */
 const RUN_TIME_CODE =
-  /^src\/(engine|connection|modules|report|topology|lab)\/|^src\/cli\/(?!(main|exit-codes|validate)\.js$)/;
+  /^src\/(engine|connection|report|topology|lab)\/|^src\/modules\/(?!(index|registry|[a-z_]+\/schema)\.js$)|^src\/cli\/(?!(main|exit-codes|validate)\.js$)/;
 /** The one lab file the command line loads: LabError, which exit-codes.ts sorts by; it imports nothing of the lab. */
 const LAB_ERROR = "src/lab/exec.js";
 
