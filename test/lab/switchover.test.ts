@@ -120,6 +120,12 @@ async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
     new RegExp(`^gocd_bc_${from.dbPrimary.replace("-", "_")} streaming$`, "m"),
     "the old primary does not stream from the new one",
   );
+  // The slot the old primary kept for its standby is gone (it would hold back WAL there for ever).
+  assert.equal(
+    (await psql(from.dbPrimary, "SELECT count(*) FROM pg_replication_slots")).trim(),
+    "0",
+    `a slot is left on ${from.dbPrimary}`,
+  );
   // The agents: the same identity and configuration, connected again, and never refused.
   assert.equal(await agentIdentity(), identity, "the agent's identity or configuration changed");
   assert.ok(
