@@ -13,11 +13,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Test files that must run after all others: the lab's life-cycle test takes the lab down and up again. */
 const RUN_LAST = [path.join("lab", "lifecycle.test.js")];
 
-/** Every compiled *.test.js below `dir`, sorted, with RUN_LAST moved to the end. */
+/** Every compiled *.test.js below `dir`, sorted. */
 function testFiles(dir: string): string[] {
-  const all = findTests(dir);
-  const last = (f: string) => RUN_LAST.some((l) => f.endsWith(path.sep + l));
-  return [...all.filter((f) => !last(f)), ...all.filter(last)];
+  return findTests(dir);
+}
+
+const runsLast = (f: string) => RUN_LAST.some((l) => f.endsWith(path.sep + l));
+
+/** node:test sorts the files it is given, so the files that must run last get a run of their own after the
+ * others; the exit code is the first failure's. */
+async function inOrder(files: readonly string[]): Promise<number> {
+  const first = files.filter((f) => !runsLast(f));
+  const last = files.filter(runsLast);
+  const code = first.length ? await nodeTest(first) : 0;
+  const lastCode = last.length ? await nodeTest(last) : 0;
+  return code !== 0 ? code : lastCode;
 }
 
 function findTests(dir: string): string[] {
@@ -59,14 +69,14 @@ async function main(): Promise<number> {
     return 1;
   }
   if (needsLab && process.getuid?.() !== 0) return asRoot(process.argv.slice(1));
-  if (!needsLab) return nodeTest(files);
+  if (!needsLab) return inOrder(files);
   // A lab that was already running (a developer's) is left running; one this run made is taken down.
   const wasUp = existsSync(path.join(labPaths().root, "ready"));
   const up = Date.now();
   await labUp();
   console.log(`lab up in ${((Date.now() - up) / 1000).toFixed(1)}s`);
   try {
-    return await nodeTest(files);
+    return await inOrder(files);
   } finally {
     // Quietly: the test runner's summary stays the last thing printed.
     if (!wasUp) await labDown();
