@@ -59,14 +59,17 @@ test("`up --hosts 50` adds fifty answering hosts and `up --hosts 0` removes them
 });
 
 test("`down` leaves no namespace, process, mount, link or directory behind; `up` brings it all back", async () => {
-  await ok("db-primary", "sleep 300 >/dev/null 2>&1 &");
+  // A number no other process on the controller would sleep for, so only the host's own sleeper matches.
+  const sleeper = `sleep ${300 + (process.pid % 1000)}.${Date.now() % 1000}`;
+  await ok("db-primary", `${sleeper} >/dev/null 2>&1 &`);
   await labDown();
   assert.deepEqual(await listLabNetns(), []);
   assert.deepEqual(await labMounts(), []);
   const links = execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" });
   assert.doesNotMatch(links, new RegExp(`${LAB_NET.bridge}|gbcv\\d`));
   const procs = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
-  assert.doesNotMatch(procs, /sleep 300|gocd-bc-lab/);
+  assert.ok(!procs.includes(sleeper), `the host's ${sleeper} outlived lab down`);
+  assert.doesNotMatch(procs, /gocd-bc-lab/);
   assert.equal(existsSync(labPaths().root), false);
   await labUp();
   const status = await labStatus();
