@@ -49,12 +49,19 @@ export async function waitForSsh(ip: string, timeoutMs: number): Promise<boolean
   return false;
 }
 
+/** Whether sshd answers within a few tries: a busy host (one booting beside it, a loaded machine) may be
+ * slow to send its banner, and a host taken for broken is rebuilt, so one slow answer must not do. */
+async function answersSoon(ip: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) if (await sshBanner(ip, 2000)) return true;
+  return false;
+}
+
 /** Probe a host: its namespace, its processes and its sshd. */
 export async function probeHost(host: LabHost): Promise<HostState> {
   const ns = netnsName(host);
   if (!(await succeeds("ip", ["netns", "pids", ns]))) return { kind: "absent" };
   if ((await netnsPids(ns)).length === 0) return { kind: "broken", why: "no process in its namespace" };
-  if (!(await sshBanner(host.ip, 1000))) return { kind: "broken", why: "sshd does not answer" };
+  if (!(await answersSoon(host.ip))) return { kind: "broken", why: "sshd does not answer" };
   return { kind: "running" };
 }
 

@@ -1,6 +1,7 @@
 // The lab's own life cycle, run last among the lab tests: `up` keeps a running lab, repairs a broken host,
 // scales out for benchmarks; `down` leaves nothing behind. It ends with the lab up, as it found it.
 import { test } from "node:test";
+import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
