@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { formatDiagnostic } from "../errors.js";
 import { decideTopology, rolesAsVars, type Topology } from "../topology/decide.js";
 import { readFacts } from "../topology/facts.js";
+import { ForwardingReporter } from "../report/forwarding.js";
 import { createReporter } from "../report/index.js";
 import type { Reporter, RunEvent } from "../report/events.js";
 import { runCommand, type RunCommandOptions } from "./run.js";
@@ -71,22 +72,14 @@ export function provisionCommand(opts: RunCommandOptions, io: Io = stderr): Prom
 
 /** Collects what a run reports as changed (handlers aside: they follow from a drifted item), passing every
  * event on to the real reporter. */
-class DriftCounter implements Reporter {
+class DriftCounter extends ForwardingReporter {
   readonly drifted: string[] = [];
   private inHandler = false;
-  constructor(private readonly inner: Reporter) {}
-  emit(e: RunEvent): void {
+  protected observe(e: RunEvent): void {
     if (e.type === "task_start") this.inHandler = e.handler;
     if (e.type === "host_result" && e.result.status === "changed" && !this.inHandler) {
       this.drifted.push(`${e.host}: ${e.task}: ${e.result.summary}`);
     }
-    this.inner.emit(e);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  hold<T>(use: () => Promise<T>): Promise<T> {
-    return this.inner.hold ? this.inner.hold(use) : use();
   }
 }
 

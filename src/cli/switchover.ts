@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter, RunEvent } from "../report/events.js";
+import { ForwardingReporter } from "../report/forwarding.js";
 import { createReporter } from "../report/index.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { runCommand, type RunCommandOptions } from "./run.js";
@@ -49,24 +50,19 @@ const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
 
 /** Passes every event on, keeps each with the time it arrived, and shows the plan as soon as it is known
  * (before the confirmation asks for the target's name), whatever the reporter shows of a debug task. */
-class Timed implements Reporter {
+class Timed extends ForwardingReporter {
   readonly events: TimedEvent[] = [];
   constructor(
-    private readonly inner: Reporter,
+    inner: Reporter,
     private readonly io: Io,
-  ) {}
-  emit(e: RunEvent): void {
+  ) {
+    super(inner);
+  }
+  protected observe(e: RunEvent): void {
     this.events.push({ at: Date.now(), event: e });
-    this.inner.emit(e);
     const plan =
       e.type === "host_result" && PLAN_TASK.test(e.task) && e.result.status === "ok" ? e.result.data.msg : undefined;
     if (typeof plan === "string") void this.hold(async () => this.io.err(plan));
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  hold<T>(use: () => Promise<T>): Promise<T> {
-    return this.inner.hold ? this.inner.hold(use) : use();
   }
 }
 

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import "./fresh-lab.js";
 import assert from "node:assert/strict";
 import { LAB_APT_MOUNT } from "../../src/lab/topology.js";
-import { eventually, host, ok, sh } from "./lab-access.js";
+import { eventually, gocdHealth, host, ok, sh } from "./lab-access.js";
 
 const CLUSTER = "15 standin";
 const PORT = 5440;
@@ -46,13 +46,7 @@ async function primaryAndReplica(): Promise<void> {
 const dbProperties = (dbHost: string) =>
   `db.driver=org.postgresql.Driver\ndb.url=jdbc:postgresql://${dbHost}:${PORT}/gocd\ndb.user=gocd\ndb.password=gocd-pw\n`;
 
-async function health(ip: string): Promise<number> {
-  try {
-    return (await fetch(`http://${ip}:8153/go/api/v1/health`, { signal: AbortSignal.timeout(2000) })).status;
-  } catch {
-    return 0;
-  }
-}
+const health = (ip: string) => gocdHealth(ip, 2000);
 
 test("go-server installs from the lab's apt repository, refuses a read-only replica, serves on a primary", async (t) => {
   const server = host("gocd-standby");

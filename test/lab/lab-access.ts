@@ -82,7 +82,7 @@ export const psqlOn = (target: string, sql: string) => ok(target, `cd / && su po
 export const pgReady = async (target: string) => (await sh(target, "pg_isready -q -h /var/run/postgresql")).code === 0;
 
 /** Shell: whether systemd is the host's init (the lab boots either). */
-const ON_SYSTEMD = "[ -d /run/systemd/system ]";
+export const ON_SYSTEMD = "[ -d /run/systemd/system ]";
 
 /** Whether a service starts at boot, on either init: its systemd unit enabled, or its /etc/rc2.d S link. */
 export const enabledAtBoot = async (target: string, service: string) =>
@@ -106,3 +106,12 @@ export const pidOf = async (target: string, pattern: string) =>
 
 /** The GoCD server's (stand-in's) process id, whichever init started it. */
 export const goServerPid = (target: string) => pidOf(target, "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs");
+
+/** The HTTP status of GoCD's health check on a server (0 when nothing answers within `timeoutMs`). */
+export async function gocdHealth(ip: string, timeoutMs = 1000): Promise<number> {
+  try {
+    return (await fetch(`http://${ip}:8153/go/api/v1/health`, { signal: AbortSignal.timeout(timeoutMs) })).status;
+  } catch {
+    return 0;
+  }
+}

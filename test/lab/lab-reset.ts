@@ -3,7 +3,7 @@
 // they left: every piece gocd-bc's roles install is removed, whoever installed it.
 import assert from "node:assert/strict";
 import { CORE_HOSTS, LAB_NET } from "../../src/lab/topology.js";
-import { ok, sh } from "./lab-access.js";
+import { ok, ON_SYSTEMD, sh } from "./lab-access.js";
 
 const GOCD = ["gocd-primary", "gocd-standby"] as const;
 const DBS = ["db-primary", "db-standby"] as const;
@@ -17,7 +17,6 @@ export const PG_CONF = "/etc/postgresql/15/main";
 export const SYNC_INIT = "/etc/init.d/gocd-bc-config-sync";
 /** The config sync's timer, where systemd runs (its loop is an init script elsewhere). */
 export const SYNC_TIMER = "gocd-bc-config-sync.timer";
-const ON_SYSTEMD = "[ -d /run/systemd/system ]";
 
 /** Whether the standby's config sync runs on its own: its timer active (systemd) or its loop running. */
 export const syncLoopRuns = async (h: string) =>

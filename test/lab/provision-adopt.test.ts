@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import "./fresh-lab.js";
 import { LAB_APT_MOUNT, LAB_NET, labPaths } from "../../src/lab/topology.js";
-import { enabledAtBoot, eventually, goServerPid, ok, sh } from "./lab-access.js";
+import { enabledAtBoot, eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { cli, labInventory, provisionOk, recap, told } from "./cli.js";
 
 const inventory = () => readFileSync(labPaths().inventory, "utf8");
@@ -17,13 +17,7 @@ const postmasterPid = () =>
   ok("db-primary", "head -n 1 /var/lib/postgresql/15/main/postmaster.pid").then((s) => s.trim());
 const psql = (host: string, sql: string) => ok(host, `cd / && su postgres -c "psql -d gocd -Atc '${sql}'"`);
 
-async function health(ip: string): Promise<number> {
-  try {
-    return (await fetch(`http://${ip}:8153/go/api/v1/health`, { signal: AbortSignal.timeout(1000) })).status;
-  } catch {
-    return 0;
-  }
-}
+const health = gocdHealth;
 
 /** What an operator has before gocd-bc: PostgreSQL with GoCD's database and data, GoCD running on it. */
 async function existingPrimary(): Promise<void> {

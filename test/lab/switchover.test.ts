@@ -11,7 +11,7 @@ import "./fresh-lab.js";
 import { labRestore, labSnapshot } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
 import { cli, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
-import { eventually, goServerPid, ok, sh } from "./lab-access.js";
+import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 
 const SNAPSHOT = "switchover-provisioned";
@@ -28,13 +28,7 @@ const dbRecovery = async (h: string) =>
   (await sh(h, `cd / && su postgres -c "psql -X -Atc 'SELECT pg_is_in_recovery()'"`)).stdout.trim() || "down";
 const inRecovery = async (h: string) => (await psql(h, "SELECT pg_is_in_recovery()")).trim() === "t";
 
-async function health(ip: string): Promise<number> {
-  try {
-    return (await fetch(`http://${ip}:8153/go/api/v1/health`, { signal: AbortSignal.timeout(1000) })).status;
-  } catch {
-    return 0;
-  }
-}
+const health = gocdHealth;
 
 /** What must not change when a switchover is refused: who runs what, holds the VIP, and is writable. */
 async function pairFacts(): Promise<string> {
@@ -160,6 +154,21 @@ async function restoreProvisioned(): Promise<void> {
   await assertHealthy("the restored pair", FIRST_SIDES, 60_000);
 }
 
+/** After `breakIt`, a confirmed switchover to gocd-standby is refused by the preflight (exit 7) with
+ * `refusal`, and changes nothing; the provisioned pair is restored afterwards. */
+async function refusedByPreflight(breakIt: () => Promise<unknown>, refusal: RegExp): Promise<void> {
+  await breakIt();
+  try {
+    const before = await pairFacts();
+    const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+    assert.equal(r.code, 7, told(r));
+    assert.match(r.stderr, refusal);
+    assert.equal(await pairFacts(), before);
+  } finally {
+    await restoreProvisioned();
+  }
+}
+
 describe("switchover", { concurrency: false }, () => {
   before(async () => {
     await provisionOk();
@@ -228,35 +237,17 @@ describe("switchover", { concurrency: false }, () => {
     const already = await switchover("--to", "gocd-primary", "--confirm", "gocd-primary");
     assert.equal(already.code, 7, told(already));
     assert.match(already.stderr, /gocd-primary is the active GoCD server already/);
-    await ok("gocd-standby", "umount /var/lib/go-server/artifacts-share");
-    try {
-      const before = await pairFacts();
-      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
-      assert.equal(r.code, 7, told(r));
-      assert.match(
-        r.stderr,
-        /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m,
-      );
-      assert.equal(await pairFacts(), before);
-    } finally {
-      await restoreProvisioned();
-    }
+    await refusedByPreflight(
+      () => ok("gocd-standby", "umount /var/lib/go-server/artifacts-share"),
+      /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m,
+    );
   });
 
   it("refuses when the standby database does not stream (exit 7), changing nothing", async () => {
-    await ok("db-standby", "systemctl stop postgresql@15-main");
-    try {
-      const before = await pairFacts();
-      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
-      assert.equal(r.code, 7, told(r));
-      assert.match(
-        r.stderr,
-        /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m,
-      );
-      assert.equal(await pairFacts(), before);
-    } finally {
-      await restoreProvisioned();
-    }
+    await refusedByPreflight(
+      () => ok("db-standby", "systemctl stop postgresql@15-main"),
+      /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m,
+    );
   });
 
   it("switches over and back: no acknowledged job report lost, the VIP moves, the agents stay connected unchanged, drift finds nothing", async () => {
