@@ -43,8 +43,9 @@ async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | und
     for (const d of facts.diagnostics) io.err(formatDiagnostic(d));
     return undefined;
   }
-  const t = decideTopology(facts.db, facts.gocd, facts.names);
+  const t = decideTopology(facts.db, facts.gocd, facts.names, facts.journal);
   if (t.kind === "decided") for (const line of t.evidence) io.err(`topology: ${line}`);
+  else if (t.kind === "switchover-unfinished") for (const line of t.reasons) io.err(`topology: ${line}`);
   else {
     io.err(
       t.kind === "split-brain"
@@ -60,6 +61,8 @@ async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | und
 async function provisionWith(opts: RunCommandOptions, io: Io, reporter?: Reporter): Promise<number> {
   const t = await topology(opts, io);
   if (!t) return 4;
+  if (t.kind === "switchover-unfinished")
+    io.err("refusing to change anything while a switchover is half-way (provisioning could undo half of it)");
   if (t.kind !== "decided") return TOPOLOGY_REFUSED;
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(rolesAsVars(t.roles))];
   return runCommand(PROVISION_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });

@@ -19,7 +19,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     for (const d of facts.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     return 4;
   }
-  const topology = decideTopology(facts.db, facts.gocd, facts.names);
+  const topology = decideTopology(facts.db, facts.gocd, facts.names, facts.journal);
   const status = pairStatus(
     facts.results,
     topology,

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { Reporter, RunEvent } from "../report/events.js";
 import { ForwardingReporter } from "../report/forwarding.js";
 import { createReporter } from "../report/index.js";
+import type { Topology } from "../topology/decide.js";
+import type { SwitchoverRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { runCommand, type RunCommandOptions } from "./run.js";
 import {
@@ -79,23 +81,49 @@ function switchoverVars(opts: SwitchoverOptions): Record<string, unknown> {
   };
 }
 
-/** Refusals decided before any host is changed, from the options and the roles read from the hosts. */
-function refusal(
-  opts: SwitchoverOptions,
-  servers: readonly string[],
-  active: string,
-): { code: number; why: string } | undefined {
-  if (!servers.includes(opts.to))
-    return { code: 5, why: `--to ${opts.to}: expected one of the GoCD servers (${servers.join(", ")})` };
+/** The pair as the hosts tell it: decided roles, or a switchover half-way that this run may finish. */
+type Situation =
+  | { readonly kind: "decided"; readonly servers: readonly string[]; readonly active: string }
+  | { readonly kind: "unfinished"; readonly servers: readonly string[]; readonly record: SwitchoverRecord };
+
+function situation(t: Topology): Situation | undefined {
+  if (t.kind === "decided")
+    return { kind: "decided", servers: [t.roles.gocdActive, t.roles.gocdStandby], active: t.roles.gocdActive };
+  if (t.kind === "switchover-unfinished")
+    return { kind: "unfinished", servers: [t.switchover.from, t.switchover.to], record: t.switchover };
+  return undefined;
+}
+
+/** Refusals decided before any host is changed, from the options and the pair read from the hosts. */
+function refusal(opts: SwitchoverOptions, s: Situation): { code: number; why: string } | undefined {
+  if (!s.servers.includes(opts.to))
+    return { code: 5, why: `--to ${opts.to}: expected one of the GoCD servers (${s.servers.join(", ")})` };
   if (opts.confirm !== undefined && opts.confirm !== opts.to) {
     return {
       code: NOT_CONFIRMED,
       why: `--confirm ${opts.confirm} does not name the target (--to ${opts.to}): nothing was changed`,
     };
   }
-  if (active === opts.to)
+  if (s.kind === "unfinished" && s.record.to !== opts.to) {
+    return {
+      code: PREFLIGHT_REFUSED,
+      why: `the switchover to ${s.record.to} is half-way: finish it first (--to ${s.record.to}); nothing was changed`,
+    };
+  }
+  if (s.kind === "decided" && s.active === opts.to)
     return { code: PREFLIGHT_REFUSED, why: `${opts.to} is the active GoCD server already: nothing to switch over` };
   return undefined;
+}
+
+/** What a re-run needs to finish a switchover half-way: the same id and epoch, and where it stopped. */
+function resumeVars(s: Situation): Record<string, unknown> {
+  if (s.kind !== "unfinished") return {};
+  return {
+    switchover_resume: true,
+    switchover_resume_after: s.record.step,
+    switchover_id: s.record.id,
+    ...(s.record.epoch > 0 ? { switchover_resume_epoch: s.record.epoch } : {}),
+  };
 }
 
 function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean, io: Io): number {
@@ -141,18 +169,19 @@ function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean,
 export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr): Promise<number> {
   const t = await readTopology(opts, io);
   if (!t.ok) return t.code;
-  if (t.topology.kind !== "decided") return TOPOLOGY_REFUSED;
-  const { gocdActive, gocdStandby } = t.topology.roles;
-  const refused = refusal(opts, [gocdActive, gocdStandby], gocdActive);
+  const s = situation(t.topology);
+  if (!s) return TOPOLOGY_REFUSED;
+  const refused = refusal(opts, s);
   if (refused) {
     io.err(`switchover: ${refused.why}`);
     return refused.code;
   }
+  if (s.kind === "unfinished") io.err(`switchover: finishing ${s.record.id}, which stopped after '${s.record.step}'`);
   const timed = new Timed(
     createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }),
     io,
   );
-  const extraVars = [...(opts.extraVars ?? []), JSON.stringify(switchoverVars(opts))];
+  const extraVars = [...(opts.extraVars ?? []), JSON.stringify({ ...switchoverVars(opts), ...resumeVars(s) })];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   if (code === 4 || code === 99) return code;
   return report(timed.events, code, opts.dryRun === true, io);

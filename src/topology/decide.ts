@@ -1,7 +1,9 @@
 // Which side is active, decided from what the hosts say (the README's standby setup section), never assumed from the
 // inventory: after a switchover the inventory's "primary" may be the standby. The inventory's initial
 // roles are used only where nothing has been provisioned yet. Two writable databases or two running
-// GoCD servers are a split brain: a person resolves that, the tool never guesses.
+// GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover that the
+// journal shows unfinished is a state of its own: only the switchover command, run again, may go on.
+import type { SwitchoverRecord } from "./journal.js";
 
 /** What one database host says about itself. */
 export type DbFact =
@@ -24,6 +26,8 @@ export type GocdFact =
 export interface PairNames {
   readonly db: readonly [primary: string, standby: string];
   readonly gocd: readonly [primary: string, standby: string];
+  /** Each GoCD server's own database host (`gocd_db_host`), where the inventory names it. */
+  readonly dbOf?: Readonly<Record<string, string>>;
 }
 
 /** Who is who now. */
@@ -38,6 +42,13 @@ export interface Roles {
 export type Topology =
   | { readonly kind: "decided"; readonly roles: Roles; readonly evidence: readonly string[] }
   | { readonly kind: "split-brain"; readonly reasons: readonly string[] }
+  | {
+      readonly kind: "switchover-unfinished";
+      readonly switchover: SwitchoverRecord;
+      /** The target's database is writable already: the only way on is forward. */
+      readonly promoted: boolean;
+      readonly reasons: readonly string[];
+    }
   | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
 
 function other(pair: readonly [string, string], one: string): string {
@@ -106,14 +117,43 @@ function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string])
   };
 }
 
-/** Decide the roles from the facts; pure, so every rule is tested with facts in and a decision out. */
-export function decideTopology(db: readonly DbFact[], gocd: readonly GocdFact[], names: PairNames): Topology {
+/** A switchover the journal shows unfinished: provisioning between its steps could undo half of it (or
+ * start the old side's GoCD against a database that is no longer the primary), so only the switchover
+ * itself, run again, goes on. */
+function unfinished(sw: SwitchoverRecord, db: readonly DbFact[], names: PairNames): Topology {
+  const targetDb = names.dbOf?.[sw.to];
+  const fact = db.find((f) => f.host === targetDb);
+  const promoted =
+    fact !== undefined
+      ? fact.kind === "running" && !fact.inRecovery
+      : ["promoted", "gocd active on the target"].includes(sw.step);
+  return {
+    kind: "switchover-unfinished",
+    switchover: sw,
+    promoted,
+    reasons: [
+      `the switchover ${sw.id} (${sw.from} -> ${sw.to}) did not finish: its last step was '${sw.step}' at ${sw.time}` +
+        ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc switchover --to ${sw.to}\` again,` +
+        " with the same inventory, to finish it",
+    ],
+  };
+}
+
+/** Decide the roles from the facts and the latest switchover record; pure, so every rule is tested with
+ * facts in and a decision out. */
+export function decideTopology(
+  db: readonly DbFact[],
+  gocd: readonly GocdFact[],
+  names: PairNames,
+  journal?: SwitchoverRecord,
+): Topology {
   const d = decideDb(db, names.db);
   const g = decideGocd(gocd, names.gocd);
   const errors = [d, g].filter((s): s is Extract<Side, { error: string }> => "error" in s);
   if (errors.some((e) => e.error === "split-brain")) {
     return { kind: "split-brain", reasons: errors.filter((e) => e.error === "split-brain").map((e) => e.reason) };
   }
+  if (journal && !journal.ended) return unfinished(journal, db, names);
   if (errors.length) return { kind: "undecidable", reasons: errors.map((e) => e.reason) };
   const dbPrimary = (d as { primary: string }).primary;
   const gocdActive = (g as { primary: string }).primary;

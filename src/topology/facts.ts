@@ -11,6 +11,7 @@ import type { TaskResult } from "../modules/contract.js";
 import type { DbFact, GocdFact, PairNames } from "./decide.js";
 import type { Inventory } from "../inventory/types.js";
 import { inventoryVarsOf } from "../inventory/precedence.js";
+import { journalRecord, latestRecord, type SwitchoverRecord } from "./journal.js";
 
 /** The read-only playbook whose results are the facts. */
 export const FACTS_PLAYBOOK = path.resolve(
@@ -98,6 +99,8 @@ export type FactsResult =
       readonly gocd: GocdFact[];
       readonly names: PairNames;
       readonly results: HostResults;
+      /** The latest switchover either server's journal records. */
+      readonly journal: SwitchoverRecord | undefined;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -122,7 +125,9 @@ export async function readFacts(
   const names = pairNames(loaded.plan.inventory, dbHosts, gocdHosts);
   if (!names.ok) return { ok: false, diagnostics: names.diagnostics };
   const db = dbHosts.map((h) => dbFact(h, results.get(h)));
-  return { ok: true, db, gocd: gocdHosts.map((h) => gocdFact(h, results.get(h))), names: names.names, results };
+  const gocd = gocdHosts.map((h) => gocdFact(h, results.get(h)));
+  const journal = latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
+  return { ok: true, db, gocd, names: names.names, results, journal };
 }
 
 /**
@@ -157,5 +162,11 @@ export function pairNames(
   };
   const db = pair("db_servers", dbHosts, "db_primary_host");
   const gocd = pair("gocd_servers", gocdHosts, "gocd_active_server");
-  return db && gocd ? { ok: true, names: { db, gocd } } : { ok: false, diagnostics: problems };
+  const dbOf = Object.fromEntries(
+    gocdHosts.flatMap((h) => {
+      const own = inventoryVarsOf(inv, h).gocd_db_host;
+      return typeof own === "string" ? [[h, own]] : [];
+    }),
+  );
+  return db && gocd ? { ok: true, names: { db, gocd, dbOf } } : { ok: false, diagnostics: problems };
 }

@@ -3,6 +3,9 @@
 import { continued, escapeDeep } from "../report/escape.js";
 import type { Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
+import { journalRecord, latestRecord, type SwitchoverRecord } from "./journal.js";
+
+export type { SwitchoverRecord };
 
 /** One GoCD server as status shows it. */
 export interface ServerStatus {
@@ -29,17 +32,6 @@ export interface DatabaseStatus {
     lagBytes: number | null;
     lagSeconds: number | null;
   }[];
-}
-
-/** The latest switchover either server's journal records: its last step, and whether it ended. */
-export interface SwitchoverRecord {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly step: string;
-  readonly time: string;
-  /** Done, or aborted by the LSN rule (the old side restored): nothing is left half-way. */
-  readonly ended: boolean;
 }
 
 /** The whole screen, also printed as JSON. */
@@ -136,36 +128,6 @@ function agentsFrom(results: HostResults, active: string | undefined): PairStatu
   }
 }
 
-/** One journal line (base64 of the JSON the switchover appended), or undefined when there is none. */
-function journalLine(results: HostResults, host: string): SwitchoverRecord | undefined {
-  const encoded = serverFields(results.get(host)).get("journal");
-  if (!encoded) return undefined;
-  try {
-    const line = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as {
-      time?: unknown;
-      switchover?: Record<string, unknown>;
-    };
-    const sw = line.switchover ?? {};
-    const step = String(sw.step ?? "");
-    return {
-      id: String(sw.id ?? ""),
-      from: String(sw.from ?? ""),
-      to: String(sw.to ?? ""),
-      step,
-      time: String(line.time ?? ""),
-      ended: step === "done" || step === "aborted",
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The latest switchover of the two journals (each server keeps one; a lost write leaves one behind). */
-function lastSwitchover(results: HostResults, gocdHosts: readonly string[]): SwitchoverRecord | undefined {
-  const lines = gocdHosts.map((h) => journalLine(results, h)).filter((l) => l !== undefined);
-  return lines.sort((a, b) => a.time.localeCompare(b.time)).at(-1);
-}
-
 /** What an operator should look at, from the model. */
 function problemsOf(topology: Topology, servers: readonly ServerStatus[], dbs: readonly DatabaseStatus[]): string[] {
   const lost = [...servers, ...dbs].flatMap((h) =>
@@ -216,20 +178,14 @@ export function pairStatus(
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
   const databases = dbHosts.map((h) => databaseStatus(h, results));
   const active = topology.kind === "decided" ? topology.roles.gocdActive : undefined;
-  const switchover = lastSwitchover(results, gocdHosts);
-  const unfinished =
-    switchover && !switchover.ended
-      ? [
-          `the switchover ${switchover.id} (${switchover.from} -> ${switchover.to}) did not finish: its last step was '${switchover.step}' at ${switchover.time} (journal /var/lib/gocd-bc/journal.jsonl on both servers)`,
-        ]
-      : [];
+  const switchover = latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
   return {
     topology,
     servers,
     databases,
     agents: agentsFrom(results, active),
     ...(switchover ? { lastSwitchover: switchover } : {}),
-    problems: [...problemsOf(topology, servers, databases), ...unfinished],
+    problems: problemsOf(topology, servers, databases),
   };
 }
 

@@ -87,3 +87,61 @@ test("a host that cannot be read leaves the topology undecided, naming the host"
     /db-a cannot be read: unreachable: connect timeout/,
   );
 });
+
+/** A journal record of a switchover from go-a to go-b, stopped after `step`. */
+const record = (step: string) => ({
+  id: "sw-1",
+  from: "go-a",
+  to: "go-b",
+  step,
+  time: "2026-12-01T10:00:00.000Z",
+  epoch: 4,
+  ended: step === "done" || step === "aborted",
+});
+const paired = { ...names, dbOf: { "go-a": "db-a", "go-b": "db-b" } };
+
+test("a switchover the journal shows half-way is a state of its own, naming the command that finishes it", () => {
+  // GoCD stopped on the active server, the primary stopped, the standby not yet promoted: no primary runs.
+  const t = decideTopology(
+    [stopped("db-a"), running("db-b", true)],
+    [server("go-a", false, "active"), server("go-b", false, "standby")],
+    paired,
+    record("primary stopped"),
+  );
+  assert.equal(t.kind, "switchover-unfinished");
+  assert.equal(t.kind === "switchover-unfinished" && t.promoted, false);
+  assert.match(t.reasons.join(" "), /sw-1 \(go-a -> go-b\) did not finish: its last step was 'primary stopped'/);
+  assert.match(t.reasons.join(" "), /run `gocd-bc switchover --to go-b` again/);
+});
+
+test("half-way after the promotion, the target's writable database says so (the only way on is forward)", () => {
+  const t = decideTopology(
+    [stopped("db-a"), running("db-b", false)],
+    [server("go-a", false, "active"), server("go-b", false, "standby")],
+    paired,
+    record("promoted"),
+  );
+  assert.equal(t.kind === "switchover-unfinished" && t.promoted, true);
+  // Without each server's database host, the journal's step tells.
+  const blind = decideTopology([stopped("db-a"), running("db-b", false)], idleServers, names, record("promoted"));
+  assert.equal(blind.kind === "switchover-unfinished" && blind.promoted, true);
+});
+
+test("a split brain wins over an unfinished switchover; an ended one changes nothing", () => {
+  const split = decideTopology(
+    [running("db-a", false), running("db-b", false)],
+    idleServers,
+    paired,
+    record("promoted"),
+  );
+  assert.equal(split.kind, "split-brain");
+  for (const step of ["done", "aborted"]) {
+    const t = decideTopology(
+      [running("db-a", false), running("db-b", true)],
+      [server("go-a", true), server("go-b", false)],
+      paired,
+      record(step),
+    );
+    assert.equal(t.kind, "decided", step);
+  }
+});

@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatStatus, pairStatus } from "../../src/topology/status.js";
-import type { Topology } from "../../src/topology/decide.js";
+import { decideTopology, type Topology } from "../../src/topology/decide.js";
+import { journalRecord } from "../../src/topology/journal.js";
 import type { TaskResult } from "../../src/modules/contract.js";
 
 const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reason: "", data });
@@ -137,7 +138,7 @@ test("the latest switchover of either journal is shown; one that did not end is 
     Buffer.from(
       JSON.stringify({ time, host: "go-a", switchover: { step, id: "sw-1", from: "go-b", to: "go-a" } }),
     ).toString("base64");
-  const withJournal = (a: string, b: string) => {
+  const withJournal = (a: string, b: string, t: Topology = topology) => {
     const r = results("last_ok=2026-11-26T15:59:53Z;last_change=2026-11-26T15:59:45Z");
     const set = (h: string, j: string) => {
       const stdout = String(r.get(h)?.get("server state")?.data.stdout ?? "");
@@ -145,7 +146,7 @@ test("the latest switchover of either journal is shown; one that did not end is 
     };
     set("go-a", a);
     set("go-b", b);
-    return pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+    return pairStatus(r, t, ["go-a", "go-b"], ["db-a", "db-b"]);
   };
   const done = withJournal(line("2026-12-01T10:00:05.000Z", "done"), line("2026-12-01T10:00:01.000Z", "promoted"));
   assert.deepEqual(done.lastSwitchover, {
@@ -154,15 +155,30 @@ test("the latest switchover of either journal is shown; one that did not end is 
     to: "go-a",
     step: "done",
     time: "2026-12-01T10:00:05.000Z",
+    epoch: 0,
     ended: true,
   });
   assert.deepEqual(done.problems, []);
   assert.match(formatStatus(done), /^last switchover: go-b -> go-a \(sw-1\), done at 2026-12-01T10:00:05\.000Z$/m);
-  const halfway = withJournal(line("2026-12-01T10:00:01.000Z", "promoted"), "");
+  // The topology of a pair whose journal shows a switchover half-way (as `status` decides it).
+  const half = line("2026-12-01T10:00:01.000Z", "promoted");
+  const halfTopology = decideTopology(
+    [
+      { host: "db-a", kind: "running", inRecovery: false, systemId: "7" },
+      { host: "db-b", kind: "stopped" },
+    ],
+    [
+      { host: "go-a", kind: "reachable", running: true, holdsVip: true },
+      { host: "go-b", kind: "reachable", running: false, holdsVip: false, marker: "active" },
+    ],
+    { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"], dbOf: { "go-a": "db-a", "go-b": "db-b" } },
+    journalRecord(half),
+  );
+  const halfway = withJournal(half, "", halfTopology);
   assert.equal(halfway.lastSwitchover?.ended, false);
   assert.match(
     halfway.problems.join("\n"),
-    /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z/,
+    /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z.*run `gocd-bc switchover --to go-a` again/,
   );
   assert.match(formatStatus(halfway), /UNFINISHED after 'promoted'/);
 });
