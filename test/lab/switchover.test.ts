@@ -13,6 +13,7 @@ import { LAB_NET } from "../../src/lab/topology.js";
 import { cli, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
 import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
+import { sampleBothHealthy, sampleWritable } from "./samplers.js";
 
 const SNAPSHOT = "switchover-provisioned";
 const VIP = LAB_NET.vip;
@@ -70,36 +71,20 @@ async function assertReportsKept(log: string, primary: string): Promise<number> 
   return ids.length;
 }
 
-/** Samples both servers' health every 100 ms until stopped; returns how often both answered healthy. */
-function sampleBothHealthy(): { stop: () => Promise<number> } {
-  let running = true;
-  let both = 0;
-  const loop = (async () => {
-    while (running) {
-      const [a, b] = await Promise.all([health("198.18.0.11"), health("198.18.0.12")]);
-      if (a === 200 && b === 200) both++;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return both;
-    },
-  };
-}
-
 /** A switchover to `sides`, confirmed, with everything an operator checks afterwards. */
 async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
   const identity = await agentIdentity();
   const mark = await agentLogLines();
-  const sampler = sampleBothHealthy();
+  const servers = sampleBothHealthy(["198.18.0.11", "198.18.0.12"]);
+  const databases = sampleWritable(["db-primary", "db-standby"]);
   let r: Cli;
   try {
     r = await switchover("--to", sides.gocdActive, "--confirm", sides.gocdActive);
   } finally {
-    assert.equal(await sampler.stop(), 0, "both GoCD servers answered healthy at the same time");
+    assert.equal(await servers.stop(), 0, "both GoCD servers answered healthy at the same time");
+    const dbs = await databases.stop();
+    assert.ok(dbs.ticks > 50, `the database sampler took only ${dbs.ticks} samples`);
+    assert.deepEqual(dbs.bothWritable, [], "both databases were writable at the same time");
   }
   assert.equal(r.code, 0, told(r));
   assert.match(r.stderr, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");

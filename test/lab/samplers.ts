@@ -1,0 +1,82 @@
+// Samplers every 100 ms during a switchover: never two writable databases, never two healthy GoCD
+// servers. The databases are sampled on their own hosts (a loop under one long-lived ssh each, so a sample
+// costs a local psql, not an ssh connection); both loops sample at the same 100 ms boundaries of the one
+// clock the lab's hosts share with the controller, so two samples of the same tick are the same moment.
+import { spawn } from "node:child_process";
+import { gocdHealth, host, sshOptions } from "./lab-access.js";
+
+/** A sampler running until stopped; `stop` returns what it counted. */
+export interface Sampler<T> {
+  stop(): Promise<T>;
+}
+
+/** What the database sampler saw: the ticks (100 ms) at which both databases answered writable. */
+export interface WritableSamples {
+  readonly ticks: number;
+  readonly bothWritable: readonly number[];
+}
+
+// As postgres, so each sample is a local peer-authenticated psql; `t`/`f` as pg_is_in_recovery() says,
+// `down` when the server does not answer; the tick is the controller's (shared) clock in 100 ms units.
+const DB_LOOP = `exec su postgres -s /bin/sh -c '
+  while :; do
+    now=$(date +%s%3N)
+    s=$(psql -X -Atc "SELECT pg_is_in_recovery()" 2>/dev/null) || s=down
+    echo "$((now / 100)) $s"
+    now=$(date +%s%3N)
+    sleep "0.$(printf %03d $((100 - now % 100)))"
+  done'`;
+
+/** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped. */
+export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamples> {
+  const seen = dbHosts.map(() => new Map<number, string>());
+  const children = dbHosts.map((name, i) => {
+    const child = spawn("ssh", [...sshOptions(), `root@${host(name).ip}`, DB_LOOP], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let rest = "";
+    child.stdout.on("data", (d: Buffer) => {
+      const lines = (rest + d.toString()).split("\n");
+      rest = lines.pop() ?? "";
+      for (const l of lines) {
+        const [tick, state] = l.trim().split(" ");
+        if (tick && state) seen[i]?.set(Number(tick), state);
+      }
+    });
+    return child;
+  });
+  return {
+    stop: async () => {
+      await Promise.all(
+        children.map(
+          (c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once("close", () => r()), c.kill()))),
+        ),
+      );
+      const [first, ...others] = seen;
+      const both = [...(first?.entries() ?? [])]
+        .filter(([tick, s]) => s === "f" && others.every((o) => o.get(tick) === "f"))
+        .map(([tick]) => tick);
+      return { ticks: first?.size ?? 0, bothWritable: both };
+    },
+  };
+}
+
+/** Samples both servers' health from the controller every 100 ms; counts the samples where both answered. */
+export function sampleBothHealthy(addresses: readonly [string, string]): Sampler<number> {
+  let running = true;
+  let both = 0;
+  const loop = (async () => {
+    while (running) {
+      const [a, b] = await Promise.all(addresses.map((ip) => gocdHealth(ip)));
+      if (a === 200 && b === 200) both++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return both;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// A switchover interrupted anywhere, as an operator meets it: the controller killed after each step in
+// turn, and a host's connection cut in the middle of a step. Each time `status` names the switchover
+// half-way and the command that finishes it, `provision` refuses to touch the pair, and the same
+// switchover command run again finishes the job: the pair healthy with the roles swapped, the journal
+// saying done. Samplers every 100 ms over the whole file never see two writable databases or two healthy
+// GoCD servers, and `drift` at the end finds nothing.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import "./fresh-lab.js";
+import { cli, labInventory, provisionOk, told, type Cli } from "./cli.js";
+import { sh } from "./lab-access.js";
+import { assertHealthy, FIRST_SIDES, status, type Sides } from "./pair-status.js";
+import { sampleBothHealthy, sampleWritable, type Sampler, type WritableSamples } from "./samplers.js";
+
+const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
+const other = (s: Sides) => (s.gocdActive === FIRST_SIDES.gocdActive ? SWAPPED : FIRST_SIDES);
+const switchover = (to: string, started?: (child: ChildProcess) => void) =>
+  cli(["switchover", ...labInventory(), "--to", to, "--confirm", to], 600_000, started);
+
+/** Where the controller is killed: as the run's output shows the task (or play) that comes next. */
+const KILL_POINTS: readonly { after: string; next: RegExp }[] = [
+  { after: "the drain (maintenance mode on)", next: /TASK \[gocd_switchover : step 3: / },
+  { after: "GoCD stopped on the active server", next: /TASK \[gocd_switchover : step 4: / },
+  { after: "the primary stopped cleanly", next: /TASK \[gocd_switchover : step 5: / },
+  {
+    after: "the old primary's standby.signal, before the promotion",
+    next: /TASK \[gocd_switchover : step 6: the standby is promoted/,
+  },
+  { after: "the promotion", next: /TASK \[gocd_switchover : step 7: / },
+  { after: "GoCD active on the target, before provisioning the swapped pair", next: /PLAY \[database pair\]/ },
+];
+
+/** A switchover to `to`, killed (SIGKILL, as a lost controller) once its output matches `next`. */
+async function killedAt(to: string, next: RegExp): Promise<Cli> {
+  let seen = "";
+  const r = await switchover(to, (child) =>
+    child.stdout?.on("data", (d: Buffer) => {
+      seen += d.toString();
+      if (next.test(seen)) child.kill("SIGKILL");
+    }),
+  );
+  assert.equal(r.code, -1, `the switchover was not killed at ${next}: ${told(r)}`);
+  return r;
+}
+
+/** While the switchover to `to` is half-way: status says so and names the command; provision refuses. */
+async function assertHalfWay(to: string): Promise<void> {
+  const { r, s } = await status();
+  assert.equal(r.code, 1, `status of a switchover half-way: ${told(r)}`);
+  assert.equal(s.lastSwitchover?.ended, false, "status does not show the switchover unfinished");
+  assert.match(s.problems.join("\n"), new RegExp(`run \`gocd-bc switchover --to ${to}\` again`));
+  const p = await cli(["provision", ...labInventory()]);
+  assert.equal(p.code, 1, `provision during a switchover half-way: ${told(p)}`);
+  assert.match(p.stderr, /refusing to change anything while a switchover is half-way/);
+}
+
+/** The same command again finishes the switchover to `sides`. */
+async function assertFinishes(sides: Sides): Promise<void> {
+  const r = await switchover(sides.gocdActive);
+  assert.equal(r.code, 0, `the re-run did not finish the switchover: ${told(r)}`);
+  assert.match(r.stderr, /switchover: finishing \S+, which stopped after '/);
+  const s = await assertHealthy(`after finishing the switchover to ${sides.gocdActive}`, sides, 60_000);
+  assert.equal(s.lastSwitchover?.step, "done", "the journal does not say done");
+}
+
+describe("switchover, interrupted", { concurrency: false }, () => {
+  let servers: Sampler<number>;
+  let databases: Sampler<WritableSamples>;
+  let sides: Sides = FIRST_SIDES;
+  before(async () => {
+    await provisionOk();
+    await assertHealthy("before the switchovers", FIRST_SIDES, 60_000);
+    servers = sampleBothHealthy(["198.18.0.11", "198.18.0.12"]);
+    databases = sampleWritable(["db-primary", "db-standby"]);
+  });
+  after(async () => {
+    await servers?.stop();
+    await databases?.stop();
+  });
+
+  for (const point of KILL_POINTS) {
+    it(`killed after ${point.after}, the same command finishes it`, async () => {
+      const target = other(sides);
+      await killedAt(target.gocdActive, point.next);
+      await assertHalfWay(target.gocdActive);
+      await assertFinishes(target);
+      sides = target;
+    });
+  }
+
+  it("with the old primary's connection cut while it stops, the run stops and the same command finishes it", async () => {
+    const target = other(sides);
+    let cut: Promise<unknown> | undefined;
+    const r = await switchover(target.gocdActive, (child) => {
+      let seen = "";
+      child.stdout?.on("data", (d: Buffer) => {
+        seen += d.toString();
+        // Every ssh session on the database host killed, as a dropped link would: the controller's too.
+        if (!cut && /TASK \[gocd_switchover : step 4: the primary stops cleanly/.test(seen))
+          cut = sh(sides.dbPrimary, "pkill -KILL -f '^sshd(-session)?: root@'");
+      });
+    });
+    await cut;
+    assert.ok(cut, "the step never started");
+    assert.notEqual(r.code, 0, `the switchover went on through a cut connection: ${told(r)}`);
+    assert.match(r.stderr, /run the same command again to finish it/);
+    await assertHalfWay(target.gocdActive);
+    await assertFinishes(target);
+    sides = target;
+  });
+
+  it("never two writable databases or two healthy GoCD servers, and drift finds nothing", async () => {
+    assert.equal(await servers.stop(), 0, "both GoCD servers answered healthy at the same time");
+    const dbs = await databases.stop();
+    assert.ok(dbs.ticks > 300, `the database sampler took only ${dbs.ticks} samples`);
+    assert.deepEqual(dbs.bothWritable, [], "both databases were writable at the same time");
+    const drift = await cli(["drift", ...labInventory()]);
+    assert.equal(drift.code, 0, `drift after the interrupted switchovers: ${told(drift)}`);
+  });
+});
