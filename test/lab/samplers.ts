@@ -2,7 +2,7 @@
 // servers. The databases are sampled on their own hosts (a loop under one long-lived ssh each, so a sample
 // costs a local psql, not an ssh connection); both loops sample at the same 100 ms boundaries of the one
 // clock the lab's hosts share with the controller, so two samples of the same tick are the same moment.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { gocdHealth, host, sshOptions } from "./lab-access.js";
 
 /** A sampler running until stopped; `stop` returns what it counted. */
@@ -27,31 +27,36 @@ const DB_LOOP = `exec su postgres -s /bin/sh -c '
     sleep "0.$(printf %03d $((100 - now % 100)))"
   done'`;
 
-/** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped. */
+/** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped (a loop whose ssh session
+ * is cut, as a test may cut every session on a host, is started again). */
 export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamples> {
   const seen = dbHosts.map(() => new Map<number, string>());
-  const children = dbHosts.map((name, i) => {
+  let running = true;
+  const live = new Set<ChildProcess>();
+  const start = (name: string, into: Map<number, string>): void => {
     const child = spawn("ssh", [...sshOptions(), `root@${host(name).ip}`, DB_LOOP], {
       stdio: ["ignore", "pipe", "ignore"],
     });
+    live.add(child);
     let rest = "";
     child.stdout.on("data", (d: Buffer) => {
       const lines = (rest + d.toString()).split("\n");
       rest = lines.pop() ?? "";
       for (const l of lines) {
         const [tick, state] = l.trim().split(" ");
-        if (tick && state) seen[i]?.set(Number(tick), state);
+        if (tick && state) into.set(Number(tick), state);
       }
     });
-    return child;
-  });
+    child.once("close", () => {
+      live.delete(child);
+      if (running) setTimeout(() => running && start(name, into), 200);
+    });
+  };
+  dbHosts.forEach((name, i) => start(name, seen[i] as Map<number, string>));
   return {
     stop: async () => {
-      await Promise.all(
-        children.map(
-          (c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once("close", () => r()), c.kill()))),
-        ),
-      );
+      running = false;
+      await Promise.all([...live].map((c) => new Promise<void>((r) => (c.once("close", () => r()), c.kill()))));
       const [first, ...others] = seen;
       const both = [...(first?.entries() ?? [])]
         .filter(([tick, s]) => s === "f" && others.every((o) => o.get(tick) === "f"))
