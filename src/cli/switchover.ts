@@ -147,7 +147,8 @@ function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean,
       io.err(
         "switchover: run the same command again to finish it once the cause is fixed (`gocd-bc status` shows where it stands)",
       );
-      return 2;
+      // run's code: 2 a task failed, 4 a host could not be reached.
+      return runCode;
     case "done":
       break;
   }
@@ -183,6 +184,13 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
   );
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify({ ...switchoverVars(opts), ...resumeVars(s) })];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
-  if (code === 4 || code === 99) return code;
+  // Invalid input stops before any event; an interruption (Ctrl-C) says nothing more than run does.
+  if (code === 99 || (code === 4 && timed.events.length === 0)) {
+    if (code === 99 && timed.events.length > 0)
+      io.err(
+        "switchover: interrupted; run the same command again to finish it (`gocd-bc status` shows where it stands)",
+      );
+    return code;
+  }
   return report(timed.events, code, opts.dryRun === true, io);
 }

@@ -107,7 +107,11 @@ describe("switchover, interrupted", { concurrency: false }, () => {
     });
     await cut;
     assert.ok(cut, "step 3 never started");
-    assert.equal(r.code, 2, `the switchover did not stop at the cut connection: ${told(r)}`);
+    assert.equal(
+      r.code,
+      4,
+      `the switchover did not stop at the cut connection (exit 4, a host unreachable): ${told(r)}`,
+    );
     assert.match(r.stderr, /switchover: stopped at "gocd_switchover : step 4: [^"]+": /);
     assert.match(r.stderr, /run the same command again to finish it/);
     await assertHalfWay(target.gocdActive);
