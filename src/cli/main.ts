@@ -36,6 +36,16 @@ function withRunOptions(command: Command): Command {
     .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)");
 }
 
+/** The options of the commands that work on the whole pair at once (no --limit, no --forks). */
+function withPairOptions(command: Command): Command {
+  return command
+    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
+    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
+    .option("--json", "JSON Lines events instead of the live view or plain lines")
+    .option("-v, --verbose", "more output (repeat for more)", increase)
+    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)");
+}
+
 /** Build the program; each action resolves to an exit code. */
 function program(setExit: (code: number) => void): Command {
   const cli = new Command("gocd-bc")
@@ -68,22 +78,23 @@ function program(setExit: (code: number) => void): Command {
       .description("provision in check+diff mode: list what drifted, change nothing (exit 3 when something did)"),
   ).action(async (opts) => setExit(await (await import("./provision.js")).driftCommand(opts)));
   // No --limit or --forks: a switchover works on the whole pair or not at all.
-  cli
-    .command("switchover")
+  withPairOptions(cli.command("switchover"))
     .description(
       "move GoCD and its database to the standby side, losing nothing (confirmed: the target's name typed, or --confirm)",
     )
-    .requiredOption("-i, --inventory <file>", "inventory file (repeatable)", collect)
-    .option("-e, --extra-vars <vars>", "k=v pairs, YAML/JSON, or @file (repeatable)", collect)
-    .option("--json", "JSON Lines events instead of the live view or plain lines")
-    .option("-v, --verbose", "more output (repeat for more)", increase)
-    .option("--trust-on-first-use", "accept and record unknown SSH host keys (labs only)")
     .requiredOption("--to <host>", "the GoCD server that becomes active (the current standby)")
     .option("--confirm <host>", "confirm without a terminal: must name the same host as --to")
     .option("--dry-run", "run the preflight and print the plan; change nothing")
     .option("--no-drain", "skip GoCD's maintenance mode (running jobs are then rescheduled)")
     .option("--drain-timeout <seconds>", "how long the drain waits for running jobs (default 300)", wholeNumber)
     .action(async (opts) => setExit(await (await import("./switchover.js")).switchoverCommand(opts)));
+  // No --limit: the standby is rejoined with the whole pair provisioned after it.
+  withPairOptions(cli.command("rejoin"))
+    .description(
+      "make the database host that is not the primary its streaming standby again (pg_rewind when it diverged)",
+    )
+    .option("--reclone <host>", "move the standby's data directory aside (never deleted) and clone it afresh")
+    .action(async (opts) => setExit(await (await import("./rejoin.js")).rejoinCommand(opts)));
   cli
     .command("status")
     .description("the pair's health on one screen: active side, VIP, replication, share, config sync, agents")

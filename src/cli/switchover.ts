@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter, RunEvent } from "../report/events.js";
-import { ForwardingReporter } from "../report/forwarding.js";
+import { EchoMessages } from "../report/echo-messages.js";
 import { createReporter } from "../report/index.js";
 import type { Topology } from "../topology/decide.js";
 import type { SwitchoverRecord } from "../topology/journal.js";
@@ -51,20 +51,15 @@ const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
 
 /** Passes every event on, keeps each with the time it arrived, and shows the plan as soon as it is known
- * (before the confirmation asks for the target's name), whatever the reporter shows of a debug task. */
-class Timed extends ForwardingReporter {
+ * (before the confirmation asks for the target's name). */
+class Timed extends EchoMessages {
   readonly events: TimedEvent[] = [];
-  constructor(
-    inner: Reporter,
-    private readonly io: Io,
-  ) {
-    super(inner);
+  constructor(inner: Reporter, io: Io) {
+    super(inner, PLAN_TASK, io.err);
   }
-  protected observe(e: RunEvent): void {
+  protected override observe(e: RunEvent): void {
     this.events.push({ at: Date.now(), event: e });
-    const plan =
-      e.type === "host_result" && PLAN_TASK.test(e.task) && e.result.status === "ok" ? e.result.data.msg : undefined;
-    if (typeof plan === "string") void this.hold(async () => this.io.err(plan));
+    super.observe(e);
   }
 }
 

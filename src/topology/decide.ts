@@ -47,6 +47,8 @@ export type Topology =
       readonly switchover: SwitchoverRecord;
       /** The target's database is writable already: the only way on is forward. */
       readonly promoted: boolean;
+      /** Once promoted (and each server's database host is known): the roles the switchover gave. */
+      readonly roles?: Roles;
       readonly reasons: readonly string[];
     }
   | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
@@ -127,10 +129,16 @@ function unfinished(sw: SwitchoverRecord, db: readonly DbFact[], names: PairName
     fact !== undefined
       ? fact.kind === "running" && !fact.inRecovery
       : ["promoted", "gocd active on the target"].includes(sw.step);
+  const [toDb, fromDb] = [names.dbOf?.[sw.to], names.dbOf?.[sw.from]];
+  const roles =
+    promoted && toDb && fromDb
+      ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: sw.to, gocdStandby: sw.from }
+      : undefined;
   return {
     kind: "switchover-unfinished",
     switchover: sw,
     promoted,
+    ...(roles ? { roles } : {}),
     reasons: [
       `the switchover ${sw.id} (${sw.from} -> ${sw.to}) did not finish: its last step was '${sw.step}' at ${sw.time}` +
         ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc switchover --to ${sw.to}\` again,` +

@@ -146,7 +146,7 @@ test("the shipped roles render names into SQL and pg_hba.conf only through quote
   for (const line of common.postgres_hba_block.split("\n").filter((l) => l.startsWith("host "))) {
     assert.match(
       line,
-      /^host (replication|\{\{ quote_ident [\w@.]+ \}\}) \{\{ quote_ident [\w@.]+ \}\} /,
+      /^host (replication|postgres|\{\{ quote_ident [\w@.]+ \}\}) \{\{ quote_ident [\w@.]+ \}\} /,
       `pg_hba names rendered raw: ${line}`,
     );
   }

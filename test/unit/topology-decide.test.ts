@@ -110,6 +110,7 @@ test("a switchover the journal shows half-way is a state of its own, naming the 
   );
   assert.equal(t.kind, "switchover-unfinished");
   assert.equal(t.kind === "switchover-unfinished" && t.promoted, false);
+  assert.equal(t.kind === "switchover-unfinished" && t.roles, undefined, "roles before the promotion");
   assert.match(t.reasons.join(" "), /sw-1 \(go-a -> go-b\) did not finish: its last step was 'primary stopped'/);
   assert.match(t.reasons.join(" "), /run `gocd-bc switchover --to go-b` again/);
 });
@@ -122,6 +123,13 @@ test("half-way after the promotion, the target's writable database says so (the 
     record("promoted"),
   );
   assert.equal(t.kind === "switchover-unfinished" && t.promoted, true);
+  // The roles the switchover gave, for `rejoin` (the old side's database the standby to be).
+  assert.deepEqual(t.kind === "switchover-unfinished" && t.roles, {
+    dbPrimary: "db-b",
+    dbStandby: "db-a",
+    gocdActive: "go-b",
+    gocdStandby: "go-a",
+  });
   // Without each server's database host, the journal's step tells.
   const blind = decideTopology([stopped("db-a"), running("db-b", false)], idleServers, names, record("promoted"));
   assert.equal(blind.kind === "switchover-unfinished" && blind.promoted, true);

@@ -1,0 +1,67 @@
+// `gocd-bc rejoin -i INVENTORY [--reclone HOST]`: the database host that is not the primary becomes its
+// streaming standby again (rewound with pg_rewind when it diverged, what that discards reported; cloned
+// afresh only when --reclone names it), and the pair is provisioned as the roles read from the hosts say.
+// Also after a switchover whose promotion happened but whose old side could not become the standby.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createReporter } from "../report/index.js";
+import { EchoMessages } from "../report/echo-messages.js";
+import { rolesAsVars, type Roles, type Topology } from "../topology/decide.js";
+import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
+import { runCommand, type RunCommandOptions } from "./run.js";
+
+/** The playbook the command runs. */
+export const REJOIN_PLAYBOOK = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../playbooks/rejoin.yml",
+);
+
+/** Options of `rejoin`, as the CLI parses them. */
+export interface RejoinOptions extends RunCommandOptions {
+  /** The standby's database host, to be moved aside and cloned afresh instead of rewound. */
+  readonly reclone?: string;
+}
+
+type Io = { err: (line: string) => void };
+const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+
+/** The tasks whose message says what the rejoin did to the data directory. */
+const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby streams already)$/;
+
+/** The roles to rejoin with: decided ones, or those of a switchover half-way past its promotion. */
+function rejoinRoles(t: Topology, io: Io): Roles | undefined {
+  if (t.kind === "decided") return t.roles;
+  if (t.kind === "switchover-unfinished" && t.roles) return t.roles;
+  if (t.kind === "switchover-unfinished")
+    io.err(
+      `rejoin: the switchover to ${t.switchover.to} is half-way before its promotion: finish it with \`gocd-bc switchover --to ${t.switchover.to}\``,
+    );
+  return undefined;
+}
+
+/** `gocd-bc rejoin`: the standby's database streams from the primary again. */
+export async function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promise<number> {
+  const t = await readTopology(opts, io);
+  if (!t.ok) return t.code;
+  const roles = rejoinRoles(t.topology, io);
+  if (!roles) return TOPOLOGY_REFUSED;
+  if (opts.reclone !== undefined && opts.reclone !== roles.dbStandby) {
+    io.err(
+      `rejoin: --reclone ${opts.reclone}: only the standby's database host (${roles.dbStandby}) is ever cloned afresh; nothing was changed`,
+    );
+    return 5;
+  }
+  const vars = { ...rolesAsVars(roles), ...(opts.reclone ? { postgres_standby_reclone: opts.reclone } : {}) };
+  const extraVars = [...(opts.extraVars ?? []), JSON.stringify(vars)];
+  const reporter = new EchoMessages(
+    createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }),
+    REPORT_TASKS,
+    (line) => io.err(`rejoin: ${line}`),
+  );
+  const code = await runCommand(REJOIN_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });
+  if (code === 0 && t.topology.kind === "switchover-unfinished")
+    io.err(
+      `rejoin: done; run \`gocd-bc switchover --to ${t.topology.switchover.to}\` again to finish the switchover (its other steps are done)`,
+    );
+  return code;
+}
