@@ -5,19 +5,16 @@
 // saying done. Samplers every 100 ms over the whole file never see two writable databases or two healthy
 // GoCD servers, and `drift` at the end finds nothing.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
-import { cli, labInventory, provisionOk, told, type Cli } from "./cli.js";
+import { cli, labInventory, provisionOk, told } from "./cli.js";
 import { sh } from "./lab-access.js";
-import { assertHealthy, FIRST_SIDES, status, type Sides } from "./pair-status.js";
+import { assertHealthy, FIRST_SIDES, type Sides } from "./pair-status.js";
+import { assertFinishes, assertHalfWay, killedAt, switchoverTo } from "./switchover-runs.js";
 import { sampleBothHealthy, sampleWritable, type Sampler, type WritableSamples } from "./samplers.js";
 
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
 const other = (s: Sides) => (s.gocdActive === FIRST_SIDES.gocdActive ? SWAPPED : FIRST_SIDES);
-const switchover = (to: string, started?: (child: ChildProcess) => void) =>
-  cli(["switchover", ...labInventory(), "--to", to, "--confirm", to], 600_000, started);
-
 /** Where the controller is killed: as the run's output shows the task (or play) that comes next. */
 const KILL_POINTS: readonly { after: string; next: RegExp }[] = [
   { after: "the drain (maintenance mode on)", next: /TASK \[gocd_switchover : step 3: / },
@@ -30,39 +27,6 @@ const KILL_POINTS: readonly { after: string; next: RegExp }[] = [
   { after: "the promotion", next: /TASK \[gocd_switchover : step 7: / },
   { after: "GoCD active on the target, before provisioning the swapped pair", next: /PLAY \[database pair\]/ },
 ];
-
-/** A switchover to `to`, killed (SIGKILL, as a lost controller) once its output matches `next`. */
-async function killedAt(to: string, next: RegExp): Promise<Cli> {
-  let seen = "";
-  const r = await switchover(to, (child) =>
-    child.stdout?.on("data", (d: Buffer) => {
-      seen += d.toString();
-      if (next.test(seen)) child.kill("SIGKILL");
-    }),
-  );
-  assert.equal(r.code, -1, `the switchover was not killed at ${next}: ${told(r)}`);
-  return r;
-}
-
-/** While the switchover to `to` is half-way: status says so and names the command; provision refuses. */
-async function assertHalfWay(to: string): Promise<void> {
-  const { r, s } = await status();
-  assert.equal(r.code, 1, `status of a switchover half-way: ${told(r)}`);
-  assert.equal(s.lastSwitchover?.ended, false, "status does not show the switchover unfinished");
-  assert.match(s.problems.join("\n"), new RegExp(`run \`gocd-bc switchover --to ${to}\` again`));
-  const p = await cli(["provision", ...labInventory()]);
-  assert.equal(p.code, 1, `provision during a switchover half-way: ${told(p)}`);
-  assert.match(p.stderr, /refusing to change anything while a switchover is half-way/);
-}
-
-/** The same command again finishes the switchover to `sides`. */
-async function assertFinishes(sides: Sides): Promise<void> {
-  const r = await switchover(sides.gocdActive);
-  assert.equal(r.code, 0, `the re-run did not finish the switchover: ${told(r)}`);
-  assert.match(r.stderr, /switchover: finishing \S+, which stopped after '/);
-  const s = await assertHealthy(`after finishing the switchover to ${sides.gocdActive}`, sides, 60_000);
-  assert.equal(s.lastSwitchover?.step, "done", "the journal does not say done");
-}
 
 describe("switchover, interrupted", { concurrency: false }, () => {
   let servers: Sampler<number>;
@@ -92,7 +56,7 @@ describe("switchover, interrupted", { concurrency: false }, () => {
   it("with every ssh session to the old primary's database host cut as it is stopped, the run stops and the same command finishes it", async () => {
     const target = other(sides);
     let cut: Promise<unknown> | undefined;
-    const r = await switchover(target.gocdActive, (child) => {
+    const r = await switchoverTo(target.gocdActive, (child) => {
       let seen = "";
       child.stdout?.on("data", (d: Buffer) => {
         seen += d.toString();
