@@ -34,12 +34,29 @@ export function cli(args: string[], timeoutMs = 300_000, started?: (child: Child
  * 160x45 (stdout and stderr both reach it), with a UTF-8 locale and outside CI, so it draws its live view.
  * `stdout` is what the terminal received, escape sequences and all (test/bench/vt.ts makes it a screen).
  */
-export function cliAtTerminal(args: string[], timeoutMs = 300_000): Promise<Cli> {
+export function cliAtTerminal(args: string[], timeoutMs = 300_000, typed?: Typed): Promise<Cli> {
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color", LANG: "C.UTF-8" };
   delete env.CI;
   delete env.NO_COLOR;
   const command = `stty cols 160 rows 45; exec ${quote([process.execPath, MAIN, ...args])}`;
-  return collect(args, "script", ["-qfec", command, "/dev/null"], env, timeoutMs);
+  return collect(args, "script", ["-qfec", command, "/dev/null"], env, timeoutMs, typed && typeWhen(typed));
+}
+
+/** What a person types at the terminal once the screen shows `prompt` (then Enter). */
+export type Typed = { readonly prompt: RegExp; readonly line: string };
+
+/** Types the line into the terminal (script's stdin is the pseudo-terminal's keyboard) once the prompt shows. */
+function typeWhen(typed: Typed): (child: ChildProcess) => void {
+  return (child) => {
+    let screen = "";
+    let done = false;
+    child.stdout?.on("data", (d: Buffer) => {
+      screen += d.toString();
+      if (done || !typed.prompt.test(screen)) return;
+      done = true;
+      child.stdin?.write(`${typed.line}\r`);
+    });
+  };
 }
 
 function collect(
@@ -52,12 +69,13 @@ function collect(
 ): Promise<Cli> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+    // A terminal's keyboard (script's stdin) stays open until the command ends, as a person's would.
+    const child = spawn(file, argv, { stdio: [file === "script" ? "pipe" : "ignore", "pipe", "pipe"], env });
     onStart?.(child);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {

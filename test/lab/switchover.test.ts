@@ -10,9 +10,10 @@ import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { labRestore, labSnapshot } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
-import { cli, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
+import { cli, cliAtTerminal, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
 import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
+import { stopSyncLoop } from "./lab-reset.js";
 import { sampleBothHealthy, sampleWritable } from "./samplers.js";
 
 const SNAPSHOT = "switchover-provisioned";
@@ -71,15 +72,24 @@ async function assertReportsKept(log: string, primary: string): Promise<number> 
   return ids.length;
 }
 
-/** A switchover to `sides`, confirmed, with everything an operator checks afterwards. */
-async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
+/** The confirmation typed at a terminal, where the command shows the plan and asks for the target's name. */
+const CONFIRM_PROMPT = /Type its name to confirm: /;
+const atTerminal = (to: string, typed = to) =>
+  cliAtTerminal(["switchover", ...labInventory(), "--to", to], 600_000, { prompt: CONFIRM_PROMPT, line: typed });
+
+/** A switchover to `sides` (confirmed with --confirm, or typed at a terminal), with everything an operator
+ * checks afterwards. */
+async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = "--confirm"): Promise<Cli> {
   const identity = await agentIdentity();
   const mark = await agentLogLines();
   const servers = sampleBothHealthy(["198.18.0.11", "198.18.0.12"]);
   const databases = sampleWritable(["db-primary", "db-standby"]);
   let r: Cli;
   try {
-    r = await switchover("--to", sides.gocdActive, "--confirm", sides.gocdActive);
+    r =
+      how === "typed"
+        ? await atTerminal(sides.gocdActive)
+        : await switchover("--to", sides.gocdActive, "--confirm", sides.gocdActive);
   } finally {
     assert.equal(await servers.stop(), 0, "both GoCD servers answered healthy at the same time");
     const dbs = await databases.stop();
@@ -87,8 +97,10 @@ async function switchTo(sides: Sides, from: Sides): Promise<Cli> {
     assert.deepEqual(dbs.bothWritable, [], "both databases were writable at the same time");
   }
   assert.equal(r.code, 0, told(r));
-  assert.match(r.stderr, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");
-  assert.match(r.stderr, /^database part \(primary stopping to standby writable\): \d+\.\d\d s$/m);
+  // At a terminal both streams reach the screen (stdout), its lines ending in CR LF.
+  const said = (r.stderr + r.stdout).replaceAll("\r", "");
+  assert.match(said, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");
+  assert.match(said, /^database part \(primary stopping to standby writable\): \d+\.\d\d s$/m);
   assert.equal(await holdsVip(sides.gocdActive), true, `the VIP is not on ${sides.gocdActive}`);
   assert.equal(await holdsVip(from.gocdActive), false, `the VIP is still on ${from.gocdActive}`);
   assert.equal(await inRecovery(sides.dbPrimary), false, `${sides.dbPrimary} is not writable`);
@@ -235,6 +247,56 @@ describe("switchover", { concurrency: false }, () => {
     );
   });
 
+  it("at a terminal, a name typed that is not the target's refuses (exit 6) and changes nothing", async () => {
+    const before = await pairFacts();
+    const r = await atTerminal("gocd-standby", "gocd-primary");
+    assert.equal(r.code, 6, told(r));
+    assert.match(
+      r.stdout,
+      /5\. wait until db-standby has received and replayed that LSN[^]*Type its name to confirm: gocd-primary/,
+    );
+    assert.match(r.stdout, /switchover: not confirmed \([^)]*\); nothing was changed/);
+    assert.equal(await pairFacts(), before);
+  });
+
+  it("refuses a standby whose replay is paused or that lags, and a target whose GoCD configuration differs (exit 7), changing nothing", async () => {
+    await refusedByPreflight(
+      () => psql("db-standby", "SELECT pg_wal_replay_pause()"),
+      /^preflight REFUSED: the standby's replay is not paused, and wal_log_hints is on: db-standby: replay is paused/m,
+    );
+    // Replay paused while the primary writes 3 MB: the standby falls behind by more than 1 MiB.
+    await refusedByPreflight(async () => {
+      await psql("db-standby", "SELECT pg_wal_replay_pause()");
+      await psql(
+        "db-primary",
+        "CREATE TABLE gocd_bc_lag AS SELECT repeat('x', 1000) AS x FROM generate_series(1, 3000)",
+        "gocd",
+      );
+    }, /^preflight REFUSED: the standby's lag is under switchover_max_lag_bytes: db-standby lags \d+ bytes behind db-primary, more than switchover_max_lag_bytes \(1048576\)/m);
+    await refusedByPreflight(async () => {
+      await stopSyncLoop("gocd-standby");
+      await ok("gocd-primary", "echo '<!-- changed on the active -->' >> /etc/go/cruise-config.xml");
+    }, /^preflight REFUSED: the target's GoCD configuration is in sync with the active's: gocd-standby's GoCD configuration differs from gocd-primary's: .*cruise-config\.xml/m);
+  });
+
+  it("refuses a split brain (two writable databases) before the preflight, exit 1, changing nothing", async () => {
+    await ok("db-standby", "pg_ctlcluster 15 main promote");
+    try {
+      assert.ok(await eventually(async () => !(await inRecovery("db-standby")), 30_000), "db-standby was not promoted");
+      const before = await pairFacts();
+      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+      assert.equal(r.code, 1, told(r));
+      assert.match(
+        r.stderr,
+        /SPLIT BRAIN: refusing to change anything[^]*two writable databases: db-primary and db-standby/,
+      );
+      assert.doesNotMatch(r.stdout, /PLAY \[/);
+      assert.equal(await pairFacts(), before);
+    } finally {
+      await restoreProvisioned();
+    }
+  });
+
   it("switches over and back: no acknowledged job report lost, the VIP moves, the agents stay connected unchanged, drift finds nothing", async () => {
     const there = await switchTo(SWAPPED, FIRST_SIDES);
     for (const h of ["gocd-primary", "gocd-standby"]) {
@@ -242,7 +304,12 @@ describe("switchover", { concurrency: false }, () => {
       assert.match(journal, /"step": ?"promoted", ?"lsn": ?"[0-9A-F]+\/[0-9A-F]+"/, `no promotion in ${h}'s journal`);
     }
     assert.match(there.stderr, /switchover: done in/);
-    await switchTo(FIRST_SIDES, SWAPPED);
+    // Back at a terminal: the plan shown, then the target's name typed.
+    const back = await switchTo(FIRST_SIDES, SWAPPED, "typed");
+    assert.match(
+      back.stdout,
+      /switchover of GoCD from gocd-standby \(database db-standby\) to gocd-primary[^]*Type its name to confirm: /,
+    );
   });
 
   it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
