@@ -4,7 +4,8 @@
 // hosts, to show how time grows. Last, `provision` and `drift` on the lab's six hosts when nothing needs
 // changing, piped (plain lines) and at a pseudo-terminal (`script`: the live view), with their CPU time, so
 // the view's cost shows. It starts with how long gocd-bc takes to start (`--help`, and `validate` of the
-// bench playbook). A benchmark, not a test: it prints numbers and asserts nothing.
+// bench playbook), and ends with the switchover's figures (test/bench/switchover.ts). A benchmark, not a
+// test: it prints numbers and asserts nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,7 @@ import { labUp } from "../../src/lab/lab.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";
 import { extraHosts, labPaths, type LabHost } from "../../src/lab/topology.js";
 import { medianWall, startUpCases, startUpRow, timed } from "./start-up.js";
+import { switchoverRows } from "./switchover.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const playbook = path.join(root, "test/bench/playbook.yml");
@@ -194,6 +196,10 @@ async function main(): Promise<void> {
   );
   console.log("|---|---|---|---|---|");
   for (const r of await terminalRows()) console.log(`| ${r.join(" | ")} |`);
+  console.log(`\nswitchover on the provisioned lab, sides alternating, median of ${RUNS}\n`);
+  console.log("| figure | median | range | goal | goal met |");
+  console.log("|---|---|---|---|---|");
+  for (const r of await switchoverRows(cli, RUNS)) console.log(`| ${r.join(" | ")} |`);
 }
 
 main().catch((err) => {

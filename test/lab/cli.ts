@@ -2,6 +2,7 @@
 // at a pseudo-terminal), keep what it printed, read its `--json` events.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { quote } from "shell-quote";
@@ -87,8 +88,15 @@ function collect(
   });
 }
 
-/** `-i` with the lab's inventory. */
-export const labInventory = (): string[] => ["-i", labPaths().inventory];
+/** `-i` with the lab's inventory (and the secrets inventory, while a test has one). */
+export const labInventory = (): string[] => [
+  "-i",
+  labPaths().inventory,
+  ...(existsSync(labSecretsInventory()) ? ["-i", labSecretsInventory()] : []),
+];
+
+/** A second inventory a test writes while GoCD's security is on: `gocd_api_token` for every command. */
+export const labSecretsInventory = (): string => path.join(labPaths().root, "secrets.yml");
 
 /** The JSON Lines events of a `--json` run. */
 export function events(r: Cli): Json[] {

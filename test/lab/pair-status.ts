@@ -1,9 +1,9 @@
 // `gocd-bc status --json` as the end-to-end lab tests read it, and the healthy pair an operator expects
 // to see, with either side active: shared by the provisioning and the switchover tests.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { labPaths } from "../../src/lab/topology.js";
-import { cli, labInventory, told, type Cli } from "./cli.js";
+import { cli, labInventory, labSecretsInventory, told, type Cli } from "./cli.js";
 import { eventually } from "./lab-access.js";
 
 /** What the tests read of `status --json`. */
@@ -80,10 +80,12 @@ export async function assertHealthy(what: string, sides: Sides = FIRST_SIDES, ti
   return last!.s;
 }
 
-/** The lab inventory's secrets (the replication and GoCD database passwords). */
+/** The lab inventory's secrets (the replication and GoCD database passwords, and a GoCD API token while
+ * the secrets inventory exists). */
 export function labSecrets(): string[] {
-  const text = readFileSync(labPaths().inventory, "utf8");
-  return [...text.matchAll(/^\s*(?:postgres_replication_password|gocd_db_password):\s*(.+?)\s*$/gm)].map((m) =>
-    (m[1] as string).replace(/^["']|["']$/g, ""),
+  const files = [labPaths().inventory, labSecretsInventory()].filter((f) => existsSync(f));
+  const text = files.map((f) => readFileSync(f, "utf8")).join("\n");
+  return [...text.matchAll(/^\s*(?:postgres_replication_password|gocd_db_password|gocd_api_token):\s*(.+?)\s*$/gm)].map(
+    (m) => (m[1] as string).replace(/^["']|["']$/g, ""),
   );
 }

@@ -85,3 +85,34 @@ export function sampleBothHealthy(addresses: readonly [string, string]): Sampler
     },
   };
 }
+
+/** When an agent reached GoCD: the controller's times (ms) of each successful health check through `url`,
+ * made from the agent host every 100 ms, so the largest gap is the downtime the agents saw. */
+export function sampleAgentPings(agent: string, url: string): Sampler<number[]> {
+  const loop = `while :; do curl -fsS -m 1 -o /dev/null ${url} && date +%s%3N; sleep 0.1; done`;
+  const child = spawn("ssh", [...sshOptions(), `root@${host(agent).ip}`, loop], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const times: number[] = [];
+  let rest = "";
+  child.stdout.on("data", (d: Buffer) => {
+    const lines = (rest + d.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const l of lines) if (/^\d+$/.test(l.trim())) times.push(Number(l.trim()));
+  });
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("close", () => resolve(times));
+        child.kill();
+      }),
+  };
+}
+
+/** The largest gap (ms) between two successive successes, or undefined with fewer than two. */
+export function largestGap(times: readonly number[]): number | undefined {
+  if (times.length < 2) return undefined;
+  let gap = 0;
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, (times[i] as number) - (times[i - 1] as number));
+  return gap;
+}

@@ -6,11 +6,12 @@
 // the standby cannot reach the stopped primary's last LSN nothing is promoted and the old side runs
 // again; no secret shows anywhere. Every test starts from the same provisioned pair (a lab snapshot).
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { labRestore, labSnapshot } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
-import { cli, cliAtTerminal, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
+import { cli, cliAtTerminal, labInventory, labSecretsInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
 import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 import { stopSyncLoop } from "./lab-reset.js";
@@ -31,6 +32,21 @@ const dbRecovery = async (h: string) =>
 const inRecovery = async (h: string) => (await psql(h, "SELECT pg_is_in_recovery()")).trim() === "t";
 
 const health = gocdHealth;
+/** The GoCD API tokens the tests made (gone from the lab's files once the test that made one ends). */
+const tokens: string[] = [];
+
+/** GoCD's security on, as an operator turns it on (an authConfig in cruise-config.xml on the active
+ * server, synced to the standby), and a new API token for an administrator. */
+async function securityOn(): Promise<string> {
+  const auth =
+    '<security><authConfigs><authConfig id="passwords" pluginId="cd.go.authentication.passwordfile"><property><key>PasswordFilePath</key><value>/etc/go/passwords</value></property></authConfig></authConfigs></security>';
+  await ok("gocd-primary", `sed -i 's|^    <artifacts>|    ${auth}\\n    <artifacts>|' /etc/go/cruise-config.xml`);
+  await ok("gocd-standby", "/usr/local/lib/gocd-bc/config-pull --from 198.18.0.11");
+  const printed = await ok("gocd-primary", "/usr/share/go-server/bin/create-access-token 'gocd-bc switchover test'");
+  const token = /\b[0-9a-f]{40}\b/.exec(printed)?.[0];
+  assert.ok(token, `no token printed: ${printed}`);
+  return token;
+}
 
 /** What must not change when a switchover is refused: who runs what, holds the VIP, and is writable. */
 async function pairFacts(): Promise<string> {
@@ -74,6 +90,8 @@ async function assertReportsKept(log: string, primary: string): Promise<number> 
 
 /** The confirmation typed at a terminal, where the command shows the plan and asks for the target's name. */
 const CONFIRM_PROMPT = /Type its name to confirm: /;
+/** What the terminal showed, without its escape sequences and carriage returns. */
+const plain = (screen: string) => screen.replace(/\x1B\[[0-9;?]*[A-Za-z]/g, "").replaceAll("\r", "");
 const atTerminal = (to: string, typed = to) =>
   cliAtTerminal(["switchover", ...labInventory(), "--to", to], 600_000, { prompt: CONFIRM_PROMPT, line: typed });
 
@@ -98,7 +116,7 @@ async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = 
   }
   assert.equal(r.code, 0, told(r));
   // At a terminal both streams reach the screen (stdout), its lines ending in CR LF.
-  const said = (r.stderr + r.stdout).replaceAll("\r", "");
+  const said = plain(r.stderr + r.stdout);
   assert.match(said, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");
   assert.match(said, /^database part \(primary stopping to standby writable\): \d+\.\d\d s$/m);
   assert.equal(await holdsVip(sides.gocdActive), true, `the VIP is not on ${sides.gocdActive}`);
@@ -252,10 +270,10 @@ describe("switchover", { concurrency: false }, () => {
     const r = await atTerminal("gocd-standby", "gocd-primary");
     assert.equal(r.code, 6, told(r));
     assert.match(
-      r.stdout,
-      /5\. wait until db-standby has received and replayed that LSN[^]*Type its name to confirm: gocd-primary/,
+      plain(r.stdout),
+      /5\. wait until db-standby has received and replayed that LSN[\s\S]*Type its name to confirm: gocd-primary/,
     );
-    assert.match(r.stdout, /switchover: not confirmed \([^)]*\); nothing was changed/);
+    assert.match(plain(r.stdout), /switchover: not confirmed \([^)]*\); nothing was changed/);
     assert.equal(await pairFacts(), before);
   });
 
@@ -288,7 +306,7 @@ describe("switchover", { concurrency: false }, () => {
       assert.equal(r.code, 1, told(r));
       assert.match(
         r.stderr,
-        /SPLIT BRAIN: refusing to change anything[^]*two writable databases: db-primary and db-standby/,
+        /SPLIT BRAIN: refusing to change anything[\s\S]*two writable databases: db-primary and db-standby/,
       );
       assert.doesNotMatch(r.stdout, /PLAY \[/);
       assert.equal(await pairFacts(), before);
@@ -297,20 +315,36 @@ describe("switchover", { concurrency: false }, () => {
     }
   });
 
-  it("switches over and back: no acknowledged job report lost, the VIP moves, the agents stay connected unchanged, drift finds nothing", async () => {
+  it("with GoCD's security on, refuses without gocd_api_token (exit 7); with it, switches over and back: no acknowledged job report lost, the VIP moves, the agents stay connected unchanged, drift finds nothing", async () => {
+    const token = await securityOn();
+    tokens.push(token);
+    const refused = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+    assert.equal(refused.code, 7, told(refused));
+    assert.match(refused.stderr, /answered 401 to maintenance mode: set gocd_api_token/);
+    // The token reaches every command through a second inventory file (mode 0600), never the command line.
+    writeFileSync(labSecretsInventory(), `all:\n  vars:\n    gocd_api_token: "${token}"\n`, { mode: 0o600 });
+    try {
+      await switchOverAndBack(token);
+    } finally {
+      rmSync(labSecretsInventory(), { force: true });
+    }
+  });
+
+  async function switchOverAndBack(token: string): Promise<void> {
     const there = await switchTo(SWAPPED, FIRST_SIDES);
     for (const h of ["gocd-primary", "gocd-standby"]) {
       const journal = await ok(h, "cat /var/lib/gocd-bc/journal.jsonl");
       assert.match(journal, /"step": ?"promoted", ?"lsn": ?"[0-9A-F]+\/[0-9A-F]+"/, `no promotion in ${h}'s journal`);
+      for (const secret of [token, ...labSecrets()]) assert.ok(!journal.includes(secret), `a secret in ${h}'s journal`);
     }
     assert.match(there.stderr, /switchover: done in/);
     // Back at a terminal: the plan shown, then the target's name typed.
     const back = await switchTo(FIRST_SIDES, SWAPPED, "typed");
     assert.match(
-      back.stdout,
-      /switchover of GoCD from gocd-standby \(database db-standby\) to gocd-primary[^]*Type its name to confirm: /,
+      plain(back.stdout),
+      /switchover of GoCD from gocd-standby \(database db-standby\) to gocd-primary[\s\S]*Type its name to confirm: /,
     );
-  });
+  }
 
   it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
     await restoreProvisioned();
@@ -346,7 +380,7 @@ describe("switchover", { concurrency: false }, () => {
     const runs = outputs.filter((o) => o.args[0] === "switchover");
     assert.ok(runs.length >= 6);
     for (const o of runs) {
-      for (const secret of labSecrets())
+      for (const secret of [...labSecrets(), ...tokens])
         assert.ok(
           !o.stdout.includes(secret) && !o.stderr.includes(secret),
           `a secret appeared in \`gocd-bc ${o.args.join(" ")}\``,
