@@ -169,16 +169,22 @@ async function restoreProvisioned(): Promise<void> {
   await assertHealthy("the restored pair", FIRST_SIDES, 60_000);
 }
 
-/** After `breakIt`, a confirmed switchover to gocd-standby is refused by the preflight (exit 7) with
- * `refusal`, and changes nothing; the provisioned pair is restored afterwards. */
-async function refusedByPreflight(breakIt: () => Promise<unknown>, refusal: RegExp): Promise<void> {
-  await breakIt();
+/** A breakage, and the preflight's refusal it causes. */
+type Breakage = readonly [breakIt: () => Promise<unknown>, refusal: RegExp];
+
+/** After each breakage in turn (each adding to the ones before, so each must be refused by a check that
+ * runs before theirs), a confirmed switchover to gocd-standby is refused by the preflight (exit 7) with
+ * its refusal, and changes nothing; the provisioned pair is restored once afterwards. */
+async function refusedByPreflight(...breakages: Breakage[]): Promise<void> {
   try {
-    const before = await pairFacts();
-    const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
-    assert.equal(r.code, 7, told(r));
-    assert.match(r.stderr, refusal);
-    assert.equal(await pairFacts(), before);
+    for (const [breakIt, refusal] of breakages) {
+      await breakIt();
+      const before = await pairFacts();
+      const r = await switchover("--to", "gocd-standby", "--confirm", "gocd-standby");
+      assert.equal(r.code, 7, told(r));
+      assert.match(r.stderr, refusal);
+      assert.equal(await pairFacts(), before);
+    }
   } finally {
     await restoreProvisioned();
   }
@@ -248,20 +254,42 @@ describe("switchover", { concurrency: false }, () => {
     assert.equal(await pairFacts(), before);
   });
 
-  it("refuses a target that is already active (exit 7), and a target without the share (exit 7), changing nothing", async () => {
+  it("refuses a target that is already active (exit 7), and each failed check of the preflight (exit 7), changing nothing", async () => {
     const already = await switchover("--to", "gocd-primary", "--confirm", "gocd-primary");
     assert.equal(already.code, 7, told(already));
     assert.match(already.stderr, /gocd-primary is the active GoCD server already/);
+    // Each breakage stays while the next is made; the preflight's checks run in the order of the refusals
+    // last to first, so each refusal is the newest breakage's.
     await refusedByPreflight(
-      () => ok("gocd-standby", "umount /var/lib/go-server/artifacts-share"),
-      /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m,
-    );
-  });
-
-  it("refuses when the standby database does not stream (exit 7), changing nothing", async () => {
-    await refusedByPreflight(
-      () => ok("db-standby", "systemctl stop postgresql@15-main"),
-      /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m,
+      [
+        () => ok("gocd-standby", "umount /var/lib/go-server/artifacts-share"),
+        /^preflight REFUSED: the artifact share is mounted on the target: the artifact share is not mounted on gocd-standby: run `gocd-bc provision`/m,
+      ],
+      [
+        async () => {
+          await stopSyncLoop("gocd-standby");
+          await ok("gocd-primary", "echo '<!-- changed on the active -->' >> /etc/go/cruise-config.xml");
+        },
+        /^preflight REFUSED: the target's GoCD configuration is in sync with the active's: gocd-standby's GoCD configuration differs from gocd-primary's: .*cruise-config\.xml/m,
+      ],
+      [
+        () => psql("db-standby", "SELECT pg_wal_replay_pause()"),
+        /^preflight REFUSED: the standby's replay is not paused, and wal_log_hints is on: db-standby: replay is paused/m,
+      ],
+      // Replay paused while the primary writes 3 MB: the standby falls behind by more than 1 MiB.
+      [
+        () =>
+          psql(
+            "db-primary",
+            "CREATE TABLE gocd_bc_lag AS SELECT repeat('x', 1000) AS x FROM generate_series(1, 3000)",
+            "gocd",
+          ),
+        /^preflight REFUSED: the standby's lag is under switchover_max_lag_bytes: db-standby lags \d+ bytes behind db-primary, more than switchover_max_lag_bytes \(1048576\)/m,
+      ],
+      [
+        () => ok("db-standby", "systemctl stop postgresql@15-main"),
+        /^preflight REFUSED: the target's database streams from the primary: db-standby is not a streaming standby of db-primary/m,
+      ],
     );
   });
 
@@ -275,26 +303,6 @@ describe("switchover", { concurrency: false }, () => {
     );
     assert.match(plain(r.stdout), /switchover: not confirmed \([^)]*\); nothing was changed/);
     assert.equal(await pairFacts(), before);
-  });
-
-  it("refuses a standby whose replay is paused or that lags, and a target whose GoCD configuration differs (exit 7), changing nothing", async () => {
-    await refusedByPreflight(
-      () => psql("db-standby", "SELECT pg_wal_replay_pause()"),
-      /^preflight REFUSED: the standby's replay is not paused, and wal_log_hints is on: db-standby: replay is paused/m,
-    );
-    // Replay paused while the primary writes 3 MB: the standby falls behind by more than 1 MiB.
-    await refusedByPreflight(async () => {
-      await psql("db-standby", "SELECT pg_wal_replay_pause()");
-      await psql(
-        "db-primary",
-        "CREATE TABLE gocd_bc_lag AS SELECT repeat('x', 1000) AS x FROM generate_series(1, 3000)",
-        "gocd",
-      );
-    }, /^preflight REFUSED: the standby's lag is under switchover_max_lag_bytes: db-standby lags \d+ bytes behind db-primary, more than switchover_max_lag_bytes \(1048576\)/m);
-    await refusedByPreflight(async () => {
-      await stopSyncLoop("gocd-standby");
-      await ok("gocd-primary", "echo '<!-- changed on the active -->' >> /etc/go/cruise-config.xml");
-    }, /^preflight REFUSED: the target's GoCD configuration is in sync with the active's: gocd-standby's GoCD configuration differs from gocd-primary's: .*cruise-config\.xml/m);
   });
 
   it("refuses a split brain (two writable databases) before the preflight, exit 1, changing nothing", async () => {
