@@ -356,16 +356,35 @@ describe("switchover", { concurrency: false }, () => {
 
   it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
     await restoreProvisioned();
-    const run = switchover("--to", "gocd-standby", "--confirm", "gocd-standby", "-e", "switchover_lsn_timeout=5");
-    // Once GoCD stops on the active server (step 3, before the primary's CHECKPOINT and stop), the standby's
-    // WAL receiver is turned off, so it never receives the shutdown checkpoint.
-    assert.ok(
-      await eventually(async () => (await health("198.18.0.11")) !== 200, 120_000, 50),
-      "GoCD never stopped on gocd-primary",
+    // As the drain starts (after the preflight, before GoCD and then the primary stop), the standby's WAL
+    // receiver is turned off, so it never receives the primary's shutdown checkpoint.
+    let cut: Promise<unknown> | undefined;
+    const run = cli(
+      [
+        "switchover",
+        ...labInventory(),
+        "--to",
+        "gocd-standby",
+        "--confirm",
+        "gocd-standby",
+        "-e",
+        "switchover_lsn_timeout=5",
+      ],
+      600_000,
+      (child) => {
+        let seen = "";
+        child.stdout?.on("data", (d: Buffer) => {
+          seen += d.toString();
+          if (!cut && /TASK \[gocd_switchover : step 2: /.test(seen))
+            cut = psql("db-standby", "ALTER SYSTEM SET primary_conninfo = ''").then(() =>
+              psql("db-standby", "SELECT pg_reload_conf()"),
+            );
+        });
+      },
     );
-    await psql("db-standby", "ALTER SYSTEM SET primary_conninfo = ''");
-    await psql("db-standby", "SELECT pg_reload_conf()");
     const r = await run;
+    await cut;
+    assert.ok(cut, "the drain never started");
     assert.equal(r.code, 8, told(r));
     assert.match(r.stderr, /SWITCHOVER ABORTED: db-standby did not receive and replay db-primary's last WAL/);
     assert.match(r.stderr, /Nothing was promoted, so nothing was lost/);
