@@ -145,15 +145,27 @@ export function rewriteJinja(source: string): { ok: true; text: string } | { ok:
     const triple = source.charAt(open + 2) === "{";
     const close = triple ? source.indexOf("}}}", open + 3) + 1 : closingOf(source, open + 2);
     if (close <= 0) break;
-    const inner = source.slice(open + 2, close);
     const escaped = open > 0 && source.charAt(open - 1) === "\\";
-    const rewritten = escaped || triple ? inner : rewriteMustache(source, inner, open + 2);
+    // Jinja's whitespace control (`{{-`, `-}}`) is Handlebars' `~`: it strips the whitespace beside it.
+    const [left, right] = triple || escaped ? [false, false] : trims(source, open + 2, close);
+    const from = open + 2 + (left ? 1 : 0);
+    const inner = source.slice(from, close - (right ? 1 : 0));
+    const rewritten = escaped || triple ? inner : rewriteMustache(source, inner, from);
     if (typeof rewritten !== "string") return rewritten;
-    out += source.slice(at, open + 2) + rewritten;
+    out += `${source.slice(at, open + 2)}${left ? "~" : ""}${rewritten}${right ? "~" : ""}`;
     out += "}}";
     at = close + 2;
   }
   return { ok: true, text: out + source.slice(at) };
+}
+
+/** Whether an expression between `start` and `end` opens with Jinja's `-` and closes with it. A `-}}`
+ * needs the space before it (`{{ a -}}`), so `{{ a-1}}` stays a subtraction; `{{-` is always a trim, as in
+ * Jinja. Handlebars' own `{{~`/`~}}` are left to Handlebars. */
+function trims(source: string, start: number, end: number): [boolean, boolean] {
+  const left = source.charAt(start) === "-";
+  const right = end - 1 > start && source.charAt(end - 1) === "-" && /\s/.test(source.charAt(end - 2));
+  return [left, right];
 }
 
 function rewriteMustache(source: string, inner: string, offset: number): string | { ok: false; message: string } {

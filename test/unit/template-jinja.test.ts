@@ -282,3 +282,17 @@ test("validate names unknown filters, tests and functions, with suggestions, and
   ]);
   assert.deepEqual(problems("{{ x | ansible.builtin.to_json }}"), []);
 });
+
+test("Jinja's whitespace control strips the whitespace beside {{- and -}}, as Ansible's templates do", () => {
+  assert.equal(
+    renderText("mode\n      {{- ': set the token' if n == 3 else '' }};", vars, ctx),
+    "mode: set the token;",
+  );
+  assert.equal(renderText("{{ x -}}\n  b", vars, ctx), "ab");
+  assert.equal(renderText("a {{- n | string -}} b", vars, ctx), "a3b");
+  // Not a trim: a minus inside the expression, and Handlebars' own `~`.
+  assert.equal(renderText("{{ n - 1 }}", vars, ctx), "2");
+  assert.equal(renderText("{{~ x ~}} !", vars, ctx), "a!");
+  const analysis = analyzeTemplate("{{- missing_var -}}");
+  assert.deepEqual(analysis.ok && analysis.refs.map((r) => r.name), ["missing_var"]);
+});
