@@ -356,8 +356,8 @@ describe("switchover", { concurrency: false }, () => {
 
   it("when the standby cannot reach the stopped primary's last LSN, nothing is promoted and the old side runs again (exit 8)", async () => {
     await restoreProvisioned();
-    // As the drain starts (after the preflight, before GoCD and then the primary stop), the standby's WAL
-    // receiver is turned off, so it never receives the primary's shutdown checkpoint.
+    // Once confirmed (after the preflight, before the config sync, the drain and the stops), the standby's
+    // WAL receiver is turned off, so it never receives the primary's shutdown checkpoint.
     let cut: Promise<unknown> | undefined;
     const run = cli(
       [
@@ -375,16 +375,17 @@ describe("switchover", { concurrency: false }, () => {
         let seen = "";
         child.stdout?.on("data", (d: Buffer) => {
           seen += d.toString();
-          if (!cut && /TASK \[gocd_switchover : step 2: /.test(seen))
-            cut = psql("db-standby", "ALTER SYSTEM SET primary_conninfo = ''").then(() =>
-              psql("db-standby", "SELECT pg_reload_conf()"),
+          if (!cut && /TASK \[gocd_switchover : the operator confirms\]/.test(seen))
+            cut = ok(
+              "db-standby",
+              `cd / && su postgres -c "psql -XAt -c \\"ALTER SYSTEM SET primary_conninfo = ''\\" -c 'SELECT pg_reload_conf()'"`,
             );
         });
       },
     );
     const r = await run;
     await cut;
-    assert.ok(cut, "the drain never started");
+    assert.ok(cut, "the switchover was never confirmed");
     assert.equal(r.code, 8, told(r));
     assert.match(r.stderr, /SWITCHOVER ABORTED: db-standby did not receive and replay db-primary's last WAL/);
     assert.match(r.stderr, /Nothing was promoted, so nothing was lost/);
