@@ -14,8 +14,14 @@ export type SwitchoverOutcome =
   | { readonly kind: "aborted"; readonly why: string }
   | { readonly kind: "failed"; readonly task: string; readonly why: string };
 
-/** A step's number and the time from its first task's start to its last task's end. */
-export type StepTiming = { readonly step: number; readonly title: string; readonly ms: number };
+/** A step's number and the time from its first task's start to its last task's end; `skipped` when every
+ * task of it was (a re-run finishing an interrupted switchover skips the steps that are done). */
+export type StepTiming = {
+  readonly step: number;
+  readonly title: string;
+  readonly ms: number;
+  readonly skipped: boolean;
+};
 
 /** The task names the role uses, after the role's prefix (`gocd_switchover : `). */
 const STEP = /^(?:[\w.-]+ : )?step (\d+): (.*)$/;
@@ -59,23 +65,26 @@ export function passedChecks(events: readonly RunEvent[]): string[] {
 
 /** Each step's duration: from the start of its first task to the last result of its last task. */
 export function stepTimings(events: readonly TimedEvent[]): StepTiming[] {
-  const spans = new Map<number, { title: string; start: number; end: number }>();
+  const spans = new Map<number, { title: string; start: number; end: number; skipped: boolean }>();
   let current: number | undefined;
   for (const { at, event } of events) {
     if (event.type === "task_start") {
       const m = STEP.exec(event.task);
       current = m ? Number(m[1]) : undefined;
       if (current !== undefined && m && !spans.has(current))
-        spans.set(current, { title: m[2] ?? "", start: at, end: at });
+        spans.set(current, { title: m[2] ?? "", start: at, end: at, skipped: true });
     }
     if (event.type === "host_result" && current !== undefined) {
       const span = spans.get(current);
-      if (span) span.end = at;
+      if (span) {
+        span.end = at;
+        span.skipped &&= event.result.status === "skipped";
+      }
     }
   }
   return [...spans.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([step, s]) => ({ step, title: s.title, ms: s.end - s.start }));
+    .map(([step, s]) => ({ step, title: s.title, ms: s.end - s.start, skipped: s.skipped }));
 }
 
 /** The database part: from the primary's stop (step 4) to the standby writable (the end of step 6). */

@@ -151,10 +151,16 @@ function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean,
     io.err("switchover: dry run, the preflight passed; nothing was changed");
     return 0;
   }
-  for (const s of stepTimings(events))
-    io.err(`step ${String(s.step).padStart(2)}: ${(s.ms / 1000).toFixed(2).padStart(6)} s  ${s.title}`);
+  const steps = stepTimings(events);
+  for (const s of steps)
+    io.err(
+      `step ${String(s.step).padStart(2)}: ${s.skipped ? "  done before" : `${(s.ms / 1000).toFixed(2).padStart(6)} s`}  ${s.title}`,
+    );
   const db = databaseMs(events);
-  if (db !== undefined) io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
+  // Finishing an interrupted switchover, the database part (or some of it) ran in the earlier run.
+  const resumed = steps.some((s) => s.skipped);
+  if (db !== undefined && !resumed)
+    io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
   const first = events[0]?.at ?? 0;
   const last = events.at(-1)?.at ?? first;
   io.err(`switchover: done in ${((last - first) / 1000).toFixed(1)} s`);

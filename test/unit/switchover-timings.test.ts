@@ -94,11 +94,31 @@ test("each step's time runs from its first task's start to its last result; the 
     at(2000, result(role("step 7: GoCD starts on the target and starts at boot"), okR)),
   ];
   assert.deepEqual(stepTimings(events), [
-    { step: 3, title: "GoCD stops on the active server", ms: 400 },
-    { step: 4, title: "CHECKPOINT on the primary, so its shutdown is quick", ms: 400 },
-    { step: 6, title: "the standby is promoted", ms: 700 },
-    { step: 7, title: "GoCD starts on the target and starts at boot", ms: 200 },
+    { step: 3, title: "GoCD stops on the active server", ms: 400, skipped: false },
+    { step: 4, title: "CHECKPOINT on the primary, so its shutdown is quick", ms: 400, skipped: false },
+    { step: 6, title: "the standby is promoted", ms: 700, skipped: false },
+    { step: 7, title: "GoCD starts on the target and starts at boot", ms: 200, skipped: false },
   ]);
   assert.equal(databaseMs(events), 1200);
   assert.equal(databaseMs(events.slice(0, 4)), undefined);
+});
+
+test("a step whose every task was skipped (done by an earlier, interrupted run) says so", () => {
+  const at = (ms: number, event: RunEvent): TimedEvent => ({ at: ms, event });
+  const skippedR = { status: "skipped", reason: "condition false", data: {} } as const;
+  const events = [
+    at(0, start(role("step 5: the standby has received and replayed the primary's last WAL"))),
+    at(10, result(role("step 5: the standby has received and replayed the primary's last WAL"), skippedR)),
+    at(10, start(role("step 6: the old primary can only come back as a standby"))),
+    at(20, result(role("step 6: the old primary can only come back as a standby"), skippedR)),
+    at(20, start(role("step 6: the new primary is writable"))),
+    at(90, result(role("step 6: the new primary is writable"), okR)),
+  ];
+  assert.deepEqual(
+    stepTimings(events).map((s) => [s.step, s.skipped]),
+    [
+      [5, true],
+      [6, false],
+    ],
+  );
 });
