@@ -154,7 +154,7 @@ function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean,
   const steps = stepTimings(events);
   for (const s of steps)
     io.err(
-      `step ${String(s.step).padStart(2)}: ${s.skipped ? "  done before" : `${(s.ms / 1000).toFixed(2).padStart(6)} s`}  ${s.title}`,
+      `step ${String(s.step).padStart(2)}: ${s.skipped ? `${"done".padStart(6)}  ` : `${(s.ms / 1000).toFixed(2).padStart(6)} s`}  ${s.title}`,
     );
   const db = databaseMs(events);
   // Finishing an interrupted switchover, the database part (or some of it) ran in the earlier run.
