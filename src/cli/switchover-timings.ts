@@ -28,6 +28,7 @@ const STEP = /^(?:[\w.-]+ : )?step (\d+): (.*)$/;
 const PREFLIGHT = /^(?:[\w.-]+ : )?preflight: (.*)$/;
 const CONFIRM = /^(?:[\w.-]+ : )?the operator confirms$/;
 const ABORT = /^(?:[\w.-]+ : )?abort: nothing was promoted/;
+const VIP_FOLLOWS = /^(?:[\w.-]+ : )?step 7: the VIP follows GoCD to the target$/;
 
 function failure(e: RunEvent): { task: string; why: string } | undefined {
   if (e.type !== "host_result" || e.ignored) return undefined;
@@ -96,6 +97,19 @@ export function databaseMs(events: readonly TimedEvent[]): number | undefined {
     if (event.type === "task_start") step = Number(STEP.exec(event.task)?.[1] ?? Number.NaN);
     if (event.type === "task_start" && step === 4 && start === undefined) start = at;
     if (event.type === "host_result" && step === 6) end = at;
+  }
+  return start !== undefined && end !== undefined ? end - start : undefined;
+}
+
+/** The VIP's gap as the agents meet it: from GoCD stopping on the old active server (step 3) to the VIP
+ * answering on the new one (the end of step 7's wait for it), the run's own measure of the agents'
+ * downtime (`npm run bench` measures it from an agent). */
+export function vipGapMs(events: readonly TimedEvent[]): number | undefined {
+  let start: number | undefined;
+  let end: number | undefined;
+  for (const { at, event } of events) {
+    if (event.type === "task_start" && start === undefined && STEP.exec(event.task)?.[1] === "3") start = at;
+    if (event.type === "host_result" && VIP_FOLLOWS.test(event.task) && event.result.status === "ok") end = at;
   }
   return start !== undefined && end !== undefined ? end - start : undefined;
 }

@@ -21,6 +21,7 @@ import {
   switchoverOutcome,
   type SwitchoverOutcome,
   type TimedEvent,
+  vipGapMs,
 } from "./switchover-timings.js";
 
 /** The playbook the command runs. */
@@ -161,6 +162,11 @@ function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean,
   const resumed = steps.some((s) => s.skipped);
   if (db !== undefined && !resumed)
     io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
+  const gap = vipGapMs(events);
+  if (gap !== undefined && !resumed)
+    io.err(
+      `GoCD unreachable through the VIP: ${(gap / 1000).toFixed(2)} s (GoCD stopping there to the VIP answering here)`,
+    );
   const first = events[0]?.at ?? 0;
   const last = events.at(-1)?.at ?? first;
   io.err(`switchover: done in ${((last - first) / 1000).toFixed(1)} s`);

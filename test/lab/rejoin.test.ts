@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import "./fresh-lab.js";
-import { cli, labInventory, provisionOk, recap, told } from "./cli.js";
+import { cli, labInventory, outputs, provisionOk, recap, told } from "./cli.js";
 import { eventually, ok, psqlOn } from "./lab-access.js";
-import { assertHealthy, FIRST_SIDES, type Sides } from "./pair-status.js";
+import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 import { assertFinishes, killedAt, switchoverTo } from "./switchover-runs.js";
 
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
@@ -93,5 +93,16 @@ describe("rejoin", { concurrency: false }, () => {
     assert.notEqual((await ok("db-primary", `head -n 1 ${DATA}/postmaster.pid`)).trim(), before);
     assert.ok(await eventually(() => streamsFrom("db-standby", "db-primary"), 30_000), "the clone does not stream");
     await assertHealthy("after the reclone", SWAPPED, 60_000);
+  });
+
+  it("no secret appears in the output of any rejoin (pg_rewind reads the password from ~/.pgpass)", () => {
+    const runs = outputs.filter((o) => o.args[0] === "rejoin");
+    assert.ok(runs.length >= 4);
+    for (const o of runs)
+      for (const secret of labSecrets())
+        assert.ok(
+          !o.stdout.includes(secret) && !o.stderr.includes(secret),
+          `a secret in \`gocd-bc ${o.args.join(" ")}\``,
+        );
   });
 });

@@ -11,7 +11,17 @@ import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { labRestore, labSnapshot } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
-import { cli, cliAtTerminal, labInventory, labSecretsInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
+import {
+  cli,
+  cliAtTerminal,
+  events,
+  labInventory,
+  labSecretsInventory,
+  outputs,
+  provisionOk,
+  told,
+  type Cli,
+} from "./cli.js";
 import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 import { stopSyncLoop } from "./lab-reset.js";
@@ -119,6 +129,7 @@ async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = 
   const said = plain(r.stderr + r.stdout);
   assert.match(said, /^step {2}5: +\d+\.\d\d s/m, "no step timings printed");
   assert.match(said, /^database part \(primary stopping to standby writable\): \d+\.\d\d s$/m);
+  assert.match(said, /^GoCD unreachable through the VIP: \d+\.\d\d s /m);
   assert.equal(await holdsVip(sides.gocdActive), true, `the VIP is not on ${sides.gocdActive}`);
   assert.equal(await holdsVip(from.gocdActive), false, `the VIP is still on ${from.gocdActive}`);
   assert.equal(await inRecovery(sides.dbPrimary), false, `${sides.dbPrimary} is not writable`);
@@ -332,6 +343,10 @@ describe("switchover", { concurrency: false }, () => {
     // The token reaches every command through a second inventory file (mode 0600), never the command line.
     writeFileSync(labSecretsInventory(), `all:\n  vars:\n    gocd_api_token: "${token}"\n`, { mode: 0o600 });
     try {
+      // The --json events of a dry run with the token: the preflight passes (it used it), the token is in none.
+      const dry = await switchover("--to", "gocd-standby", "--dry-run", "--json");
+      assert.equal(dry.code, 0, told(dry));
+      assert.ok(events(dry).length > 20, "no --json events");
       await switchOverAndBack(token);
     } finally {
       rmSync(labSecretsInventory(), { force: true });

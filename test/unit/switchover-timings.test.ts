@@ -8,6 +8,7 @@ import {
   databaseMs,
   passedChecks,
   stepTimings,
+  vipGapMs,
   switchoverOutcome,
   type TimedEvent,
 } from "../../src/cli/switchover-timings.js";
@@ -121,4 +122,18 @@ test("a step whose every task was skipped (done by an earlier, interrupted run) 
       [6, false],
     ],
   );
+});
+
+test("the VIP's gap runs from GoCD stopping on the old side to the VIP answering on the new one", () => {
+  const at = (ms: number, event: RunEvent): TimedEvent => ({ at: ms, event });
+  const events = [
+    at(100, start(role("step 3: GoCD stops on the active server"))),
+    at(300, result(role("step 3: GoCD stops on the active server"), okR)),
+    at(5000, start(role("step 7: the VIP follows GoCD to the target"))),
+    at(8100, result(role("step 7: the VIP follows GoCD to the target"), okR)),
+    at(8200, start(role("step 7: the VIP has left the old active server"))),
+    at(8300, result(role("step 7: the VIP has left the old active server"), okR)),
+  ];
+  assert.equal(vipGapMs(events), 8000);
+  assert.equal(vipGapMs(events.slice(0, 3)), undefined, "the VIP never answered on the new side");
 });
