@@ -12,7 +12,8 @@ export interface ServerStatus {
   readonly host: string;
   /** Why the host could not be read, when it could not: nothing else about it is known then. */
   readonly unreachable?: string;
-  readonly role: "active" | "standby" | "unknown";
+  /** `from` and `to`: the sides of a switchover half-way. */
+  readonly role: "active" | "standby" | "from" | "to" | "unknown";
   readonly running: boolean;
   readonly holdsVip: boolean;
   readonly shareMounted: boolean;
@@ -65,9 +66,18 @@ function unreachableWhy(results: HostResults, host: string): string | undefined 
   return undefined;
 }
 
+/** A server's role: active or standby once decided; during a switchover half-way, the side it leaves
+ * (`from`) and the side it goes to (`to`). */
+function serverRole(host: string, topology: Topology): ServerStatus["role"] {
+  if (topology.kind === "decided") return topology.roles.gocdActive === host ? "active" : "standby";
+  if (topology.kind === "switchover-unfinished")
+    return topology.switchover.from === host ? "from" : topology.switchover.to === host ? "to" : "unknown";
+  return "unknown";
+}
+
 function serverStatus(host: string, results: HostResults, topology: Topology): ServerStatus {
   const f = serverFields(results.get(host));
-  const role = topology.kind !== "decided" ? "unknown" : topology.roles.gocdActive === host ? "active" : "standby";
+  const role = serverRole(host, topology);
   const unreachable = unreachableWhy(results, host);
   return {
     host,

@@ -181,4 +181,13 @@ test("the latest switchover of either journal is shown; one that did not end is 
     /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z.*run `gocd-bc switchover --to go-a` again/,
   );
   assert.match(formatStatus(halfway), /UNFINISHED after 'promoted'/);
+  // The servers by the side of the switchover they are on.
+  assert.deepEqual(
+    halfway.servers.map((v) => [v.host, v.role]),
+    [
+      ["go-a", "to"],
+      ["go-b", "from"],
+    ],
+  );
+  assert.match(formatStatus(halfway), /^ {2}from {5}go-b /m);
 });
