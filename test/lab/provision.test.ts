@@ -336,9 +336,9 @@ describe("gocd-bc provision / drift / status on the whole lab (issue 5)", { conc
       name: "keepalived.conf edited on the active server",
       expected: ["gocd-primary | keepalived : keepalived configured"],
       inject: () =>
-        ok("gocd-primary", `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF}`).then(() => undefined),
+        ok("gocd-primary", `sed -i 's/^\\( *advert_int\\) 0.2$/\\1 3/' ${KEEPALIVED_CONF}`).then(() => undefined),
       present: async () => assert.equal(await advert("gocd-primary"), "advert_int 3"),
-      corrected: async () => assert.equal(await advert("gocd-primary"), "advert_int 1"),
+      corrected: async () => assert.equal(await advert("gocd-primary"), "advert_int 0.2"),
     },
     {
       name: "keepalived stopped on the standby server",

@@ -245,7 +245,7 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     const pidBefore = await pids("gocd-primary");
     await ok(
       "gocd-primary",
-      `sed -i 's/^\\( *advert_int\\) 1$/\\1 3/' ${KEEPALIVED_CONF} && grep -q 'advert_int 3' ${KEEPALIVED_CONF}`,
+      `sed -i 's/^\\( *advert_int\\) 0.2$/\\1 3/' ${KEEPALIVED_CONF} && grep -q 'advert_int 3' ${KEEPALIVED_CONF}`,
     );
 
     const checked = await runEdge({ check: true, diff: true });
@@ -254,7 +254,7 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     const drift = resultsOf(checked.events, "keepalived : keepalived configured", "gocd-primary")[0]!.result;
     const diff = JSON.stringify(drift);
     assert.match(diff, /advert_int 3/);
-    assert.match(diff, /advert_int 1/);
+    assert.match(diff, /advert_int 0\.2/);
     assert.match(await ok("gocd-primary", `cat ${KEEPALIVED_CONF}`), /advert_int 3/, "check mode changed the file");
 
     const fixed = await runEdge();
