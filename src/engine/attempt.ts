@@ -67,7 +67,6 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
       environment,
       secrets: secretList(pc.run.secrets),
       playbookDir: pc.run.plan.playbookDir,
-      log: () => undefined,
     };
   } catch (err) {
     return failed((err as Error).message);

@@ -118,7 +118,6 @@ export interface ContextParts {
   readonly environment?: Vars;
   readonly secrets: readonly string[];
   readonly playbookDir: string;
-  readonly log: (message: string) => void;
 }
 
 /** The ModuleContext of one task on one host. */
@@ -142,7 +141,6 @@ export function moduleContext(p: ContextParts): ModuleContext {
         task: p.task.name,
         wholeFile: true,
       }),
-    log: p.log,
   };
 }
 

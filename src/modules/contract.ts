@@ -88,8 +88,6 @@ export interface ModuleContext {
   renderTemplateFile(file: string): Promise<string>;
   /** Secrets the task's output must never show (no_log values, vars marked secret). */
   readonly secrets: readonly string[];
-  /** Writes a progress note (shown with -v). */
-  log(message: string): void;
 }
 
 /** A module: its name, its argument schema's registration name, and its decision function. */

@@ -64,7 +64,6 @@ export async function runModule(
     findFile: (_kind, file) => (path.isAbsolute(file) ? file : path.join(opts.filesDir ?? process.cwd(), file)),
     renderTemplateFile: async (file) =>
       renderText(await readFile(file, "utf8"), vars, { loc: { file, line: 1, col: 1 }, wholeFile: true }),
-    log: () => undefined,
   };
   return invokeModule(module, args, ctx);
 }

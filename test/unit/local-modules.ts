@@ -20,7 +20,6 @@ export function runLocalModule(
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => file,
     renderTemplateFile: async () => "",
-    log: () => undefined,
   };
   return invokeModule(module, args, ctx);
 }

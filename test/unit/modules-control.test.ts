@@ -20,7 +20,6 @@ function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): Mo
     run: noHost,
     findFile: noHost,
     renderTemplateFile: noHost,
-    log: () => undefined,
   };
 }
 

@@ -20,7 +20,6 @@ function answering(result: RunResult, secrets: readonly string[] = []): ModuleCo
     run,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",
-    log: () => undefined,
   };
 }
 

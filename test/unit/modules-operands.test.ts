@@ -38,7 +38,6 @@ function fakeHost(replies: readonly Reply[], files: Record<string, string> = {},
     run: answer,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",
-    log: () => undefined,
   };
   return { ctx, commands };
 }

@@ -73,7 +73,6 @@ test("a rendered name is refused before the module touches the host", async () =
     },
     findFile: (_k, f) => f,
     renderTemplateFile: async () => "",
-    log: () => undefined,
   };
   for (const [module, args] of [
     ["postgres_user", { name: PWNED }],
