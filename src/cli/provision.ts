@@ -8,9 +8,8 @@ import { formatDiagnostic } from "../errors.js";
 import { decideTopology, rolesAsVars, type Topology } from "../topology/decide.js";
 import { readFacts } from "../topology/facts.js";
 import { ForwardingReporter } from "../report/forwarding.js";
-import { createReporter } from "../report/index.js";
 import type { Reporter, RunEvent } from "../report/events.js";
-import { runCommand, type RunCommandOptions } from "./run.js";
+import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 
 /** The playbook both commands run. */
 export const PROVISION_PLAYBOOK = path.resolve(
@@ -88,9 +87,7 @@ class DriftCounter extends ForwardingReporter {
 
 /** `gocd-bc drift -i INVENTORY`: provision in check+diff mode; exit 3 when anything drifted. */
 export async function driftCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
-  const counter = new DriftCounter(
-    createReporter(opts.json ? "json" : "auto", { diff: true, verbosity: opts.verbose ?? 0 }),
-  );
+  const counter = new DriftCounter(reporterFor({ ...opts, diff: true }));
   const code = await provisionWith({ ...opts, check: true, diff: true }, io, counter);
   if (code !== 0) return code;
   if (counter.drifted.length === 0) {

@@ -4,11 +4,10 @@
 // Also after a switchover whose promotion happened but whose old side could not become the standby.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createReporter } from "../report/index.js";
 import { EchoMessages } from "../report/echo-messages.js";
 import { rolesAsVars, type Roles, type Topology } from "../topology/decide.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
-import { runCommand, type RunCommandOptions } from "./run.js";
+import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 
 /** The playbook the command runs. */
 export const REJOIN_PLAYBOOK = path.resolve(
@@ -53,11 +52,7 @@ export async function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promi
   }
   const vars = { ...rolesAsVars(roles), ...(opts.reclone ? { postgres_standby_reclone: opts.reclone } : {}) };
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(vars)];
-  const reporter = new EchoMessages(
-    createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }),
-    REPORT_TASKS,
-    (line) => io.err(`rejoin: ${line}`),
-  );
+  const reporter = new EchoMessages(reporterFor(opts), REPORT_TASKS, (line) => io.err(`rejoin: ${line}`));
   const code = await runCommand(REJOIN_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });
   if (code === 0 && t.topology.kind === "switchover-unfinished")
     io.err(

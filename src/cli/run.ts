@@ -41,6 +41,12 @@ export function tagList(values: readonly string[] | undefined): string[] | undef
     .filter((t) => t !== "");
 }
 
+/** The reporter the options ask for: JSON Lines with --json, else the live view or plain lines. */
+export function reporterFor(opts: RunCommandOptions): Reporter {
+  const mode: ReportMode = opts.json ? "json" : "auto";
+  return createReporter(mode, { diff: opts.diff === true, verbosity: opts.verbose ?? 0 });
+}
+
 /** Runs a playbook; resolves to the exit code (0, 2 failed hosts, 4 unreachable or invalid, 99 interrupted). */
 export async function runCommand(
   playbook: string,
@@ -60,8 +66,7 @@ export async function runCommand(
     io.err(`${loaded.diagnostics.length} error(s): ${playbook} is not valid; no host was touched`);
     return 4;
   }
-  const mode: ReportMode = opts.json ? "json" : "auto";
-  const reporter = io.reporter ?? createReporter(mode, { diff: opts.diff === true, verbosity: opts.verbose ?? 0 });
+  const reporter = io.reporter ?? reporterFor(opts);
   // A pause prompt must not be drawn over: the live view is held still while it asks.
   const unhold = reporter.hold ? holdWhileAsking((use) => reporter.hold!(use)) : undefined;
   const controller = new AbortController();

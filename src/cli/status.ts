@@ -25,6 +25,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     topology,
     facts.gocd.map((g) => g.host),
     facts.db.map((d) => d.host),
+    facts.journal,
   );
   process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
   return status.problems.length ? 1 : 0;

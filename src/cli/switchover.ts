@@ -9,11 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter, RunEvent } from "../report/events.js";
 import { EchoMessages } from "../report/echo-messages.js";
-import { createReporter } from "../report/index.js";
 import type { Topology } from "../topology/decide.js";
 import type { SwitchoverRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
-import { runCommand, type RunCommandOptions } from "./run.js";
+import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 import {
   databaseMs,
   passedChecks,
@@ -185,10 +184,7 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
     return refused.code;
   }
   if (s.kind === "unfinished") io.err(`switchover: finishing ${s.record.id}, which stopped after '${s.record.step}'`);
-  const timed = new Timed(
-    createReporter(opts.json ? "json" : "auto", { diff: false, verbosity: opts.verbose ?? 0 }),
-    io,
-  );
+  const timed = new Timed(reporterFor(opts), io);
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify({ ...switchoverVars(opts), ...resumeVars(s) })];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   // Invalid input stops before any event; an interruption (Ctrl-C) says nothing more than run does.

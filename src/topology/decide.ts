@@ -123,13 +123,12 @@ function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string])
  * start the old side's GoCD against a database that is no longer the primary), so only the switchover
  * itself, run again, goes on. */
 function unfinished(sw: SwitchoverRecord, db: readonly DbFact[], names: PairNames): Topology {
-  const targetDb = names.dbOf?.[sw.to];
-  const fact = db.find((f) => f.host === targetDb);
+  const [toDb, fromDb] = [names.dbOf?.[sw.to], names.dbOf?.[sw.from]];
+  const fact = db.find((f) => f.host === toDb);
   const promoted =
     fact !== undefined
       ? fact.kind === "running" && !fact.inRecovery
       : ["promoted", "gocd active on the target"].includes(sw.step);
-  const [toDb, fromDb] = [names.dbOf?.[sw.to], names.dbOf?.[sw.from]];
   const roles =
     promoted && toDb && fromDb
       ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: sw.to, gocdStandby: sw.from }

@@ -62,6 +62,12 @@ export function serverFields(results: ReadonlyMap<string, TaskResult> | undefine
   );
 }
 
+/** The latest switchover record of the servers' journals, from their `server state` results' `journal=`
+ * lines (each server keeps a journal; a lost write leaves one behind). */
+export function latestJournal(results: HostResults, gocdHosts: readonly string[]): SwitchoverRecord | undefined {
+  return latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
+}
+
 /** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=` lines). */
 export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): GocdFact {
   const state = results?.get("server state");
@@ -126,8 +132,7 @@ export async function readFacts(
   if (!names.ok) return { ok: false, diagnostics: names.diagnostics };
   const db = dbHosts.map((h) => dbFact(h, results.get(h)));
   const gocd = gocdHosts.map((h) => gocdFact(h, results.get(h)));
-  const journal = latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
-  return { ok: true, db, gocd, names: names.names, results, journal };
+  return { ok: true, db, gocd, names: names.names, results, journal: latestJournal(results, gocdHosts) };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { continued, escapeDeep } from "../report/escape.js";
 import type { Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
-import { journalRecord, latestRecord, type SwitchoverRecord } from "./journal.js";
+import type { SwitchoverRecord } from "./journal.js";
 
 export type { SwitchoverRecord };
 
@@ -178,17 +178,18 @@ function decidedProblems(
   return out;
 }
 
-/** Builds the status model from the facts run's results and the topology decided from them. */
+/** Builds the status model from the facts run's results, the topology decided from them, and the latest
+ * switchover record the facts read from the journals. */
 export function pairStatus(
   results: HostResults,
   topology: Topology,
   gocdHosts: readonly string[],
   dbHosts: readonly string[],
+  switchover: SwitchoverRecord | undefined,
 ): PairStatus {
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
   const databases = dbHosts.map((h) => databaseStatus(h, results));
   const active = topology.kind === "decided" ? topology.roles.gocdActive : undefined;
-  const switchover = latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
   return {
     topology,
     servers,

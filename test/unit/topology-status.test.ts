@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { formatStatus, pairStatus } from "../../src/topology/status.js";
 import { decideTopology, type Topology } from "../../src/topology/decide.js";
 import { journalRecord } from "../../src/topology/journal.js";
+import { latestJournal } from "../../src/topology/facts.js";
 import type { TaskResult } from "../../src/modules/contract.js";
 
 const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reason: "", data });
@@ -65,6 +66,7 @@ test("a healthy pair: one screen, no problems", () => {
     topology,
     ["go-a", "go-b"],
     ["db-a", "db-b"],
+    undefined,
   );
   assert.deepEqual(s.problems, []);
   const text = formatStatus(s);
@@ -80,7 +82,7 @@ test("a healthy pair: one screen, no problems", () => {
 });
 
 test("a running standby server and an unsynced config are problems", () => {
-  const s = pairStatus(results("", "yes"), topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  const s = pairStatus(results("", "yes"), topology, ["go-a", "go-b"], ["db-a", "db-b"], undefined);
   assert.deepEqual(s.problems, [
     "the standby GoCD server go-b is running (it must stay stopped while its database is a replica)",
     "the config of go-b has never been synced",
@@ -92,7 +94,7 @@ test("a split brain is the only thing status reports", () => {
     kind: "split-brain",
     reasons: ["two writable databases: db-a and db-b are both out of recovery"],
   };
-  const s = pairStatus(results(""), split, ["go-a", "go-b"], ["db-a", "db-b"]);
+  const s = pairStatus(results(""), split, ["go-a", "go-b"], ["db-a", "db-b"], undefined);
   assert.deepEqual(s.problems, ["two writable databases: db-a and db-b are both out of recovery"]);
   assert.equal(s.servers[0]?.role, "unknown");
 });
@@ -106,7 +108,7 @@ test("text from hosts and agents cannot forge a line of the screen or steer the 
     "server state",
     ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${forged}` }),
   );
-  const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]));
+  const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], undefined));
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
   assert.match(text, /\(last change \\x1b\[2K\\rok\\x07\)/);
   assert.match(text, /agents connected: 1 \(agent1\n {4}healthy\\x1b\[2J Idle\)/);
@@ -121,7 +123,7 @@ test("a host that cannot be reached says so, never stopped or unmounted", () => 
   };
   r.set("go-b", new Map([["server state", lost]]));
   r.set("db-b", new Map());
-  const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"]);
+  const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], undefined);
   const text = formatStatus(s);
   assert.match(text, /standby\s+go-b\s+unreachable: cannot connect to go-b: connect ETIMEDOUT 198\.18\.0\.12:22$/m);
   assert.doesNotMatch(text, /go-b\s+stopped|share NOT mounted/);
@@ -146,7 +148,7 @@ test("the latest switchover of either journal is shown; one that did not end is 
     };
     set("go-a", a);
     set("go-b", b);
-    return pairStatus(r, t, ["go-a", "go-b"], ["db-a", "db-b"]);
+    return pairStatus(r, t, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
   };
   const done = withJournal(line("2026-12-01T10:00:05.000Z", "done"), line("2026-12-01T10:00:01.000Z", "promoted"));
   assert.deepEqual(done.lastSwitchover, {
