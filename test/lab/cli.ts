@@ -47,15 +47,19 @@ export function cliAtTerminal(args: string[], timeoutMs = 300_000, typed?: Typed
 export type Typed = { readonly prompt: RegExp; readonly line: string };
 
 /** Types the line into the terminal (script's stdin is the pseudo-terminal's keyboard) once the prompt shows. */
-function typeWhen(typed: Typed): (child: ChildProcess) => void {
+const typeWhen = (typed: Typed) => whenOutputShows(typed.prompt, (child) => child.stdin?.write(`${typed.line}\r`));
+
+/** A `started` callback for `cli`: once what the command printed so far matches `pattern`, `act` runs,
+ * once, with the process (to signal it, type into it, or break something at that very step). */
+export function whenOutputShows(pattern: RegExp, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
   return (child) => {
-    let screen = "";
+    let seen = "";
     let done = false;
     child.stdout?.on("data", (d: Buffer) => {
-      screen += d.toString();
-      if (done || !typed.prompt.test(screen)) return;
+      seen += d.toString();
+      if (done || !pattern.test(seen)) return;
       done = true;
-      child.stdin?.write(`${typed.line}\r`);
+      act(child);
     });
   };
 }

@@ -27,6 +27,20 @@ const DB_LOOP = `exec su postgres -s /bin/sh -c '
     sleep "0.$(printf %03d $((100 - now % 100)))"
   done'`;
 
+/** A loop run on a lab host under one long-lived ssh session; each line it prints, trimmed, goes to `onLine`. */
+function remoteLoop(name: string, script: string, onLine: (line: string) => void): ChildProcess {
+  const child = spawn("ssh", [...sshOptions(), `root@${host(name).ip}`, script], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let rest = "";
+  child.stdout.on("data", (d: Buffer) => {
+    const lines = (rest + d.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const l of lines) onLine(l.trim());
+  });
+  return child;
+}
+
 /** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped (a loop whose ssh session
  * is cut, as a test may cut every session on a host, is started again). */
 export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamples> {
@@ -34,19 +48,11 @@ export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamp
   let running = true;
   const live = new Set<ChildProcess>();
   const start = (name: string, into: Map<number, string>): void => {
-    const child = spawn("ssh", [...sshOptions(), `root@${host(name).ip}`, DB_LOOP], {
-      stdio: ["ignore", "pipe", "ignore"],
+    const child = remoteLoop(name, DB_LOOP, (line) => {
+      const [tick, state] = line.split(" ");
+      if (tick && state) into.set(Number(tick), state);
     });
     live.add(child);
-    let rest = "";
-    child.stdout.on("data", (d: Buffer) => {
-      const lines = (rest + d.toString()).split("\n");
-      rest = lines.pop() ?? "";
-      for (const l of lines) {
-        const [tick, state] = l.trim().split(" ");
-        if (tick && state) into.set(Number(tick), state);
-      }
-    });
     child.once("close", () => {
       live.delete(child);
       if (running) setTimeout(() => running && start(name, into), 200);
@@ -90,15 +96,9 @@ export function sampleBothHealthy(addresses: readonly [string, string]): Sampler
  * made from the agent host every 100 ms, so the largest gap is the downtime the agents saw. */
 export function sampleAgentPings(agent: string, url: string): Sampler<number[]> {
   const loop = `while :; do curl -fsS -m 1 -o /dev/null ${url} && date +%s%3N; sleep 0.1; done`;
-  const child = spawn("ssh", [...sshOptions(), `root@${host(agent).ip}`, loop], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
   const times: number[] = [];
-  let rest = "";
-  child.stdout.on("data", (d: Buffer) => {
-    const lines = (rest + d.toString()).split("\n");
-    rest = lines.pop() ?? "";
-    for (const l of lines) if (/^\d+$/.test(l.trim())) times.push(Number(l.trim()));
+  const child = remoteLoop(agent, loop, (line) => {
+    if (/^\d+$/.test(line)) times.push(Number(line));
   });
   return {
     stop: () =>

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import "./fresh-lab.js";
-import { cli, labInventory, provisionOk, told } from "./cli.js";
+import { cli, labInventory, provisionOk, told, whenOutputShows } from "./cli.js";
 import { sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, type Sides } from "./pair-status.js";
 import { assertFinishes, assertHalfWay, killedAt, switchoverTo } from "./switchover-runs.js";
@@ -56,19 +56,17 @@ describe("switchover, interrupted", { concurrency: false }, () => {
   it("with every ssh session to the old primary's database host cut as it is stopped, the run stops and the same command finishes it", async () => {
     const target = other(sides);
     let cut: Promise<unknown> | undefined;
-    const r = await switchoverTo(target.gocdActive, (child) => {
-      let seen = "";
-      child.stdout?.on("data", (d: Buffer) => {
-        seen += d.toString();
-        // As GoCD stops (the primary's CHECKPOINT and stop come next), every ssh session on the database
-        // host is killed for three seconds, the controller's reconnection included: a link that drops.
-        if (!cut && /TASK \[gocd_switchover : step 3: /.test(seen))
-          cut = sh(
-            sides.dbPrimary,
-            `systemd-run --quiet --collect sh -c "for i in \\$(seq 30); do pkill -KILL -f '^sshd(-session)?: root@'; sleep 0.1; done"`,
-          );
-      });
-    });
+    // As GoCD stops (the primary's CHECKPOINT and stop come next), every ssh session on the database host
+    // is killed for three seconds, the controller's reconnection included: a link that drops.
+    const r = await switchoverTo(
+      target.gocdActive,
+      whenOutputShows(/TASK \[gocd_switchover : step 3: /, () => {
+        cut = sh(
+          sides.dbPrimary,
+          `systemd-run --quiet --collect sh -c "for i in \\$(seq 30); do pkill -KILL -f '^sshd(-session)?: root@'; sleep 0.1; done"`,
+        );
+      }),
+    );
     await cut;
     assert.ok(cut, "step 3 never started");
     assert.equal(

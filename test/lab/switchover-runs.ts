@@ -2,7 +2,7 @@
 // chosen point of its output, and what an operator checks while it is half-way and once it is finished.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { cli, labInventory, told, type Cli } from "./cli.js";
+import { cli, labInventory, told, whenOutputShows, type Cli } from "./cli.js";
 import { assertHealthy, status, type Sides } from "./pair-status.js";
 
 /** `gocd-bc switchover --to TO --confirm TO` on the lab; `started` gets the process (to watch or signal it). */
@@ -11,12 +11,9 @@ export const switchoverTo = (to: string, started?: (child: ChildProcess) => void
 
 /** A switchover to `to`, killed once its output matches `next` (the task or play that comes next). */
 export async function killedAt(to: string, next: RegExp): Promise<Cli> {
-  let seen = "";
-  const r = await switchoverTo(to, (child) =>
-    child.stdout?.on("data", (d: Buffer) => {
-      seen += d.toString();
-      if (next.test(seen)) child.kill("SIGKILL");
-    }),
+  const r = await switchoverTo(
+    to,
+    whenOutputShows(next, (child) => child.kill("SIGKILL")),
   );
   assert.equal(r.code, -1, `the switchover was not killed at ${next}: ${told(r)}`);
   return r;

@@ -21,6 +21,7 @@ import {
   provisionOk,
   told,
   type Cli,
+  whenOutputShows,
 } from "./cli.js";
 import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
@@ -386,17 +387,12 @@ describe("switchover", { concurrency: false }, () => {
         "switchover_lsn_timeout=5",
       ],
       600_000,
-      (child) => {
-        let seen = "";
-        child.stdout?.on("data", (d: Buffer) => {
-          seen += d.toString();
-          if (!cut && /TASK \[gocd_switchover : the operator confirms\]/.test(seen))
-            cut = ok(
-              "db-standby",
-              `cd / && su postgres -c "psql -XAt -c \\"ALTER SYSTEM SET primary_conninfo = ''\\" -c 'SELECT pg_reload_conf()'"`,
-            );
-        });
-      },
+      whenOutputShows(/TASK \[gocd_switchover : the operator confirms\]/, () => {
+        cut = ok(
+          "db-standby",
+          `cd / && su postgres -c "psql -XAt -c \\"ALTER SYSTEM SET primary_conninfo = ''\\" -c 'SELECT pg_reload_conf()'"`,
+        );
+      }),
     );
     const r = await run;
     await cut;
