@@ -88,6 +88,15 @@ function program(setExit: (code: number) => void): Command {
     .option("--no-drain", "skip GoCD's maintenance mode (running jobs are then rescheduled)")
     .option("--drain-timeout <seconds>", "how long the drain waits for running jobs (default 300)", wholeNumber)
     .action(async (opts) => setExit(await (await import("./switchover.js")).switchoverCommand(opts)));
+  // No --limit or --forks: a failover works on the whole pair, whatever of it answers.
+  withPairOptions(cli.command("failover"))
+    .description(
+      "the active side is lost: fence what answers of it, promote the standby, start GoCD there (confirmed, loss shown first)",
+    )
+    .requiredOption("--to <host>", "the GoCD server that becomes active (the current standby)")
+    .option("--confirm <host>", "confirm without a terminal: must name the same host as --to")
+    .option("--dry-run", "show what is known, what may be lost and the plan; change nothing")
+    .action(async (opts) => setExit(await (await import("./failover.js")).failoverCommand(opts)));
   // No --limit: the standby is rejoined with the whole pair provisioned after it.
   withPairOptions(cli.command("rejoin"))
     .description(

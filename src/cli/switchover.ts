@@ -7,21 +7,21 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Reporter, RunEvent } from "../report/events.js";
-import { EchoMessages } from "../report/echo-messages.js";
 import type { Topology } from "../topology/decide.js";
 import type { SwitchoverRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
+import { databaseMs, vipGapMs } from "./switchover-timings.js";
 import {
-  databaseMs,
-  passedChecks,
-  stepTimings,
-  switchoverOutcome,
-  type SwitchoverOutcome,
-  type TimedEvent,
-  vipGapMs,
-} from "./switchover-timings.js";
+  interruptedCode,
+  type Io,
+  NOT_CONFIRMED,
+  PREFLIGHT_REFUSED,
+  reportSteps,
+  type StepsCommand,
+  stderr,
+  Timed,
+} from "./steps-report.js";
 
 /** The playbook the command runs. */
 export const SWITCHOVER_PLAYBOOK = path.resolve(
@@ -29,10 +29,7 @@ export const SWITCHOVER_PLAYBOOK = path.resolve(
   "../../../playbooks/switchover.yml",
 );
 
-/** Exit codes of `switchover` beyond run's: nothing was changed (6, 7), or the switchover undid itself (8). */
-export const NOT_CONFIRMED = 6;
-export const PREFLIGHT_REFUSED = 7;
-export const SWITCHOVER_ABORTED = 8;
+export { NOT_CONFIRMED, PREFLIGHT_REFUSED, SWITCHOVER_ABORTED } from "./steps-report.js";
 
 /** Options of `switchover`, as the CLI parses them. */
 export interface SwitchoverOptions extends RunCommandOptions {
@@ -42,25 +39,6 @@ export interface SwitchoverOptions extends RunCommandOptions {
   /** commander's `--no-drain`: false when given. */
   readonly drain?: boolean;
   readonly drainTimeout?: number;
-}
-
-type Io = { err: (line: string) => void };
-const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
-
-/** The task whose message is the plan, shown to the operator before the confirmation is asked. */
-const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
-
-/** Passes every event on, keeps each with the time it arrived, and shows the plan as soon as it is known
- * (before the confirmation asks for the target's name). */
-class Timed extends EchoMessages {
-  readonly events: TimedEvent[] = [];
-  constructor(inner: Reporter, io: Io) {
-    super(inner, PLAN_TASK, io.err);
-  }
-  protected override observe(e: RunEvent): void {
-    this.events.push({ at: Date.now(), event: e });
-    super.observe(e);
-  }
 }
 
 /** The variables the playbook reads from the command (never the roles: the playbook swaps those itself). */
@@ -121,56 +99,26 @@ function resumeVars(s: Situation): Record<string, unknown> {
   };
 }
 
-function report(events: readonly TimedEvent[], runCode: number, dryRun: boolean, io: Io): number {
-  const all = events.map((t) => t.event);
-  // A run that ended well had its failures rescued (or ignored): only a failed run has an outcome to read.
-  const outcome: SwitchoverOutcome = runCode === 0 ? { kind: "done" } : switchoverOutcome(all);
-  for (const check of passedChecks(all)) io.err(`preflight ok: ${check}`);
-  switch (outcome.kind) {
-    case "preflight-refused":
-      for (const c of outcome.checks) io.err(`preflight REFUSED: ${c}`);
-      io.err("switchover: refused by the preflight; nothing was changed");
-      return PREFLIGHT_REFUSED;
-    case "not-confirmed":
-      io.err(`switchover: not confirmed (${outcome.why}); nothing was changed`);
-      return NOT_CONFIRMED;
-    case "aborted":
-      io.err(`switchover: ${outcome.why}`);
-      return SWITCHOVER_ABORTED;
-    case "failed":
-      io.err(`switchover: stopped at "${outcome.task}": ${outcome.why}`);
-      io.err(
-        "switchover: run the same command again to finish it once the cause is fixed (`gocd-bc status` shows where it stands)",
-      );
-      // run's code: 2 a task failed, 4 a host could not be reached.
-      return runCode;
-    case "done":
-      break;
-  }
-  if (dryRun) {
-    io.err("switchover: dry run, the preflight passed; nothing was changed");
-    return 0;
-  }
-  const steps = stepTimings(events);
-  for (const s of steps)
-    io.err(
-      `step ${String(s.step).padStart(2)}: ${s.skipped ? `${"done".padStart(6)}  ` : `${(s.ms / 1000).toFixed(2).padStart(6)} s`}  ${s.title}`,
-    );
-  const db = databaseMs(events);
-  // Finishing an interrupted switchover, the database part (or some of it) ran in the earlier run.
-  const resumed = steps.some((s) => s.skipped);
-  if (db !== undefined && !resumed)
-    io.err(`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`);
-  const gap = vipGapMs(events);
-  if (gap !== undefined && !resumed)
-    io.err(
-      `GoCD unreachable through the VIP: ${(gap / 1000).toFixed(2)} s (GoCD stopping there to the VIP answering here)`,
-    );
-  const first = events[0]?.at ?? 0;
-  const last = events.at(-1)?.at ?? first;
-  io.err(`switchover: done in ${((last - first) / 1000).toFixed(1)} s`);
-  return 0;
-}
+/** The switchover's own lines after the steps: the database part and the VIP's gap (not when finishing an
+ * interrupted switchover, whose database part ran, some of it, in the earlier run). */
+const SWITCHOVER: StepsCommand = {
+  name: "switchover",
+  extraLines: (events, resumed) => {
+    if (resumed) return [];
+    const db = databaseMs(events);
+    const gap = vipGapMs(events);
+    return [
+      ...(db !== undefined
+        ? [`database part (primary stopping to standby writable): ${(db / 1000).toFixed(2)} s`]
+        : []),
+      ...(gap !== undefined
+        ? [
+            `GoCD unreachable through the VIP: ${(gap / 1000).toFixed(2)} s (GoCD stopping there to the VIP answering here)`,
+          ]
+        : []),
+    ];
+  },
+};
 
 /** `gocd-bc switchover`: the planned switchover to `--to`, confirmed. */
 export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr): Promise<number> {
@@ -187,13 +135,8 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
   const timed = new Timed(reporterFor(opts), io);
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify({ ...switchoverVars(opts), ...resumeVars(s) })];
   const code = await runCommand(SWITCHOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
-  // Invalid input stops before any event; an interruption (Ctrl-C) says nothing more than run does.
-  if (code === 99 || (code === 4 && timed.events.length === 0)) {
-    if (code === 99 && timed.events.length > 0)
-      io.err(
-        "switchover: interrupted; run the same command again to finish it (`gocd-bc status` shows where it stands)",
-      );
-    return code;
-  }
-  return report(timed.events, code, opts.dryRun === true, io);
+  return (
+    interruptedCode("switchover", code, timed.events, io) ??
+    reportSteps(SWITCHOVER, timed.events, code, opts.dryRun === true, io)
+  );
 }

@@ -17,7 +17,8 @@ export function planVarLayers(play: Play, parents: readonly Task[], task: Task):
     playVars: play.vars,
     varsFiles: play.varsFiles.map((f) => f.vars),
     roleVars: [...others.map((r) => r.vars), ...(own ? [own.vars] : [])],
-    blockVars: blocks.map((b) => b.vars),
+    // An include_role's `vars:` are its role's params, and (as in Ansible) every include nested inside it sees them.
+    blockVars: blocks.map((b) => (b.kind === "include_role" ? b.params : b.vars)),
     taskVars: task.vars,
     roleParams: own ? own.params : ({} as Vars),
   };
