@@ -1,9 +1,9 @@
 // Which side is active, decided from what the hosts say (the README's standby setup section), never assumed from the
 // inventory: after a switchover the inventory's "primary" may be the standby. The inventory's initial
 // roles are used only where nothing has been provisioned yet. Two writable databases or two running
-// GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover that the
-// journal shows unfinished is a state of its own: only the switchover command, run again, may go on.
-import type { SwitchoverRecord } from "./journal.js";
+// GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover or failover
+// that the journal shows unfinished is a state of its own: only the same command, run again, may go on.
+import type { JournalRecord } from "./journal.js";
 
 /** What one database host says about itself. */
 export type DbFact =
@@ -43,11 +43,12 @@ export type Topology =
   | { readonly kind: "decided"; readonly roles: Roles; readonly evidence: readonly string[] }
   | { readonly kind: "split-brain"; readonly reasons: readonly string[] }
   | {
-      readonly kind: "switchover-unfinished";
-      readonly switchover: SwitchoverRecord;
+      /** A switchover or failover half-way (the record's kind says which). */
+      readonly kind: "unfinished";
+      readonly record: JournalRecord;
       /** The target's database is writable already: the only way on is forward. */
       readonly promoted: boolean;
-      /** Once promoted (and each server's database host is known): the roles the switchover gave. */
+      /** Once promoted (and each server's database host is known): the roles the record's command gave. */
       readonly roles?: Roles;
       readonly reasons: readonly string[];
     }
@@ -119,40 +120,40 @@ function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string])
   };
 }
 
-/** A switchover the journal shows unfinished: provisioning between its steps could undo half of it (or
- * start the old side's GoCD against a database that is no longer the primary), so only the switchover
- * itself, run again, goes on. */
-function unfinished(sw: SwitchoverRecord, db: readonly DbFact[], names: PairNames): Topology {
-  const [toDb, fromDb] = [names.dbOf?.[sw.to], names.dbOf?.[sw.from]];
+/** A switchover or failover the journal shows unfinished: provisioning between its steps could undo half of
+ * it (or start the old side's GoCD against a database that is no longer the primary), so only the same
+ * command, run again, goes on. */
+function unfinished(r: JournalRecord, db: readonly DbFact[], names: PairNames): Topology {
+  const [toDb, fromDb] = [names.dbOf?.[r.to], names.dbOf?.[r.from]];
   const fact = db.find((f) => f.host === toDb);
   const promoted =
     fact !== undefined
       ? fact.kind === "running" && !fact.inRecovery
-      : ["promoted", "gocd active on the target"].includes(sw.step);
+      : ["promoted", "gocd active on the target"].includes(r.step);
   const roles =
     promoted && toDb && fromDb
-      ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: sw.to, gocdStandby: sw.from }
+      ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: r.to, gocdStandby: r.from }
       : undefined;
   return {
-    kind: "switchover-unfinished",
-    switchover: sw,
+    kind: "unfinished",
+    record: r,
     promoted,
     ...(roles ? { roles } : {}),
     reasons: [
-      `the switchover ${sw.id} (${sw.from} -> ${sw.to}) did not finish: its last step was '${sw.step}' at ${sw.time}` +
-        ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc switchover --to ${sw.to}\` again,` +
+      `the ${r.kind} ${r.id} (${r.from} -> ${r.to}) did not finish: its last step was '${r.step}' at ${r.time}` +
+        ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc ${r.kind} --to ${r.to}\` again,` +
         " with the same inventory, to finish it",
     ],
   };
 }
 
-/** Decide the roles from the facts and the latest switchover record; pure, so every rule is tested with
+/** Decide the roles from the facts and the latest journal record; pure, so every rule is tested with
  * facts in and a decision out. */
 export function decideTopology(
   db: readonly DbFact[],
   gocd: readonly GocdFact[],
   names: PairNames,
-  journal?: SwitchoverRecord,
+  journal?: JournalRecord,
 ): Topology {
   const d = decideDb(db, names.db);
   const g = decideGocd(gocd, names.gocd);

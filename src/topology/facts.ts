@@ -11,7 +11,7 @@ import type { TaskResult } from "../modules/contract.js";
 import type { DbFact, GocdFact, PairNames } from "./decide.js";
 import type { Inventory } from "../inventory/types.js";
 import { inventoryVarsOf } from "../inventory/precedence.js";
-import { journalRecord, latestRecord, type SwitchoverRecord } from "./journal.js";
+import { journalRecord, latestRecord, type JournalRecord } from "./journal.js";
 
 /** The read-only playbook whose results are the facts. */
 export const FACTS_PLAYBOOK = path.resolve(
@@ -62,9 +62,9 @@ export function serverFields(results: ReadonlyMap<string, TaskResult> | undefine
   );
 }
 
-/** The latest switchover record of the servers' journals, from their `server state` results' `journal=`
+/** The latest switchover or failover record of the servers' journals, from their `server state` results' `journal=`
  * lines (each server keeps a journal; a lost write leaves one behind). */
-export function latestJournal(results: HostResults, gocdHosts: readonly string[]): SwitchoverRecord | undefined {
+export function latestJournal(results: HostResults, gocdHosts: readonly string[]): JournalRecord | undefined {
   return latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
 }
 
@@ -105,8 +105,8 @@ export type FactsResult =
       readonly gocd: GocdFact[];
       readonly names: PairNames;
       readonly results: HostResults;
-      /** The latest switchover either server's journal records. */
-      readonly journal: SwitchoverRecord | undefined;
+      /** The latest switchover or failover either server's journal records. */
+      readonly journal: JournalRecord | undefined;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 

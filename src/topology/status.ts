@@ -3,16 +3,14 @@
 import { continued, escapeDeep } from "../report/escape.js";
 import type { Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
-import type { SwitchoverRecord } from "./journal.js";
-
-export type { SwitchoverRecord };
+import type { JournalRecord } from "./journal.js";
 
 /** One GoCD server as status shows it. */
 export interface ServerStatus {
   readonly host: string;
   /** Why the host could not be read, when it could not: nothing else about it is known then. */
   readonly unreachable?: string;
-  /** `from` and `to`: the sides of a switchover half-way. */
+  /** `from` and `to`: the sides of a switchover or failover half-way. */
   readonly role: "active" | "standby" | "from" | "to" | "unknown";
   readonly running: boolean;
   readonly holdsVip: boolean;
@@ -41,7 +39,8 @@ export interface PairStatus {
   readonly servers: readonly ServerStatus[];
   readonly databases: readonly DatabaseStatus[];
   readonly agents: readonly { uuid: string; hostname: string; state: string }[];
-  readonly lastSwitchover?: SwitchoverRecord;
+  /** The latest switchover or failover either journal records. */
+  readonly journal?: JournalRecord;
   /** What is wrong, one sentence each; empty when the pair is healthy. */
   readonly problems: readonly string[];
 }
@@ -66,12 +65,12 @@ function unreachableWhy(results: HostResults, host: string): string | undefined 
   return undefined;
 }
 
-/** A server's role: active or standby once decided; during a switchover half-way, the side it leaves
- * (`from`) and the side it goes to (`to`). */
+/** A server's role: active or standby once decided; during a switchover or failover half-way, the side it
+ * leaves (`from`) and the side it goes to (`to`). */
 function serverRole(host: string, topology: Topology): ServerStatus["role"] {
   if (topology.kind === "decided") return topology.roles.gocdActive === host ? "active" : "standby";
-  if (topology.kind === "switchover-unfinished")
-    return topology.switchover.from === host ? "from" : topology.switchover.to === host ? "to" : "unknown";
+  if (topology.kind === "unfinished")
+    return topology.record.from === host ? "from" : topology.record.to === host ? "to" : "unknown";
   return "unknown";
 }
 
@@ -179,13 +178,13 @@ function decidedProblems(
 }
 
 /** Builds the status model from the facts run's results, the topology decided from them, and the latest
- * switchover record the facts read from the journals. */
+ * journal record the facts read. */
 export function pairStatus(
   results: HostResults,
   topology: Topology,
   gocdHosts: readonly string[],
   dbHosts: readonly string[],
-  switchover: SwitchoverRecord | undefined,
+  journal: JournalRecord | undefined,
 ): PairStatus {
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
   const databases = dbHosts.map((h) => databaseStatus(h, results));
@@ -195,7 +194,7 @@ export function pairStatus(
     servers,
     databases,
     agents: agentsFrom(results, active),
-    ...(switchover ? { lastSwitchover: switchover } : {}),
+    ...(journal ? { journal } : {}),
     problems: problemsOf(topology, servers, databases),
   };
 }
@@ -245,11 +244,11 @@ export function formatStatus(status: PairStatus): string {
   lines.push(
     `agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`,
   );
-  const sw = s.lastSwitchover;
-  if (sw)
-    lines.push(
-      `last switchover: ${sw.from} -> ${sw.to} (${sw.id}), ${sw.ended ? sw.step : `UNFINISHED after '${sw.step}'`} at ${sw.time}`,
-    );
+  const r = s.journal;
+  if (r) {
+    const where = r.ended ? r.step : `UNFINISHED after '${r.step}'`;
+    lines.push(`last ${r.kind}: ${r.from} -> ${r.to} (${r.id}), ${where} at ${r.time}`);
+  }
   lines.push(...(s.problems.length ? ["problems:", ...s.problems.map((p) => `  - ${p}`)] : ["healthy"]));
   return continued(lines).join("\n");
 }

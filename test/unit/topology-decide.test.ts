@@ -89,14 +89,15 @@ test("a host that cannot be read leaves the topology undecided, naming the host"
 });
 
 /** A journal record of a switchover from go-a to go-b, stopped after `step`. */
-const record = (step: string) => ({
+const record = (step: string, kind: "switchover" | "failover" = "switchover") => ({
+  kind,
   id: "sw-1",
   from: "go-a",
   to: "go-b",
   step,
   time: "2026-12-01T10:00:00.000Z",
   epoch: 4,
-  ended: step === "done" || step === "aborted",
+  ended: step === "done" || (kind === "switchover" && step === "aborted"),
 });
 const paired = { ...names, dbOf: { "go-a": "db-a", "go-b": "db-b" } };
 
@@ -108,9 +109,9 @@ test("a switchover the journal shows half-way is a state of its own, naming the 
     paired,
     record("primary stopped"),
   );
-  assert.equal(t.kind, "switchover-unfinished");
-  assert.equal(t.kind === "switchover-unfinished" && t.promoted, false);
-  assert.equal(t.kind === "switchover-unfinished" && t.roles, undefined, "roles before the promotion");
+  assert.equal(t.kind, "unfinished");
+  assert.equal(t.kind === "unfinished" && t.promoted, false);
+  assert.equal(t.kind === "unfinished" && t.roles, undefined, "roles before the promotion");
   assert.match(t.reasons.join(" "), /sw-1 \(go-a -> go-b\) did not finish: its last step was 'primary stopped'/);
   assert.match(t.reasons.join(" "), /run `gocd-bc switchover --to go-b` again/);
 });
@@ -122,9 +123,9 @@ test("half-way after the promotion, the target's writable database says so (the 
     paired,
     record("promoted"),
   );
-  assert.equal(t.kind === "switchover-unfinished" && t.promoted, true);
+  assert.equal(t.kind === "unfinished" && t.promoted, true);
   // The roles the switchover gave, for `rejoin` (the old side's database the standby to be).
-  assert.deepEqual(t.kind === "switchover-unfinished" && t.roles, {
+  assert.deepEqual(t.kind === "unfinished" && t.roles, {
     dbPrimary: "db-b",
     dbStandby: "db-a",
     gocdActive: "go-b",
@@ -132,7 +133,7 @@ test("half-way after the promotion, the target's writable database says so (the 
   });
   // Without each server's database host, the journal's step tells.
   const blind = decideTopology([stopped("db-a"), running("db-b", false)], idleServers, names, record("promoted"));
-  assert.equal(blind.kind === "switchover-unfinished" && blind.promoted, true);
+  assert.equal(blind.kind === "unfinished" && blind.promoted, true);
 });
 
 test("a split brain wins over an unfinished switchover; an ended one changes nothing", () => {
@@ -152,4 +153,19 @@ test("a split brain wins over an unfinished switchover; an ended one changes not
     );
     assert.equal(t.kind, "decided", step);
   }
+});
+
+test("a failover half-way names the failover command that finishes it, and gives its roles once promoted", () => {
+  // The lost side cannot be read; the target's database is writable already.
+  const t = decideTopology(
+    [{ host: "db-a", kind: "unknown", why: "no route to host" }, running("db-b", false)],
+    [{ host: "go-a", kind: "unknown", why: "no route to host" }, server("go-b", false, "standby")],
+    paired,
+    record("promoted", "failover"),
+  );
+  assert.equal(t.kind, "unfinished");
+  assert.equal(t.kind === "unfinished" && t.record.kind, "failover");
+  assert.equal(t.kind === "unfinished" && t.roles?.dbPrimary, "db-b");
+  assert.match(t.reasons.join(" "), /the failover sw-1 \(go-a -> go-b\) did not finish: its last step was 'promoted'/);
+  assert.match(t.reasons.join(" "), /run `gocd-bc failover --to go-b` again, with the same inventory, to finish it/);
 });

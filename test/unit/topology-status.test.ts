@@ -151,7 +151,8 @@ test("the latest switchover of either journal is shown; one that did not end is 
     return pairStatus(r, t, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
   };
   const done = withJournal(line("2026-12-01T10:00:05.000Z", "done"), line("2026-12-01T10:00:01.000Z", "promoted"));
-  assert.deepEqual(done.lastSwitchover, {
+  assert.deepEqual(done.journal, {
+    kind: "switchover",
     id: "sw-1",
     from: "go-b",
     to: "go-a",
@@ -177,7 +178,7 @@ test("the latest switchover of either journal is shown; one that did not end is 
     journalRecord(half),
   );
   const halfway = withJournal(half, "", halfTopology);
-  assert.equal(halfway.lastSwitchover?.ended, false);
+  assert.equal(halfway.journal?.ended, false);
   assert.match(
     halfway.problems.join("\n"),
     /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z.*run `gocd-bc switchover --to go-a` again/,
@@ -192,4 +193,21 @@ test("the latest switchover of either journal is shown; one that did not end is 
     ],
   );
   assert.match(formatStatus(halfway), /^ {2}from {5}go-b /m);
+});
+
+test("the latest record of a failover says so: `last failover:`", () => {
+  const r = results("last_ok=2026-11-26T15:00:00Z;");
+  const failover = Buffer.from(
+    JSON.stringify({
+      time: "2026-12-01T11:00:00.000Z",
+      host: "go-a",
+      failover: { epoch: 5, step: "done", id: "fo-1", from: "go-b", to: "go-a", by: "root@vm" },
+    }),
+  ).toString("base64");
+  const stdout = String(r.get("go-a")?.get("server state")?.data.stdout ?? "");
+  r.get("go-a")?.set("server state", ok({ stdout: `${stdout}\njournal=${failover}` }));
+  const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
+  assert.equal(s.journal?.kind, "failover");
+  assert.match(formatStatus(s), /^last failover: go-b -> go-a \(fo-1\), done at 2026-12-01T11:00:00\.000Z$/m);
+  assert.doesNotMatch(formatStatus(s), /last switchover/);
 });

@@ -1,0 +1,49 @@
+// What provision, drift and switchover say of a topology they will not act on, beyond the decision's own
+// lines: a switchover or failover half-way names its command, and switchover never resumes a failover.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { provisionRefusal, topologyLines } from "../../src/cli/provision.js";
+import { topologyRefusal } from "../../src/cli/switchover.js";
+import type { Topology } from "../../src/topology/decide.js";
+import type { JournalKind } from "../../src/topology/journal.js";
+
+const halfway = (kind: JournalKind): Topology => ({
+  kind: "unfinished",
+  record: { kind, id: "x-1", from: "go-a", to: "go-b", step: "promoted", time: "t", epoch: 3, ended: false },
+  promoted: true,
+  reasons: [`the ${kind} x-1 (go-a -> go-b) did not finish`],
+});
+
+test("a switchover or failover half-way: its reasons as topology lines, and provisioning refused by its name", () => {
+  for (const kind of ["switchover", "failover"] as const) {
+    assert.deepEqual(topologyLines(halfway(kind)), [`topology: the ${kind} x-1 (go-a -> go-b) did not finish`]);
+    assert.equal(
+      provisionRefusal(halfway(kind)),
+      `refusing to change anything while a ${kind} is half-way (provisioning could undo half of it)`,
+    );
+  }
+});
+
+test("switchover finishes a switchover half-way but refuses a failover half-way, naming the failover command", () => {
+  assert.equal(topologyRefusal(halfway("switchover")), undefined);
+  assert.equal(
+    topologyRefusal(halfway("failover")),
+    "the failover x-1 to go-b is half-way: finish it with `gocd-bc failover --to go-b` first; nothing was changed",
+  );
+});
+
+test("a split brain or an undecided pair prints its header and reasons; a decided one its evidence", () => {
+  assert.deepEqual(topologyLines({ kind: "split-brain", reasons: ["two writable databases"] }), [
+    "SPLIT BRAIN: refusing to change anything; a person must decide which side is right:",
+    "  - two writable databases",
+  ]);
+  assert.deepEqual(topologyLines({ kind: "undecidable", reasons: ["db-a cannot be read"] }), [
+    "cannot tell which side is active; nothing was changed:",
+    "  - db-a cannot be read",
+  ]);
+  const roles = { dbPrimary: "db-a", dbStandby: "db-b", gocdActive: "go-a", gocdStandby: "go-b" };
+  assert.deepEqual(topologyLines({ kind: "decided", roles, evidence: ["db-a is the writable database"] }), [
+    "topology: db-a is the writable database",
+  ]);
+  assert.equal(provisionRefusal({ kind: "decided", roles, evidence: [] }), undefined);
+});
