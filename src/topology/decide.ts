@@ -9,7 +9,16 @@ import type { JournalRecord } from "./journal.js";
 export type DbFact =
   | { readonly host: string; readonly kind: "unknown"; readonly why: string }
   | { readonly host: string; readonly kind: "stopped" }
-  | { readonly host: string; readonly kind: "running"; readonly inRecovery: boolean; readonly systemId: string };
+  | {
+      readonly host: string;
+      readonly kind: "running";
+      readonly inRecovery: boolean;
+      readonly systemId: string;
+      /** The timeline of its latest checkpoint (null when it did not say): a promotion starts a higher one. */
+      readonly timeline: number | null;
+      /** The application names of the standbys streaming from it (`gocd_bc_<standby host>`). */
+      readonly streamingTo: readonly string[];
+    };
 
 /** What one GoCD server says about itself. */
 export type GocdFact =
@@ -20,6 +29,8 @@ export type GocdFact =
       readonly running: boolean;
       readonly holdsVip: boolean;
       readonly marker?: "active" | "standby";
+      /** The marker's `epoch=` line (0 when there is none): every switchover and failover raises it. */
+      readonly epoch: number;
     };
 
 /** The pair as the inventory names it, with the initial roles for hosts provisioned for the first time. */

@@ -5,14 +5,22 @@ import assert from "node:assert/strict";
 import { decideTopology, rolesAsVars, type DbFact, type GocdFact } from "../../src/topology/decide.js";
 
 const names = { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"] } as const;
-const running = (host: string, inRecovery: boolean): DbFact => ({ host, kind: "running", inRecovery, systemId: "7" });
+const running = (host: string, inRecovery: boolean): DbFact => ({
+  host,
+  kind: "running",
+  inRecovery,
+  systemId: "7",
+  timeline: 1,
+  streamingTo: [],
+});
 const stopped = (host: string): DbFact => ({ host, kind: "stopped" });
-const server = (host: string, running: boolean, marker?: "active" | "standby"): GocdFact => ({
+const server = (host: string, running: boolean, marker?: "active" | "standby", epoch = 0): GocdFact => ({
   host,
   kind: "reachable",
   running,
   holdsVip: running,
   marker,
+  epoch,
 });
 const idleServers = [server("go-a", false), server("go-b", false)];
 

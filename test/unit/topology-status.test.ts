@@ -167,12 +167,12 @@ test("the latest switchover of either journal is shown; one that did not end is 
   const half = line("2026-12-01T10:00:01.000Z", "promoted");
   const halfTopology = decideTopology(
     [
-      { host: "db-a", kind: "running", inRecovery: false, systemId: "7" },
+      { host: "db-a", kind: "running", inRecovery: false, systemId: "7", timeline: 2, streamingTo: [] },
       { host: "db-b", kind: "stopped" },
     ],
     [
-      { host: "go-a", kind: "reachable", running: true, holdsVip: true },
-      { host: "go-b", kind: "reachable", running: false, holdsVip: false, marker: "active" },
+      { host: "go-a", kind: "reachable", running: true, holdsVip: true, epoch: 0 },
+      { host: "go-b", kind: "reachable", running: false, holdsVip: false, marker: "active", epoch: 0 },
     ],
     { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"], dbOf: { "go-a": "db-a", "go-b": "db-b" } },
     journalRecord(half),
