@@ -1,6 +1,7 @@
 // `gocd-bc provision` and `gocd-bc drift`: read which side is active from the hosts, refuse on a split
-// brain, then run playbooks/provision.yml with those roles (provision) or the same in check+diff mode,
-// reporting what drifted (drift). The roles read from the hosts are passed last as extra vars, so they
+// brain (or a switchover or failover half-way, or a failover's old primary not yet rejoined), then run
+// playbooks/provision.yml with those roles (provision) or the same in check+diff mode, reporting what
+// drifted (drift). The roles read from the hosts are passed last as extra vars, so they
 // win over the inventory and over `-e`: the tool never "corrects" a switched-over pair back.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +54,7 @@ export function topologyLines(t: Topology): string[] {
     case "decided":
       return t.evidence.map((line) => `topology: ${line}`);
     case "unfinished":
+    case "former-primary":
       return t.reasons.map((line) => `topology: ${line}`);
     case "split-brain":
       return ["SPLIT BRAIN: refusing to change anything; a person must decide which side is right:", ...bullets(t)];
@@ -67,6 +69,11 @@ const bullets = (t: { readonly reasons: readonly string[] }) => t.reasons.map((r
 export function provisionRefusal(t: Topology): string | undefined {
   if (t.kind === "unfinished")
     return `refusing to change anything while a ${t.record.kind} is half-way (provisioning could undo half of it)`;
+  if (t.kind === "former-primary")
+    return (
+      `refusing to change anything while ${t.formerPrimary} is a former primary left behind by a failover:` +
+      ` run \`gocd-bc rejoin\` first (it rewinds ${t.formerPrimary} and makes it the standby)`
+    );
   return undefined;
 }
 

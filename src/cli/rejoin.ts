@@ -1,7 +1,8 @@
 // `gocd-bc rejoin -i INVENTORY [--reclone HOST]`: the database host that is not the primary becomes its
 // streaming standby again (rewound with pg_rewind when it diverged, what that discards reported; cloned
 // afresh only when --reclone names it), and the pair is provisioned as the roles read from the hosts say.
-// Also after a switchover or failover whose promotion happened but whose old side could not become the standby.
+// Also after a switchover or failover whose promotion happened but whose old side could not become the standby,
+// and for the old primary a failover left behind (rewound onto the new primary's timeline).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EchoMessages } from "../report/echo-messages.js";
@@ -28,9 +29,10 @@ const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 /** The tasks whose message says what the rejoin did to the data directory. */
 const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby streams already)$/;
 
-/** The roles to rejoin with: decided ones, or those of a switchover or failover half-way past its promotion. */
+/** The roles to rejoin with: decided ones, a failover's (its old primary the standby to be), or those of a
+ * switchover or failover half-way past its promotion. */
 function rejoinRoles(t: Topology, io: Io): Roles | undefined {
-  if (t.kind === "decided") return t.roles;
+  if (t.kind === "decided" || t.kind === "former-primary") return t.roles;
   if (t.kind === "unfinished" && t.roles) return t.roles;
   if (t.kind === "unfinished")
     io.err(

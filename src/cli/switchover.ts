@@ -90,12 +90,18 @@ function situation(t: Topology): Situation | undefined {
 }
 
 /** Why no switchover starts from this topology, when the reasons the decision printed do not say it: a
- * failover half-way is finished by the failover command only (a switchover would resume it as its own). */
+ * failover half-way is finished by the failover command only (a switchover would resume it as its own), and
+ * a failover's old primary must be rejoined first (the switchover's target must stream from the primary). */
 export function topologyRefusal(t: Topology): string | undefined {
   if (t.kind === "unfinished" && t.record.kind === "failover")
     return (
       `the failover ${t.record.id} to ${t.record.to} is half-way: finish it with` +
       ` \`gocd-bc failover --to ${t.record.to}\` first; nothing was changed`
+    );
+  if (t.kind === "former-primary")
+    return (
+      `${t.formerPrimary} is a former primary left behind by a failover: rejoin the pair first` +
+      " (`gocd-bc rejoin`); nothing was changed"
     );
   return undefined;
 }

@@ -3,6 +3,8 @@
 // roles are used only where nothing has been provisioned yet. Two writable databases or two running
 // GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover or failover
 // that the journal shows unfinished is a state of its own: only the same command, run again, may go on.
+// So is the old primary a failover left behind, once its host is back: the markers' epochs and the
+// databases' timelines tell it from a split brain, and only `rejoin` (which rewinds it) may go on.
 import type { JournalRecord } from "./journal.js";
 
 /** What one database host says about itself. */
@@ -61,6 +63,18 @@ export type Topology =
       readonly promoted: boolean;
       /** Once promoted (and each server's database host is known): the roles the record's command gave. */
       readonly roles?: Roles;
+      readonly reasons: readonly string[];
+    }
+  | {
+      /** A failover's outcome with the lost side back: its old primary database on its older timeline. */
+      readonly kind: "former-primary";
+      /** The failover's roles: the former primary is the standby to be (rejoin rewinds it). */
+      readonly roles: Roles;
+      /** The database host left behind (roles.dbStandby). */
+      readonly formerPrimary: string;
+      readonly timelines: { readonly primary: number; readonly former: number };
+      /** The markers' epochs: the active server's, and the former primary's server's (the lower). */
+      readonly epochs: { readonly active: number; readonly former: number };
       readonly reasons: readonly string[];
     }
   | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
@@ -145,16 +159,74 @@ function unfinished(r: JournalRecord, db: readonly DbFact[], names: PairNames): 
     promoted && toDb && fromDb
       ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: r.to, gocdStandby: r.from }
       : undefined;
+  return { kind: "unfinished", record: r, promoted, ...(roles ? { roles } : {}), reasons: [unfinishedReason(r)] };
+}
+
+function unfinishedReason(r: JournalRecord): string {
+  return (
+    `the ${r.kind} ${r.id} (${r.from} -> ${r.to}) did not finish: its last step was '${r.step}' at ${r.time}` +
+    ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc ${r.kind} --to ${r.to}\` again,` +
+    " with the same inventory, to finish it"
+  );
+}
+
+/** The application name (and slot) a standby streams under: `gocd_bc_` and its host in lower case, each
+ * other character `_` (postgres_slot_name in roles/postgres_common/defaults/main.yml). */
+export function standbyApplicationName(host: string): string {
+  return `gocd_bc_${host.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
+}
+
+type RunningDb = Extract<DbFact, { kind: "running" }>;
+type ReachableServer = Extract<GocdFact, { kind: "reachable" }>;
+type FormerPrimary = Extract<Topology, { kind: "former-primary" }>;
+
+/**
+ * The old primary a failover left behind, once every host answers again: two databases of one cluster
+ * (one system identifier), the primary P writable, the other F not streaming from P (writable, or in
+ * recovery without a connection) and on an older timeline, and P's GoCD server marked with a higher epoch
+ * than F's. Two writable databases without all of that stay a split brain (an old primary started by hand
+ * after a switchover has the epoch of its server's marker equal to the other's); with it they can only be a
+ * failover's outcome. Undefined unless every rule holds.
+ */
+function formerPrimary(db: readonly DbFact[], gocd: readonly GocdFact[], names: PairNames): FormerPrimary | undefined {
+  const dbs = db.filter((f): f is RunningDb => f.kind === "running");
+  const servers = gocd.filter((f): f is ReachableServer => f.kind === "reachable");
+  const [a, b] = dbs;
+  if (!a || !b || dbs.length !== db.length || servers.length !== gocd.length) return undefined;
+  return leftBehind(a, b, servers, names) ?? leftBehind(b, a, servers, names);
+}
+
+/** F left behind by a failover to P, or undefined (the rules of `formerPrimary`). */
+function leftBehind(
+  p: RunningDb,
+  f: RunningDb,
+  servers: readonly ReachableServer[],
+  names: PairNames,
+): FormerPrimary | undefined {
+  if (p.inRecovery || p.systemId === "" || p.systemId !== f.systemId) return undefined;
+  // A writable F streams from nobody; an F in recovery that streams from P is a standby already.
+  if (p.streamingTo.includes(standbyApplicationName(f.host))) return undefined;
+  if (p.timeline === null || f.timeline === null || f.timeline >= p.timeline) return undefined;
+  const active = servers.find((s) => names.dbOf?.[s.host] === p.host);
+  const former = servers.find((s) => names.dbOf?.[s.host] === f.host);
+  if (!active || !former || active.epoch <= former.epoch) return undefined;
+  const reasons = [
+    `${f.host} is a former primary left behind by a failover: timeline ${f.timeline}, the primary ${p.host} is on` +
+      ` timeline ${p.timeline} (epoch ${active.epoch} on ${active.host}, ${former.epoch} on ${former.host});` +
+      " run `gocd-bc rejoin` to make it the standby (pg_rewind reports what it discards)",
+  ];
+  if (former.running)
+    reasons.push(
+      `${former.host} still runs GoCD at the lower epoch (${former.epoch}, ${active.host} has ${active.epoch}):` +
+        " its guard stops it within seconds",
+    );
   return {
-    kind: "unfinished",
-    record: r,
-    promoted,
-    ...(roles ? { roles } : {}),
-    reasons: [
-      `the ${r.kind} ${r.id} (${r.from} -> ${r.to}) did not finish: its last step was '${r.step}' at ${r.time}` +
-        ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc ${r.kind} --to ${r.to}\` again,` +
-        " with the same inventory, to finish it",
-    ],
+    kind: "former-primary",
+    roles: { dbPrimary: p.host, dbStandby: f.host, gocdActive: active.host, gocdStandby: former.host },
+    formerPrimary: f.host,
+    timelines: { primary: p.timeline, former: f.timeline },
+    epochs: { active: active.epoch, former: former.epoch },
+    reasons,
   };
 }
 
@@ -166,6 +238,12 @@ export function decideTopology(
   names: PairNames,
   journal?: JournalRecord,
 ): Topology {
+  // Before the split brain: a failover's old primary back on its old timeline is two writable databases too.
+  const former = formerPrimary(db, gocd, names);
+  if (former) {
+    const halfway = journal && !journal.ended ? [unfinishedReason(journal)] : [];
+    return { ...former, reasons: [...former.reasons, ...halfway] };
+  }
   const d = decideDb(db, names.db);
   const g = decideGocd(gocd, names.gocd);
   const errors = [d, g].filter((s): s is Extract<Side, { error: string }> => "error" in s);

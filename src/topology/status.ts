@@ -1,7 +1,7 @@
 // `gocd-bc status`: one screen on the pair's health, built from the same read-only facts as provision.
 // The model is pure (facts in, model out) so every line of the screen is tested without hosts.
 import { continued, escapeDeep } from "../report/escape.js";
-import type { Topology } from "./decide.js";
+import type { Roles, Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
 import type { JournalRecord } from "./journal.js";
 
@@ -24,7 +24,8 @@ export interface DatabaseStatus {
   readonly host: string;
   /** Why the host could not be read, when it could not. */
   readonly unreachable?: string;
-  readonly role: "primary" | "standby" | "stopped" | "unknown";
+  /** `former`: the old primary a failover left behind (writable or not, it is no longer the primary). */
+  readonly role: "primary" | "standby" | "former" | "stopped" | "unknown";
   readonly replication: readonly {
     client: string;
     state: string;
@@ -65,10 +66,16 @@ function unreachableWhy(results: HostResults, host: string): string | undefined 
   return undefined;
 }
 
-/** A server's role: active or standby once decided; during a switchover or failover half-way, the side it
- * leaves (`from`) and the side it goes to (`to`). */
+/** The roles the pair has while status shows them: decided, or a failover's with its old primary back. */
+function settledRoles(topology: Topology): Roles | undefined {
+  return topology.kind === "decided" || topology.kind === "former-primary" ? topology.roles : undefined;
+}
+
+/** A server's role: active or standby once decided (or a failover's); during a switchover or failover
+ * half-way, the side it leaves (`from`) and the side it goes to (`to`). */
 function serverRole(host: string, topology: Topology): ServerStatus["role"] {
-  if (topology.kind === "decided") return topology.roles.gocdActive === host ? "active" : "standby";
+  const roles = settledRoles(topology);
+  if (roles) return roles.gocdActive === host ? "active" : "standby";
   if (topology.kind === "unfinished")
     return topology.record.from === host ? "from" : topology.record.to === host ? "to" : "unknown";
   return "unknown";
@@ -89,7 +96,7 @@ function serverStatus(host: string, results: HostResults, topology: Topology): S
   };
 }
 
-function databaseStatus(host: string, results: HostResults): DatabaseStatus {
+function databaseStatus(host: string, results: HostResults, topology: Topology): DatabaseStatus {
   const facts = results.get(host)?.get("database facts");
   const pg =
     facts?.status === "ok"
@@ -112,9 +119,10 @@ function databaseStatus(host: string, results: HostResults): DatabaseStatus {
     lagSeconds: num(r.replay_lag_seconds),
   }));
   const unreachable = unreachableWhy(results, host);
+  const former = topology.kind === "former-primary" && topology.formerPrimary === host;
   return {
     host,
-    role: unreachable !== undefined ? "unknown" : role,
+    role: unreachable !== undefined ? "unknown" : former ? "former" : role,
     ...(unreachable !== undefined ? { unreachable } : {}),
     replication,
   };
@@ -187,8 +195,8 @@ export function pairStatus(
   journal: JournalRecord | undefined,
 ): PairStatus {
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
-  const databases = dbHosts.map((h) => databaseStatus(h, results));
-  const active = topology.kind === "decided" ? topology.roles.gocdActive : undefined;
+  const databases = dbHosts.map((h) => databaseStatus(h, results, topology));
+  const active = settledRoles(topology)?.gocdActive;
   return {
     topology,
     servers,

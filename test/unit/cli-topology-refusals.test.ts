@@ -1,10 +1,11 @@
 // What provision, drift and switchover say of a topology they will not act on, beyond the decision's own
-// lines: a switchover or failover half-way names its command, and switchover never resumes a failover.
+// lines: a switchover or failover half-way names its command, switchover never resumes a failover, and a
+// failover's old primary back is rejoined first.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { provisionRefusal, topologyLines } from "../../src/cli/provision.js";
 import { topologyRefusal } from "../../src/cli/switchover.js";
-import type { Topology } from "../../src/topology/decide.js";
+import { decideTopology, type DbFact, type GocdFact, type Topology } from "../../src/topology/decide.js";
 import type { JournalKind } from "../../src/topology/journal.js";
 
 const halfway = (kind: JournalKind): Topology => ({
@@ -46,4 +47,40 @@ test("a split brain or an undecided pair prints its header and reasons; a decide
     "topology: db-a is the writable database",
   ]);
   assert.equal(provisionRefusal({ kind: "decided", roles, evidence: [] }), undefined);
+});
+
+test("a failover's old primary back: provision, drift and switchover refuse, naming rejoin", () => {
+  const db = (host: string, timeline: number): DbFact => ({
+    host,
+    kind: "running",
+    inRecovery: false,
+    systemId: "7",
+    timeline,
+    streamingTo: [],
+  });
+  const server = (host: string, epoch: number): GocdFact => ({
+    host,
+    kind: "reachable",
+    running: epoch === 3,
+    holdsVip: epoch === 3,
+    marker: "active",
+    epoch,
+  });
+  const former = decideTopology([db("db-a", 1), db("db-b", 2)], [server("go-a", 2), server("go-b", 3)], {
+    db: ["db-a", "db-b"],
+    gocd: ["go-a", "go-b"],
+    dbOf: { "go-a": "db-a", "go-b": "db-b" },
+  });
+  assert.equal(former.kind, "former-primary");
+  assert.match(topologyLines(former).join("\n"), /^topology: db-a is a former primary left behind by a failover: /);
+  assert.equal(
+    provisionRefusal(former),
+    "refusing to change anything while db-a is a former primary left behind by a failover:" +
+      " run `gocd-bc rejoin` first (it rewinds db-a and makes it the standby)",
+  );
+  assert.equal(
+    topologyRefusal(former),
+    "db-a is a former primary left behind by a failover: rejoin the pair first (`gocd-bc rejoin`);" +
+      " nothing was changed",
+  );
 });

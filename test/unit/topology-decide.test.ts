@@ -2,10 +2,17 @@
 // provisioned, the hosts' own state otherwise, and split brain whenever two sides claim to be active.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decideTopology, rolesAsVars, type DbFact, type GocdFact } from "../../src/topology/decide.js";
+import {
+  decideTopology,
+  rolesAsVars,
+  standbyApplicationName,
+  type DbFact,
+  type GocdFact,
+} from "../../src/topology/decide.js";
 
 const names = { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"] } as const;
-const running = (host: string, inRecovery: boolean): DbFact => ({
+type RunningFact = Extract<DbFact, { kind: "running" }>;
+const running = (host: string, inRecovery: boolean): RunningFact => ({
   host,
   kind: "running",
   inRecovery,
@@ -176,4 +183,86 @@ test("a failover half-way names the failover command that finishes it, and gives
   assert.equal(t.kind === "unfinished" && t.roles?.dbPrimary, "db-b");
   assert.match(t.reasons.join(" "), /the failover sw-1 \(go-a -> go-b\) did not finish: its last step was 'promoted'/);
   assert.match(t.reasons.join(" "), /run `gocd-bc failover --to go-b` again, with the same inventory, to finish it/);
+});
+
+// After a failover from go-a to go-b, with db-a's and go-a's hosts back: db-b was promoted (timeline 2) and
+// go-b marked active at epoch 3; db-a kept its old timeline 1, go-a its old marker at epoch 2.
+const promotedDb = (streamingTo: string[] = []): DbFact => ({ ...running("db-b", false), timeline: 2, streamingTo });
+const oldDb = (inRecovery: boolean, changes: Partial<RunningFact> = {}): DbFact => ({
+  ...running("db-a", inRecovery),
+  timeline: 1,
+  ...changes,
+});
+const markedServers = (oldEpoch: number, oldRuns = false) => [
+  server("go-a", oldRuns, "active", oldEpoch),
+  server("go-b", true, "active", 3),
+];
+const FORMER_REASON =
+  "db-a is a former primary left behind by a failover: timeline 1, the primary db-b is on timeline 2" +
+  " (epoch 3 on go-b, 2 on go-a); run `gocd-bc rejoin` to make it the standby (pg_rewind reports what it discards)";
+
+test("a failover's old primary back writable, on an older timeline and a lower epoch, is a former primary", () => {
+  const t = decideTopology([oldDb(false), promotedDb()], markedServers(2), paired);
+  assert.deepEqual(t, {
+    kind: "former-primary",
+    roles: { dbPrimary: "db-b", dbStandby: "db-a", gocdActive: "go-b", gocdStandby: "go-a" },
+    formerPrimary: "db-a",
+    timelines: { primary: 2, former: 1 },
+    epochs: { active: 3, former: 2 },
+    reasons: [FORMER_REASON],
+  });
+});
+
+test("an old primary in recovery, not streaming, is a former primary; its server still running GoCD is named", () => {
+  const t = decideTopology([oldDb(true), promotedDb(["gocd_bc_other"])], markedServers(2, true), paired);
+  assert.equal(t.kind, "former-primary");
+  assert.deepEqual(t.kind === "former-primary" && t.reasons, [
+    FORMER_REASON,
+    "go-a still runs GoCD at the lower epoch (2, go-b has 3): its guard stops it within seconds",
+  ]);
+});
+
+test("an old primary that streams from the primary already is the standby: decided", () => {
+  const t = decideTopology([oldDb(true), promotedDb(["gocd_bc_db_a"])], markedServers(2), paired);
+  assert.equal(t.kind, "decided");
+  assert.deepEqual(t.kind === "decided" && [t.roles.dbPrimary, t.roles.gocdActive], ["db-b", "go-b"]);
+});
+
+test("two writable databases stay a split brain unless every rule of a former primary holds", () => {
+  const cases: [string, DbFact[], GocdFact[], typeof paired | typeof names][] = [
+    // An old primary started by hand after a switchover: the switchover gave both markers one epoch.
+    ["equal epochs", [oldDb(false), promotedDb()], markedServers(3), paired],
+    ["a higher epoch on the older timeline", [oldDb(false), promotedDb()], markedServers(4), paired],
+    ["another cluster", [oldDb(false, { systemId: "8" }), promotedDb()], markedServers(2), paired],
+    ["the same timeline", [oldDb(false, { timeline: 2 }), promotedDb()], markedServers(2), paired],
+    ["a timeline not known", [oldDb(false, { timeline: null }), promotedDb()], markedServers(2), paired],
+    ["no database host of each server", [oldDb(false), promotedDb()], markedServers(2), names],
+    [
+      "a server that cannot be read",
+      [oldDb(false), promotedDb()],
+      [{ host: "go-a", kind: "unknown", why: "timeout" }, server("go-b", false, "active", 3)],
+      paired,
+    ],
+  ];
+  for (const [what, db, gocd, pair] of cases) assert.equal(decideTopology(db, gocd, pair).kind, "split-brain", what);
+});
+
+test("a former primary while the failover is half-way also names the command that finishes it", () => {
+  const t = decideTopology(
+    [oldDb(false), promotedDb()],
+    markedServers(2),
+    paired,
+    record("gocd active on the target", "failover"),
+  );
+  assert.equal(t.kind, "former-primary");
+  assert.equal(t.reasons[0], FORMER_REASON);
+  assert.match(
+    t.reasons[1] ?? "",
+    /the failover sw-1 \(go-a -> go-b\) did not finish.*`gocd-bc failover --to go-b` again/,
+  );
+});
+
+test("a standby's application name is its host's, as the slot is named", () => {
+  assert.equal(standbyApplicationName("db-standby"), "gocd_bc_db_standby");
+  assert.equal(standbyApplicationName("DB.Standby-2"), "gocd_bc_db_standby_2");
 });

@@ -211,3 +211,40 @@ test("the latest record of a failover says so: `last failover:`", () => {
   assert.match(formatStatus(s), /^last failover: go-b -> go-a \(fo-1\), done at 2026-12-01T11:00:00\.000Z$/m);
   assert.doesNotMatch(formatStatus(s), /last switchover/);
 });
+
+test("a failover's old primary back: the failover's roles, the former primary marked, reasons as problems", () => {
+  const former: Topology = {
+    kind: "former-primary",
+    roles: { dbPrimary: "db-a", dbStandby: "db-b", gocdActive: "go-a", gocdStandby: "go-b" },
+    formerPrimary: "db-b",
+    timelines: { primary: 2, former: 1 },
+    epochs: { active: 3, former: 2 },
+    reasons: ["db-b is a former primary left behind by a failover", "go-b still runs GoCD at the lower epoch"],
+  };
+  const s = pairStatus(
+    results("last_ok=2026-11-26T15:00:00Z;", "yes"),
+    former,
+    ["go-a", "go-b"],
+    ["db-a", "db-b"],
+    undefined,
+  );
+  assert.deepEqual(
+    s.servers.map((v) => [v.host, v.role]),
+    [
+      ["go-a", "active"],
+      ["go-b", "standby"],
+    ],
+  );
+  assert.deepEqual(
+    s.databases.map((d) => [d.host, d.role]),
+    [
+      ["db-a", "primary"],
+      ["db-b", "former"],
+    ],
+  );
+  assert.deepEqual(s.problems, former.reasons);
+  assert.equal(s.agents.length, 1, "the agents as the active server knows them");
+  const text = formatStatus(s);
+  assert.match(text, /^ {2}former {3}db-b/m);
+  assert.match(text, /problems:\n {2}- db-b is a former primary left behind by a failover\n/);
+});
