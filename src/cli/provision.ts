@@ -1,6 +1,7 @@
 // `gocd-bc provision` and `gocd-bc drift`: read which side is active from the hosts, refuse on a split
-// brain, then run playbooks/provision.yml with those roles (provision) or the same in check+diff mode,
-// reporting what drifted (drift). The roles read from the hosts are passed last as extra vars, so they
+// brain (or a switchover or failover half-way, or a failover's old primary not yet rejoined), then run
+// playbooks/provision.yml with those roles (provision) or the same in check+diff mode, reporting what
+// drifted (drift). The roles read from the hosts are passed last as extra vars, so they
 // win over the inventory and over `-e`: the tool never "corrects" a switched-over pair back.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,25 +44,45 @@ async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | und
     return undefined;
   }
   const t = decideTopology(facts.db, facts.gocd, facts.names, facts.journal);
-  if (t.kind === "decided") for (const line of t.evidence) io.err(`topology: ${line}`);
-  else if (t.kind === "switchover-unfinished") for (const line of t.reasons) io.err(`topology: ${line}`);
-  else {
-    io.err(
-      t.kind === "split-brain"
-        ? "SPLIT BRAIN: refusing to change anything; a person must decide which side is right:"
-        : "cannot tell which side is active; nothing was changed:",
-    );
-    for (const r of t.reasons) io.err(`  - ${r}`);
-  }
+  for (const line of topologyLines(t)) io.err(line);
   return t;
+}
+
+/** What the commands print of the decision: how each role was known, or why there are none. */
+export function topologyLines(t: Topology): string[] {
+  switch (t.kind) {
+    case "decided":
+      return t.evidence.map((line) => `topology: ${line}`);
+    case "unfinished":
+    case "former-primary":
+      return t.reasons.map((line) => `topology: ${line}`);
+    case "split-brain":
+      return ["SPLIT BRAIN: refusing to change anything; a person must decide which side is right:", ...bullets(t)];
+    case "undecidable":
+      return ["cannot tell which side is active; nothing was changed:", ...bullets(t)];
+  }
+}
+
+const bullets = (t: { readonly reasons: readonly string[] }) => t.reasons.map((r) => `  - ${r}`);
+
+/** Why provision and drift change nothing beyond the lines the decision printed, when there is more to say. */
+export function provisionRefusal(t: Topology): string | undefined {
+  if (t.kind === "unfinished")
+    return `refusing to change anything while a ${t.record.kind} is half-way (provisioning could undo half of it)`;
+  if (t.kind === "former-primary")
+    return (
+      `refusing to change anything while ${t.formerPrimary} is a former primary left behind by a failover:` +
+      ` run \`gocd-bc rejoin\` first (it rewinds ${t.formerPrimary} and makes it the standby)`
+    );
+  return undefined;
 }
 
 /** Runs provision.yml with the roles read from the hosts; `check` makes it a drift report. */
 async function provisionWith(opts: RunCommandOptions, io: Io, reporter?: Reporter): Promise<number> {
   const t = await topology(opts, io);
   if (!t) return 4;
-  if (t.kind === "switchover-unfinished")
-    io.err("refusing to change anything while a switchover is half-way (provisioning could undo half of it)");
+  const refused = provisionRefusal(t);
+  if (refused) io.err(refused);
   if (t.kind !== "decided") return TOPOLOGY_REFUSED;
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(rolesAsVars(t.roles))];
   return runCommand(PROVISION_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });

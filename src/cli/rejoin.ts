@@ -1,11 +1,13 @@
 // `gocd-bc rejoin -i INVENTORY [--reclone HOST]`: the database host that is not the primary becomes its
 // streaming standby again (rewound with pg_rewind when it diverged, what that discards reported; cloned
 // afresh only when --reclone names it), and the pair is provisioned as the roles read from the hosts say.
-// Also after a switchover whose promotion happened but whose old side could not become the standby.
+// Also after a switchover or failover whose promotion happened but whose old side could not become the standby,
+// and for the old primary a failover left behind (rewound onto the new primary's timeline).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EchoMessages } from "../report/echo-messages.js";
 import { rolesAsVars, type Roles, type Topology } from "../topology/decide.js";
+import type { JournalRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 
@@ -27,16 +29,21 @@ const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
 /** The tasks whose message says what the rejoin did to the data directory. */
 const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby streams already)$/;
 
-/** The roles to rejoin with: decided ones, or those of a switchover half-way past its promotion. */
+/** The roles to rejoin with: decided ones, a failover's (its old primary the standby to be), or those of a
+ * switchover or failover half-way past its promotion. */
 function rejoinRoles(t: Topology, io: Io): Roles | undefined {
-  if (t.kind === "decided") return t.roles;
-  if (t.kind === "switchover-unfinished" && t.roles) return t.roles;
-  if (t.kind === "switchover-unfinished")
+  if (t.kind === "decided" || t.kind === "former-primary") return t.roles;
+  if (t.kind === "unfinished" && t.roles) return t.roles;
+  if (t.kind === "unfinished")
     io.err(
-      `rejoin: the switchover to ${t.switchover.to} is half-way before its promotion: finish it with \`gocd-bc switchover --to ${t.switchover.to}\``,
+      `rejoin: the ${t.record.kind} to ${t.record.to} is half-way before its promotion:` +
+        ` finish it with \`${rerun(t.record)}\``,
     );
   return undefined;
 }
+
+/** The command that finishes a switchover or failover half-way. */
+const rerun = (r: JournalRecord) => `gocd-bc ${r.kind} --to ${r.to}`;
 
 /** `gocd-bc rejoin`: the standby's database streams from the primary again. */
 export async function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promise<number> {
@@ -54,9 +61,9 @@ export async function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promi
   const extraVars = [...(opts.extraVars ?? []), JSON.stringify(vars)];
   const reporter = new EchoMessages(reporterFor(opts), REPORT_TASKS, (line) => io.err(`rejoin: ${line}`));
   const code = await runCommand(REJOIN_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter });
-  if (code === 0 && t.topology.kind === "switchover-unfinished")
-    io.err(
-      `rejoin: done; run \`gocd-bc switchover --to ${t.topology.switchover.to}\` again to finish the switchover (its other steps are done)`,
-    );
+  if (code === 0 && t.topology.kind === "unfinished") {
+    const r = t.topology.record;
+    io.err(`rejoin: done; run \`${rerun(r)}\` again to finish the ${r.kind} (its other steps are done)`);
+  }
   return code;
 }

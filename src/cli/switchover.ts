@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Topology } from "../topology/decide.js";
-import type { SwitchoverRecord } from "../topology/journal.js";
+import type { JournalRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
 import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 import { databaseMs, vipGapMs } from "./switchover-timings.js";
@@ -57,13 +57,30 @@ function switchoverVars(opts: SwitchoverOptions): Record<string, unknown> {
 /** The pair as the hosts tell it: decided roles, or a switchover half-way that this run may finish. */
 type Situation =
   | { readonly kind: "decided"; readonly servers: readonly string[]; readonly active: string }
-  | { readonly kind: "unfinished"; readonly servers: readonly string[]; readonly record: SwitchoverRecord };
+  | { readonly kind: "unfinished"; readonly servers: readonly string[]; readonly record: JournalRecord };
 
 function situation(t: Topology): Situation | undefined {
   if (t.kind === "decided")
     return { kind: "decided", servers: [t.roles.gocdActive, t.roles.gocdStandby], active: t.roles.gocdActive };
-  if (t.kind === "switchover-unfinished")
-    return { kind: "unfinished", servers: [t.switchover.from, t.switchover.to], record: t.switchover };
+  if (t.kind === "unfinished" && t.record.kind === "switchover")
+    return { kind: "unfinished", servers: [t.record.from, t.record.to], record: t.record };
+  return undefined;
+}
+
+/** Why no switchover starts from this topology, when the reasons the decision printed do not say it: a
+ * failover half-way is finished by the failover command only (a switchover would resume it as its own), and
+ * a failover's old primary must be rejoined first (the switchover's target must stream from the primary). */
+export function topologyRefusal(t: Topology): string | undefined {
+  if (t.kind === "unfinished" && t.record.kind === "failover")
+    return (
+      `the failover ${t.record.id} to ${t.record.to} is half-way: finish it with` +
+      ` \`gocd-bc failover --to ${t.record.to}\` first; nothing was changed`
+    );
+  if (t.kind === "former-primary")
+    return (
+      `${t.formerPrimary} is a former primary left behind by a failover: rejoin the pair first` +
+      " (`gocd-bc rejoin`); nothing was changed"
+    );
   return undefined;
 }
 
@@ -125,7 +142,11 @@ export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr
   const t = await readTopology(opts, io);
   if (!t.ok) return t.code;
   const s = situation(t.topology);
-  if (!s) return TOPOLOGY_REFUSED;
+  if (!s) {
+    const why = topologyRefusal(t.topology);
+    if (why) io.err(`switchover: ${why}`);
+    return TOPOLOGY_REFUSED;
+  }
   const refused = refusal(opts, s);
   if (refused) {
     io.err(`switchover: ${refused.why}`);

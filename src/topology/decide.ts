@@ -1,15 +1,26 @@
 // Which side is active, decided from what the hosts say (the README's standby setup section), never assumed from the
 // inventory: after a switchover the inventory's "primary" may be the standby. The inventory's initial
 // roles are used only where nothing has been provisioned yet. Two writable databases or two running
-// GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover that the
-// journal shows unfinished is a state of its own: only the switchover command, run again, may go on.
-import type { SwitchoverRecord } from "./journal.js";
+// GoCD servers are a split brain: a person resolves that, the tool never guesses. A switchover or failover
+// that the journal shows unfinished is a state of its own: only the same command, run again, may go on.
+// So is the old primary a failover left behind, once its host is back: the markers' epochs and the
+// databases' timelines tell it from a split brain, and only `rejoin` (which rewinds it) may go on.
+import type { JournalRecord } from "./journal.js";
 
 /** What one database host says about itself. */
 export type DbFact =
   | { readonly host: string; readonly kind: "unknown"; readonly why: string }
   | { readonly host: string; readonly kind: "stopped" }
-  | { readonly host: string; readonly kind: "running"; readonly inRecovery: boolean; readonly systemId: string };
+  | {
+      readonly host: string;
+      readonly kind: "running";
+      readonly inRecovery: boolean;
+      readonly systemId: string;
+      /** The timeline of its latest checkpoint (null when it did not say): a promotion starts a higher one. */
+      readonly timeline: number | null;
+      /** The application names of the standbys streaming from it (`gocd_bc_<standby host>`). */
+      readonly streamingTo: readonly string[];
+    };
 
 /** What one GoCD server says about itself. */
 export type GocdFact =
@@ -20,6 +31,8 @@ export type GocdFact =
       readonly running: boolean;
       readonly holdsVip: boolean;
       readonly marker?: "active" | "standby";
+      /** The marker's `epoch=` line (0 when there is none): every switchover and failover raises it. */
+      readonly epoch: number;
     };
 
 /** The pair as the inventory names it, with the initial roles for hosts provisioned for the first time. */
@@ -43,12 +56,25 @@ export type Topology =
   | { readonly kind: "decided"; readonly roles: Roles; readonly evidence: readonly string[] }
   | { readonly kind: "split-brain"; readonly reasons: readonly string[] }
   | {
-      readonly kind: "switchover-unfinished";
-      readonly switchover: SwitchoverRecord;
+      /** A switchover or failover half-way (the record's kind says which). */
+      readonly kind: "unfinished";
+      readonly record: JournalRecord;
       /** The target's database is writable already: the only way on is forward. */
       readonly promoted: boolean;
-      /** Once promoted (and each server's database host is known): the roles the switchover gave. */
+      /** Once promoted (and each server's database host is known): the roles the record's command gave. */
       readonly roles?: Roles;
+      readonly reasons: readonly string[];
+    }
+  | {
+      /** A failover's outcome with the lost side back: its old primary database on its older timeline. */
+      readonly kind: "former-primary";
+      /** The failover's roles: the former primary is the standby to be (rejoin rewinds it). */
+      readonly roles: Roles;
+      /** The database host left behind (roles.dbStandby). */
+      readonly formerPrimary: string;
+      readonly timelines: { readonly primary: number; readonly former: number };
+      /** The markers' epochs: the active server's, and the former primary's server's (the lower). */
+      readonly epochs: { readonly active: number; readonly former: number };
       readonly reasons: readonly string[];
     }
   | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
@@ -119,41 +145,105 @@ function decideGocd(facts: readonly GocdFact[], pair: readonly [string, string])
   };
 }
 
-/** A switchover the journal shows unfinished: provisioning between its steps could undo half of it (or
- * start the old side's GoCD against a database that is no longer the primary), so only the switchover
- * itself, run again, goes on. */
-function unfinished(sw: SwitchoverRecord, db: readonly DbFact[], names: PairNames): Topology {
-  const [toDb, fromDb] = [names.dbOf?.[sw.to], names.dbOf?.[sw.from]];
+/** A switchover or failover the journal shows unfinished: provisioning between its steps could undo half of
+ * it (or start the old side's GoCD against a database that is no longer the primary), so only the same
+ * command, run again, goes on. */
+function unfinished(r: JournalRecord, db: readonly DbFact[], names: PairNames): Topology {
+  const [toDb, fromDb] = [names.dbOf?.[r.to], names.dbOf?.[r.from]];
   const fact = db.find((f) => f.host === toDb);
   const promoted =
     fact !== undefined
       ? fact.kind === "running" && !fact.inRecovery
-      : ["promoted", "gocd active on the target"].includes(sw.step);
+      : ["promoted", "gocd active on the target"].includes(r.step);
   const roles =
     promoted && toDb && fromDb
-      ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: sw.to, gocdStandby: sw.from }
+      ? { dbPrimary: toDb, dbStandby: fromDb, gocdActive: r.to, gocdStandby: r.from }
       : undefined;
+  return { kind: "unfinished", record: r, promoted, ...(roles ? { roles } : {}), reasons: [unfinishedReason(r)] };
+}
+
+function unfinishedReason(r: JournalRecord): string {
+  return (
+    `the ${r.kind} ${r.id} (${r.from} -> ${r.to}) did not finish: its last step was '${r.step}' at ${r.time}` +
+    ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc ${r.kind} --to ${r.to}\` again,` +
+    " with the same inventory, to finish it"
+  );
+}
+
+/** The application name (and slot) a standby streams under: `gocd_bc_` and its host in lower case, each
+ * other character `_` (postgres_slot_name in roles/postgres_common/defaults/main.yml). */
+export function standbyApplicationName(host: string): string {
+  return `gocd_bc_${host.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
+}
+
+type RunningDb = Extract<DbFact, { kind: "running" }>;
+type ReachableServer = Extract<GocdFact, { kind: "reachable" }>;
+type FormerPrimary = Extract<Topology, { kind: "former-primary" }>;
+
+/**
+ * The old primary a failover left behind, once every host answers again: two databases of one cluster
+ * (one system identifier), the primary P writable, the other F not streaming from P (writable, or in
+ * recovery without a connection) and on an older timeline, and P's GoCD server marked with a higher epoch
+ * than F's. Two writable databases without all of that stay a split brain (an old primary started by hand
+ * after a switchover has the epoch of its server's marker equal to the other's); with it they can only be a
+ * failover's outcome. Undefined unless every rule holds.
+ */
+function formerPrimary(db: readonly DbFact[], gocd: readonly GocdFact[], names: PairNames): FormerPrimary | undefined {
+  const dbs = db.filter((f): f is RunningDb => f.kind === "running");
+  const servers = gocd.filter((f): f is ReachableServer => f.kind === "reachable");
+  const [a, b] = dbs;
+  if (!a || !b || dbs.length !== db.length || servers.length !== gocd.length) return undefined;
+  return leftBehind(a, b, servers, names) ?? leftBehind(b, a, servers, names);
+}
+
+/** F left behind by a failover to P, or undefined (the rules of `formerPrimary`). */
+function leftBehind(
+  p: RunningDb,
+  f: RunningDb,
+  servers: readonly ReachableServer[],
+  names: PairNames,
+): FormerPrimary | undefined {
+  if (p.inRecovery || p.systemId === "" || p.systemId !== f.systemId) return undefined;
+  // A writable F streams from nobody; an F in recovery that streams from P is a standby already.
+  if (p.streamingTo.includes(standbyApplicationName(f.host))) return undefined;
+  if (p.timeline === null || f.timeline === null || f.timeline >= p.timeline) return undefined;
+  const active = servers.find((s) => names.dbOf?.[s.host] === p.host);
+  const former = servers.find((s) => names.dbOf?.[s.host] === f.host);
+  if (!active || !former || active.epoch <= former.epoch) return undefined;
+  const reasons = [
+    `${f.host} is a former primary left behind by a failover: timeline ${f.timeline}, the primary ${p.host} is on` +
+      ` timeline ${p.timeline} (epoch ${active.epoch} on ${active.host}, ${former.epoch} on ${former.host});` +
+      " run `gocd-bc rejoin` to make it the standby (pg_rewind reports what it discards)",
+  ];
+  if (former.running)
+    reasons.push(
+      `${former.host} still runs GoCD at the lower epoch (${former.epoch}, ${active.host} has ${active.epoch}):` +
+        " its guard stops it within seconds",
+    );
   return {
-    kind: "switchover-unfinished",
-    switchover: sw,
-    promoted,
-    ...(roles ? { roles } : {}),
-    reasons: [
-      `the switchover ${sw.id} (${sw.from} -> ${sw.to}) did not finish: its last step was '${sw.step}' at ${sw.time}` +
-        ` (journal /var/lib/gocd-bc/journal.jsonl on both servers); run \`gocd-bc switchover --to ${sw.to}\` again,` +
-        " with the same inventory, to finish it",
-    ],
+    kind: "former-primary",
+    roles: { dbPrimary: p.host, dbStandby: f.host, gocdActive: active.host, gocdStandby: former.host },
+    formerPrimary: f.host,
+    timelines: { primary: p.timeline, former: f.timeline },
+    epochs: { active: active.epoch, former: former.epoch },
+    reasons,
   };
 }
 
-/** Decide the roles from the facts and the latest switchover record; pure, so every rule is tested with
+/** Decide the roles from the facts and the latest journal record; pure, so every rule is tested with
  * facts in and a decision out. */
 export function decideTopology(
   db: readonly DbFact[],
   gocd: readonly GocdFact[],
   names: PairNames,
-  journal?: SwitchoverRecord,
+  journal?: JournalRecord,
 ): Topology {
+  // Before the split brain: a failover's old primary back on its old timeline is two writable databases too.
+  const former = formerPrimary(db, gocd, names);
+  if (former) {
+    const halfway = journal && !journal.ended ? [unfinishedReason(journal)] : [];
+    return { ...former, reasons: [...former.reasons, ...halfway] };
+  }
   const d = decideDb(db, names.db);
   const g = decideGocd(gocd, names.gocd);
   const errors = [d, g].filter((s): s is Extract<Side, { error: string }> => "error" in s);

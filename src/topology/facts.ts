@@ -11,7 +11,7 @@ import type { TaskResult } from "../modules/contract.js";
 import type { DbFact, GocdFact, PairNames } from "./decide.js";
 import type { Inventory } from "../inventory/types.js";
 import { inventoryVarsOf } from "../inventory/precedence.js";
-import { journalRecord, latestRecord, type SwitchoverRecord } from "./journal.js";
+import { epochOf, journalRecord, latestRecord, type JournalRecord } from "./journal.js";
 
 /** The read-only playbook whose results are the facts. */
 export const FACTS_PLAYBOOK = path.resolve(
@@ -43,12 +43,29 @@ export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | 
     return { host, kind: "unknown", why: cluster?.status === "unreachable" ? cluster.error : "no result" };
   if (!str(cluster.data.stdout).includes("online")) return { host, kind: "stopped" };
   const facts = results?.get("database facts");
-  const pg = (facts?.data.postgres ?? undefined) as { in_recovery?: unknown; system_identifier?: unknown } | undefined;
+  const pg = (facts?.data.postgres ?? undefined) as PostgresFacts | undefined;
   if (facts?.status !== "ok" || !pg) {
     const why = facts && (facts.status === "failed" || facts.status === "unreachable") ? facts.error : "no facts";
     return { host, kind: "unknown", why: `PostgreSQL is online but its state cannot be read: ${why}` };
   }
-  return { host, kind: "running", inRecovery: pg.in_recovery === true, systemId: str(pg.system_identifier) };
+  return {
+    host,
+    kind: "running",
+    inRecovery: pg.in_recovery === true,
+    systemId: str(pg.system_identifier),
+    timeline: typeof pg.timeline === "number" && Number.isInteger(pg.timeline) ? pg.timeline : null,
+    streamingTo: (Array.isArray(pg.replication) ? pg.replication : [])
+      .filter((r) => r?.state === "streaming")
+      .map((r) => str(r.application_name)),
+  };
+}
+
+/** The part of `postgres_facts` the topology reads. */
+interface PostgresFacts {
+  readonly in_recovery?: unknown;
+  readonly system_identifier?: unknown;
+  readonly timeline?: unknown;
+  readonly replication?: readonly ({ readonly application_name?: unknown; readonly state?: unknown } | null)[];
 }
 
 /** The `name=value` lines a GoCD server's `server state` task printed. */
@@ -62,13 +79,13 @@ export function serverFields(results: ReadonlyMap<string, TaskResult> | undefine
   );
 }
 
-/** The latest switchover record of the servers' journals, from their `server state` results' `journal=`
+/** The latest switchover or failover record of the servers' journals, from their `server state` results' `journal=`
  * lines (each server keeps a journal; a lost write leaves one behind). */
-export function latestJournal(results: HostResults, gocdHosts: readonly string[]): SwitchoverRecord | undefined {
+export function latestJournal(results: HostResults, gocdHosts: readonly string[]): JournalRecord | undefined {
   return latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
 }
 
-/** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=` lines). */
+/** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=`, `epoch=` lines). */
 export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): GocdFact {
   const state = results?.get("server state");
   if (!state || state.status === "unreachable" || state.status === "failed") {
@@ -86,6 +103,7 @@ export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> 
     running: fields.get("running") === "yes",
     holdsVip: fields.get("vip") === "yes",
     ...(marker === "active" || marker === "standby" ? { marker } : {}),
+    epoch: epochOf(fields.get("epoch")),
   };
 }
 
@@ -105,8 +123,8 @@ export type FactsResult =
       readonly gocd: GocdFact[];
       readonly names: PairNames;
       readonly results: HostResults;
-      /** The latest switchover either server's journal records. */
-      readonly journal: SwitchoverRecord | undefined;
+      /** The latest switchover or failover either server's journal records. */
+      readonly journal: JournalRecord | undefined;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 

@@ -1,18 +1,16 @@
 // `gocd-bc status`: one screen on the pair's health, built from the same read-only facts as provision.
 // The model is pure (facts in, model out) so every line of the screen is tested without hosts.
 import { continued, escapeDeep } from "../report/escape.js";
-import type { Topology } from "./decide.js";
+import type { Roles, Topology } from "./decide.js";
 import { serverFields, type HostResults } from "./facts.js";
-import type { SwitchoverRecord } from "./journal.js";
-
-export type { SwitchoverRecord };
+import type { JournalRecord } from "./journal.js";
 
 /** One GoCD server as status shows it. */
 export interface ServerStatus {
   readonly host: string;
   /** Why the host could not be read, when it could not: nothing else about it is known then. */
   readonly unreachable?: string;
-  /** `from` and `to`: the sides of a switchover half-way. */
+  /** `from` and `to`: the sides of a switchover or failover half-way. */
   readonly role: "active" | "standby" | "from" | "to" | "unknown";
   readonly running: boolean;
   readonly holdsVip: boolean;
@@ -26,7 +24,8 @@ export interface DatabaseStatus {
   readonly host: string;
   /** Why the host could not be read, when it could not. */
   readonly unreachable?: string;
-  readonly role: "primary" | "standby" | "stopped" | "unknown";
+  /** `former`: the old primary a failover left behind (writable or not, it is no longer the primary). */
+  readonly role: "primary" | "standby" | "former" | "stopped" | "unknown";
   readonly replication: readonly {
     client: string;
     state: string;
@@ -41,7 +40,8 @@ export interface PairStatus {
   readonly servers: readonly ServerStatus[];
   readonly databases: readonly DatabaseStatus[];
   readonly agents: readonly { uuid: string; hostname: string; state: string }[];
-  readonly lastSwitchover?: SwitchoverRecord;
+  /** The latest switchover or failover either journal records. */
+  readonly journal?: JournalRecord;
   /** What is wrong, one sentence each; empty when the pair is healthy. */
   readonly problems: readonly string[];
 }
@@ -66,12 +66,18 @@ function unreachableWhy(results: HostResults, host: string): string | undefined 
   return undefined;
 }
 
-/** A server's role: active or standby once decided; during a switchover half-way, the side it leaves
- * (`from`) and the side it goes to (`to`). */
+/** The roles the pair has while status shows them: decided, or a failover's with its old primary back. */
+function settledRoles(topology: Topology): Roles | undefined {
+  return topology.kind === "decided" || topology.kind === "former-primary" ? topology.roles : undefined;
+}
+
+/** A server's role: active or standby once decided (or a failover's); during a switchover or failover
+ * half-way, the side it leaves (`from`) and the side it goes to (`to`). */
 function serverRole(host: string, topology: Topology): ServerStatus["role"] {
-  if (topology.kind === "decided") return topology.roles.gocdActive === host ? "active" : "standby";
-  if (topology.kind === "switchover-unfinished")
-    return topology.switchover.from === host ? "from" : topology.switchover.to === host ? "to" : "unknown";
+  const roles = settledRoles(topology);
+  if (roles) return roles.gocdActive === host ? "active" : "standby";
+  if (topology.kind === "unfinished")
+    return topology.record.from === host ? "from" : topology.record.to === host ? "to" : "unknown";
   return "unknown";
 }
 
@@ -90,7 +96,7 @@ function serverStatus(host: string, results: HostResults, topology: Topology): S
   };
 }
 
-function databaseStatus(host: string, results: HostResults): DatabaseStatus {
+function databaseStatus(host: string, results: HostResults, topology: Topology): DatabaseStatus {
   const facts = results.get(host)?.get("database facts");
   const pg =
     facts?.status === "ok"
@@ -113,9 +119,10 @@ function databaseStatus(host: string, results: HostResults): DatabaseStatus {
     lagSeconds: num(r.replay_lag_seconds),
   }));
   const unreachable = unreachableWhy(results, host);
+  const former = topology.kind === "former-primary" && topology.formerPrimary === host;
   return {
     host,
-    role: unreachable !== undefined ? "unknown" : role,
+    role: unreachable !== undefined ? "unknown" : former ? "former" : role,
     ...(unreachable !== undefined ? { unreachable } : {}),
     replication,
   };
@@ -179,23 +186,23 @@ function decidedProblems(
 }
 
 /** Builds the status model from the facts run's results, the topology decided from them, and the latest
- * switchover record the facts read from the journals. */
+ * journal record the facts read. */
 export function pairStatus(
   results: HostResults,
   topology: Topology,
   gocdHosts: readonly string[],
   dbHosts: readonly string[],
-  switchover: SwitchoverRecord | undefined,
+  journal: JournalRecord | undefined,
 ): PairStatus {
   const servers = gocdHosts.map((h) => serverStatus(h, results, topology));
-  const databases = dbHosts.map((h) => databaseStatus(h, results));
-  const active = topology.kind === "decided" ? topology.roles.gocdActive : undefined;
+  const databases = dbHosts.map((h) => databaseStatus(h, results, topology));
+  const active = settledRoles(topology)?.gocdActive;
   return {
     topology,
     servers,
     databases,
     agents: agentsFrom(results, active),
-    ...(switchover ? { lastSwitchover: switchover } : {}),
+    ...(journal ? { journal } : {}),
     problems: problemsOf(topology, servers, databases),
   };
 }
@@ -245,11 +252,11 @@ export function formatStatus(status: PairStatus): string {
   lines.push(
     `agents connected: ${s.agents.filter((a) => a.state !== "LostContact").length}${s.agents.length ? ` (${s.agents.map((a) => `${a.hostname} ${a.state}`).join(", ")})` : ""}`,
   );
-  const sw = s.lastSwitchover;
-  if (sw)
-    lines.push(
-      `last switchover: ${sw.from} -> ${sw.to} (${sw.id}), ${sw.ended ? sw.step : `UNFINISHED after '${sw.step}'`} at ${sw.time}`,
-    );
+  const r = s.journal;
+  if (r) {
+    const where = r.ended ? r.step : `UNFINISHED after '${r.step}'`;
+    lines.push(`last ${r.kind}: ${r.from} -> ${r.to} (${r.id}), ${where} at ${r.time}`);
+  }
   lines.push(...(s.problems.length ? ["problems:", ...s.problems.map((p) => `  - ${p}`)] : ["healthy"]));
   return continued(lines).join("\n");
 }

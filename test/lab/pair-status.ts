@@ -19,7 +19,7 @@ export interface Status {
   }[];
   databases: { host: string; role: string; replication: { client: string; state: string }[] }[];
   agents: { hostname: string; state: string }[];
-  lastSwitchover?: { id: string; from: string; to: string; step: string; ended: boolean };
+  journal?: { kind: string; id: string; from: string; to: string; step: string; ended: boolean };
   problems: string[];
 }
 

@@ -23,7 +23,7 @@ export async function killedAt(to: string, next: RegExp): Promise<Cli> {
 export async function assertHalfWay(to: string): Promise<void> {
   const { r, s } = await status();
   assert.equal(r.code, 1, `status of a switchover half-way: ${told(r)}`);
-  assert.equal(s.lastSwitchover?.ended, false, "status does not show the switchover unfinished");
+  assert.equal(s.journal?.ended, false, "status does not show the switchover unfinished");
   assert.match(s.problems.join("\n"), new RegExp(`run \`gocd-bc switchover --to ${to}\` again`));
   const p = await cli(["provision", ...labInventory()]);
   assert.equal(p.code, 1, `provision during a switchover half-way: ${told(p)}`);
@@ -36,5 +36,5 @@ export async function assertFinishes(sides: Sides): Promise<void> {
   assert.equal(r.code, 0, `the re-run did not finish the switchover: ${told(r)}`);
   assert.match(r.stderr, /switchover: finishing \S+, which stopped after '/);
   const s = await assertHealthy(`after finishing the switchover to ${sides.gocdActive}`, sides, 60_000);
-  assert.equal(s.lastSwitchover?.step, "done", "the journal does not say done");
+  assert.equal(s.journal?.step, "done", "the journal does not say done");
 }

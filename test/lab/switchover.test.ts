@@ -163,7 +163,7 @@ async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = 
   // The end state is what provisioning builds for the swapped pair.
   const after = await assertHealthy(`after the switchover to ${sides.gocdActive}`, sides, 60_000);
   assert.deepEqual(
-    after.lastSwitchover && { to: after.lastSwitchover.to, step: after.lastSwitchover.step },
+    after.journal && { to: after.journal.to, step: after.journal.step },
     { to: sides.gocdActive, step: "done" },
     "status does not show the switchover done",
   );

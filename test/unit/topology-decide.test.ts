@@ -2,17 +2,32 @@
 // provisioned, the hosts' own state otherwise, and split brain whenever two sides claim to be active.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decideTopology, rolesAsVars, type DbFact, type GocdFact } from "../../src/topology/decide.js";
+import {
+  decideTopology,
+  rolesAsVars,
+  standbyApplicationName,
+  type DbFact,
+  type GocdFact,
+} from "../../src/topology/decide.js";
 
 const names = { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"] } as const;
-const running = (host: string, inRecovery: boolean): DbFact => ({ host, kind: "running", inRecovery, systemId: "7" });
+type RunningFact = Extract<DbFact, { kind: "running" }>;
+const running = (host: string, inRecovery: boolean): RunningFact => ({
+  host,
+  kind: "running",
+  inRecovery,
+  systemId: "7",
+  timeline: 1,
+  streamingTo: [],
+});
 const stopped = (host: string): DbFact => ({ host, kind: "stopped" });
-const server = (host: string, running: boolean, marker?: "active" | "standby"): GocdFact => ({
+const server = (host: string, running: boolean, marker?: "active" | "standby", epoch = 0): GocdFact => ({
   host,
   kind: "reachable",
   running,
   holdsVip: running,
   marker,
+  epoch,
 });
 const idleServers = [server("go-a", false), server("go-b", false)];
 
@@ -89,14 +104,15 @@ test("a host that cannot be read leaves the topology undecided, naming the host"
 });
 
 /** A journal record of a switchover from go-a to go-b, stopped after `step`. */
-const record = (step: string) => ({
+const record = (step: string, kind: "switchover" | "failover" = "switchover") => ({
+  kind,
   id: "sw-1",
   from: "go-a",
   to: "go-b",
   step,
   time: "2026-12-01T10:00:00.000Z",
   epoch: 4,
-  ended: step === "done" || step === "aborted",
+  ended: step === "done" || (kind === "switchover" && step === "aborted"),
 });
 const paired = { ...names, dbOf: { "go-a": "db-a", "go-b": "db-b" } };
 
@@ -108,9 +124,9 @@ test("a switchover the journal shows half-way is a state of its own, naming the 
     paired,
     record("primary stopped"),
   );
-  assert.equal(t.kind, "switchover-unfinished");
-  assert.equal(t.kind === "switchover-unfinished" && t.promoted, false);
-  assert.equal(t.kind === "switchover-unfinished" && t.roles, undefined, "roles before the promotion");
+  assert.equal(t.kind, "unfinished");
+  assert.equal(t.kind === "unfinished" && t.promoted, false);
+  assert.equal(t.kind === "unfinished" && t.roles, undefined, "roles before the promotion");
   assert.match(t.reasons.join(" "), /sw-1 \(go-a -> go-b\) did not finish: its last step was 'primary stopped'/);
   assert.match(t.reasons.join(" "), /run `gocd-bc switchover --to go-b` again/);
 });
@@ -122,9 +138,9 @@ test("half-way after the promotion, the target's writable database says so (the 
     paired,
     record("promoted"),
   );
-  assert.equal(t.kind === "switchover-unfinished" && t.promoted, true);
+  assert.equal(t.kind === "unfinished" && t.promoted, true);
   // The roles the switchover gave, for `rejoin` (the old side's database the standby to be).
-  assert.deepEqual(t.kind === "switchover-unfinished" && t.roles, {
+  assert.deepEqual(t.kind === "unfinished" && t.roles, {
     dbPrimary: "db-b",
     dbStandby: "db-a",
     gocdActive: "go-b",
@@ -132,7 +148,7 @@ test("half-way after the promotion, the target's writable database says so (the 
   });
   // Without each server's database host, the journal's step tells.
   const blind = decideTopology([stopped("db-a"), running("db-b", false)], idleServers, names, record("promoted"));
-  assert.equal(blind.kind === "switchover-unfinished" && blind.promoted, true);
+  assert.equal(blind.kind === "unfinished" && blind.promoted, true);
 });
 
 test("a split brain wins over an unfinished switchover; an ended one changes nothing", () => {
@@ -152,4 +168,101 @@ test("a split brain wins over an unfinished switchover; an ended one changes not
     );
     assert.equal(t.kind, "decided", step);
   }
+});
+
+test("a failover half-way names the failover command that finishes it, and gives its roles once promoted", () => {
+  // The lost side cannot be read; the target's database is writable already.
+  const t = decideTopology(
+    [{ host: "db-a", kind: "unknown", why: "no route to host" }, running("db-b", false)],
+    [{ host: "go-a", kind: "unknown", why: "no route to host" }, server("go-b", false, "standby")],
+    paired,
+    record("promoted", "failover"),
+  );
+  assert.equal(t.kind, "unfinished");
+  assert.equal(t.kind === "unfinished" && t.record.kind, "failover");
+  assert.equal(t.kind === "unfinished" && t.roles?.dbPrimary, "db-b");
+  assert.match(t.reasons.join(" "), /the failover sw-1 \(go-a -> go-b\) did not finish: its last step was 'promoted'/);
+  assert.match(t.reasons.join(" "), /run `gocd-bc failover --to go-b` again, with the same inventory, to finish it/);
+});
+
+// After a failover from go-a to go-b, with db-a's and go-a's hosts back: db-b was promoted (timeline 2) and
+// go-b marked active at epoch 3; db-a kept its old timeline 1, go-a its old marker at epoch 2.
+const promotedDb = (streamingTo: string[] = []): DbFact => ({ ...running("db-b", false), timeline: 2, streamingTo });
+const oldDb = (inRecovery: boolean, changes: Partial<RunningFact> = {}): DbFact => ({
+  ...running("db-a", inRecovery),
+  timeline: 1,
+  ...changes,
+});
+const markedServers = (oldEpoch: number, oldRuns = false) => [
+  server("go-a", oldRuns, "active", oldEpoch),
+  server("go-b", true, "active", 3),
+];
+const FORMER_REASON =
+  "db-a is a former primary left behind by a failover: timeline 1, the primary db-b is on timeline 2" +
+  " (epoch 3 on go-b, 2 on go-a); run `gocd-bc rejoin` to make it the standby (pg_rewind reports what it discards)";
+
+test("a failover's old primary back writable, on an older timeline and a lower epoch, is a former primary", () => {
+  const t = decideTopology([oldDb(false), promotedDb()], markedServers(2), paired);
+  assert.deepEqual(t, {
+    kind: "former-primary",
+    roles: { dbPrimary: "db-b", dbStandby: "db-a", gocdActive: "go-b", gocdStandby: "go-a" },
+    formerPrimary: "db-a",
+    timelines: { primary: 2, former: 1 },
+    epochs: { active: 3, former: 2 },
+    reasons: [FORMER_REASON],
+  });
+});
+
+test("an old primary in recovery, not streaming, is a former primary; its server still running GoCD is named", () => {
+  const t = decideTopology([oldDb(true), promotedDb(["gocd_bc_other"])], markedServers(2, true), paired);
+  assert.equal(t.kind, "former-primary");
+  assert.deepEqual(t.kind === "former-primary" && t.reasons, [
+    FORMER_REASON,
+    "go-a still runs GoCD at the lower epoch (2, go-b has 3): its guard stops it within seconds",
+  ]);
+});
+
+test("an old primary that streams from the primary already is the standby: decided", () => {
+  const t = decideTopology([oldDb(true), promotedDb(["gocd_bc_db_a"])], markedServers(2), paired);
+  assert.equal(t.kind, "decided");
+  assert.deepEqual(t.kind === "decided" && [t.roles.dbPrimary, t.roles.gocdActive], ["db-b", "go-b"]);
+});
+
+test("two writable databases stay a split brain unless every rule of a former primary holds", () => {
+  const cases: [string, DbFact[], GocdFact[], typeof paired | typeof names][] = [
+    // An old primary started by hand after a switchover: the switchover gave both markers one epoch.
+    ["equal epochs", [oldDb(false), promotedDb()], markedServers(3), paired],
+    ["a higher epoch on the older timeline", [oldDb(false), promotedDb()], markedServers(4), paired],
+    ["another cluster", [oldDb(false, { systemId: "8" }), promotedDb()], markedServers(2), paired],
+    ["the same timeline", [oldDb(false, { timeline: 2 }), promotedDb()], markedServers(2), paired],
+    ["a timeline not known", [oldDb(false, { timeline: null }), promotedDb()], markedServers(2), paired],
+    ["no database host of each server", [oldDb(false), promotedDb()], markedServers(2), names],
+    [
+      "a server that cannot be read",
+      [oldDb(false), promotedDb()],
+      [{ host: "go-a", kind: "unknown", why: "timeout" }, server("go-b", false, "active", 3)],
+      paired,
+    ],
+  ];
+  for (const [what, db, gocd, pair] of cases) assert.equal(decideTopology(db, gocd, pair).kind, "split-brain", what);
+});
+
+test("a former primary while the failover is half-way also names the command that finishes it", () => {
+  const t = decideTopology(
+    [oldDb(false), promotedDb()],
+    markedServers(2),
+    paired,
+    record("gocd active on the target", "failover"),
+  );
+  assert.equal(t.kind, "former-primary");
+  assert.equal(t.reasons[0], FORMER_REASON);
+  assert.match(
+    t.reasons[1] ?? "",
+    /the failover sw-1 \(go-a -> go-b\) did not finish.*`gocd-bc failover --to go-b` again/,
+  );
+});
+
+test("a standby's application name is its host's, as the slot is named", () => {
+  assert.equal(standbyApplicationName("db-standby"), "gocd_bc_db_standby");
+  assert.equal(standbyApplicationName("DB.Standby-2"), "gocd_bc_db_standby_2");
 });

@@ -20,14 +20,46 @@ test("a database host with its cluster down is stopped", () => {
 test("a running standby reports recovery and its system identifier", () => {
   const r = results({
     "cluster state": ok({ stdout: "15  main    5432 online,recovery postgres /var/lib/postgresql/15/main log" }),
-    "database facts": ok({ postgres: { in_recovery: true, system_identifier: "7642011472967116994" } }),
+    "database facts": ok({ postgres: { in_recovery: true, system_identifier: "7642011472967116994", timeline: 2 } }),
   });
   assert.deepEqual(dbFact("db-b", r), {
     host: "db-b",
     kind: "running",
     inRecovery: true,
     systemId: "7642011472967116994",
+    timeline: 2,
+    streamingTo: [],
   });
+});
+
+test("a running primary reports its timeline and the standbys that stream from it (by application name)", () => {
+  const r = results({
+    "cluster state": ok({ stdout: "15  main    5432 online postgres /var/lib/postgresql/15/main log" }),
+    "database facts": ok({
+      postgres: {
+        in_recovery: false,
+        system_identifier: "7",
+        timeline: 3,
+        replication: [
+          { application_name: "gocd_bc_db_standby", state: "streaming" },
+          { application_name: "gocd_bc_db_other", state: "catchup" },
+          { application_name: "pg_basebackup", state: "backup" },
+        ],
+      },
+    }),
+  });
+  const fact = dbFact("db-a", r);
+  assert.equal(fact.kind === "running" && fact.timeline, 3);
+  assert.deepEqual(fact.kind === "running" && fact.streamingTo, ["gocd_bc_db_standby"]);
+  // Facts from a server that did not say its timeline, or a replication list that is not one.
+  const bare = dbFact(
+    "db-a",
+    results({
+      "cluster state": ok({ stdout: "15  main    5432 online postgres" }),
+      "database facts": ok({ postgres: { in_recovery: false, timeline: null, replication: "?" } }),
+    }),
+  );
+  assert.deepEqual(bare.kind === "running" && [bare.timeline, bare.streamingTo], [null, []]);
 });
 
 test("an online cluster whose facts cannot be read is unknown, never taken as stopped", () => {
@@ -50,15 +82,16 @@ test("an unreachable host is unknown with the connection's words", () => {
   assert.deepEqual(dbFact("db-a", r), { host: "db-a", kind: "unknown", why: "connect ETIMEDOUT 198.18.0.250:22" });
 });
 
-test("a GoCD server's state lines: running, VIP and marker", () => {
-  const r = results({ "server state": ok({ stdout: "running=yes\nvip=yes\nmarker=active" }) });
+test("a GoCD server's state lines: running, VIP, marker and the marker's epoch (0 when there is none)", () => {
+  const r = results({ "server state": ok({ stdout: "running=yes\nvip=yes\nmarker=active\nepoch=3" }) });
   assert.deepEqual(gocdFact("go-a", r), {
     host: "go-a",
     kind: "reachable",
     running: true,
     holdsVip: true,
     marker: "active",
+    epoch: 3,
   });
-  const idle = results({ "server state": ok({ stdout: "running=no\nvip=no\nmarker=" }) });
-  assert.deepEqual(gocdFact("go-b", idle), { host: "go-b", kind: "reachable", running: false, holdsVip: false });
+  const idle = gocdFact("go-b", results({ "server state": ok({ stdout: "running=no\nvip=no\nmarker=\nepoch=" }) }));
+  assert.deepEqual(idle, { host: "go-b", kind: "reachable", running: false, holdsVip: false, epoch: 0 });
 });

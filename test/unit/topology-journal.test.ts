@@ -15,6 +15,7 @@ const line = (time: string, step: string, epoch?: unknown) =>
 
 test("a journal line gives the switchover's id, sides, step, time and epoch; done and aborted ended it", () => {
   assert.deepEqual(journalRecord(line("2026-12-01T10:00:00.000Z", "promoted", 7)), {
+    kind: "switchover",
     id: "sw-1",
     from: "go-a",
     to: "go-b",
@@ -45,4 +46,26 @@ test("the latest record of the two servers wins; a server without one is passed 
   assert.equal(latestRecord([b, a])?.step, "done");
   assert.equal(latestRecord([undefined, b])?.step, "promoted");
   assert.equal(latestRecord([undefined, undefined]), undefined);
+});
+
+test("a failover line is a record of its own kind; only done ends it (a failover is never aborted)", () => {
+  const failover = (step: string) =>
+    encode({
+      time: "2026-12-01T11:00:00.000Z",
+      host: "go-b",
+      failover: { epoch: 5, step, id: "fo-1", from: "go-a", to: "go-b", by: "root@vm" },
+    });
+  assert.deepEqual(journalRecord(failover("promoted")), {
+    kind: "failover",
+    id: "fo-1",
+    from: "go-a",
+    to: "go-b",
+    step: "promoted",
+    time: "2026-12-01T11:00:00.000Z",
+    epoch: 5,
+    ended: false,
+  });
+  assert.equal(journalRecord(failover("done"))?.ended, true);
+  assert.equal(journalRecord(failover("aborted"))?.ended, false);
+  assert.equal(journalRecord(line("t", "done"))?.kind, "switchover");
 });

@@ -151,7 +151,8 @@ test("the latest switchover of either journal is shown; one that did not end is 
     return pairStatus(r, t, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
   };
   const done = withJournal(line("2026-12-01T10:00:05.000Z", "done"), line("2026-12-01T10:00:01.000Z", "promoted"));
-  assert.deepEqual(done.lastSwitchover, {
+  assert.deepEqual(done.journal, {
+    kind: "switchover",
     id: "sw-1",
     from: "go-b",
     to: "go-a",
@@ -166,18 +167,18 @@ test("the latest switchover of either journal is shown; one that did not end is 
   const half = line("2026-12-01T10:00:01.000Z", "promoted");
   const halfTopology = decideTopology(
     [
-      { host: "db-a", kind: "running", inRecovery: false, systemId: "7" },
+      { host: "db-a", kind: "running", inRecovery: false, systemId: "7", timeline: 2, streamingTo: [] },
       { host: "db-b", kind: "stopped" },
     ],
     [
-      { host: "go-a", kind: "reachable", running: true, holdsVip: true },
-      { host: "go-b", kind: "reachable", running: false, holdsVip: false, marker: "active" },
+      { host: "go-a", kind: "reachable", running: true, holdsVip: true, epoch: 0 },
+      { host: "go-b", kind: "reachable", running: false, holdsVip: false, marker: "active", epoch: 0 },
     ],
     { db: ["db-a", "db-b"], gocd: ["go-a", "go-b"], dbOf: { "go-a": "db-a", "go-b": "db-b" } },
     journalRecord(half),
   );
   const halfway = withJournal(half, "", halfTopology);
-  assert.equal(halfway.lastSwitchover?.ended, false);
+  assert.equal(halfway.journal?.ended, false);
   assert.match(
     halfway.problems.join("\n"),
     /the switchover sw-1 \(go-b -> go-a\) did not finish: its last step was 'promoted' at 2026-12-01T10:00:01\.000Z.*run `gocd-bc switchover --to go-a` again/,
@@ -192,4 +193,58 @@ test("the latest switchover of either journal is shown; one that did not end is 
     ],
   );
   assert.match(formatStatus(halfway), /^ {2}from {5}go-b /m);
+});
+
+test("the latest record of a failover says so: `last failover:`", () => {
+  const r = results("last_ok=2026-11-26T15:00:00Z;");
+  const failover = Buffer.from(
+    JSON.stringify({
+      time: "2026-12-01T11:00:00.000Z",
+      host: "go-a",
+      failover: { epoch: 5, step: "done", id: "fo-1", from: "go-b", to: "go-a", by: "root@vm" },
+    }),
+  ).toString("base64");
+  const stdout = String(r.get("go-a")?.get("server state")?.data.stdout ?? "");
+  r.get("go-a")?.set("server state", ok({ stdout: `${stdout}\njournal=${failover}` }));
+  const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
+  assert.equal(s.journal?.kind, "failover");
+  assert.match(formatStatus(s), /^last failover: go-b -> go-a \(fo-1\), done at 2026-12-01T11:00:00\.000Z$/m);
+  assert.doesNotMatch(formatStatus(s), /last switchover/);
+});
+
+test("a failover's old primary back: the failover's roles, the former primary marked, reasons as problems", () => {
+  const former: Topology = {
+    kind: "former-primary",
+    roles: { dbPrimary: "db-a", dbStandby: "db-b", gocdActive: "go-a", gocdStandby: "go-b" },
+    formerPrimary: "db-b",
+    timelines: { primary: 2, former: 1 },
+    epochs: { active: 3, former: 2 },
+    reasons: ["db-b is a former primary left behind by a failover", "go-b still runs GoCD at the lower epoch"],
+  };
+  const s = pairStatus(
+    results("last_ok=2026-11-26T15:00:00Z;", "yes"),
+    former,
+    ["go-a", "go-b"],
+    ["db-a", "db-b"],
+    undefined,
+  );
+  assert.deepEqual(
+    s.servers.map((v) => [v.host, v.role]),
+    [
+      ["go-a", "active"],
+      ["go-b", "standby"],
+    ],
+  );
+  assert.deepEqual(
+    s.databases.map((d) => [d.host, d.role]),
+    [
+      ["db-a", "primary"],
+      ["db-b", "former"],
+    ],
+  );
+  assert.deepEqual(s.problems, former.reasons);
+  assert.equal(s.agents.length, 1, "the agents as the active server knows them");
+  const text = formatStatus(s);
+  assert.match(text, /^ {2}former {3}db-b/m);
+  assert.match(text, /problems:\n {2}- db-b is a former primary left behind by a failover\n/);
 });
