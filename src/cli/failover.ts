@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { formatDiagnostic } from "../errors.js";
 import { decideTopology, type Topology } from "../topology/decide.js";
 import { type HostResults, readFacts } from "../topology/facts.js";
-import type { SwitchoverRecord } from "../topology/journal.js";
+import type { JournalRecord } from "../topology/journal.js";
 import { TOPOLOGY_REFUSED } from "./provision.js";
 import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
 import {
@@ -82,12 +82,12 @@ export function failoverRefusal(
   if (t.kind === "former-primary")
     return {
       code: PREFLIGHT_REFUSED,
-      why: `${t.roles.gocdActive} is the active side already, after a failover; ${t.former} is left behind: run \`gocd-bc rejoin\``,
+      why: `${t.roles.gocdActive} is the active side already, after a failover; ${t.formerPrimary} is left behind: run \`gocd-bc rejoin\``,
     };
   return undefined;
 }
 
-function unfinishedRecord(t: Topology): SwitchoverRecord | undefined {
+function unfinishedRecord(t: Topology): JournalRecord | undefined {
   return t.kind === "unfinished" ? t.record : undefined;
 }
 
@@ -119,9 +119,11 @@ export function backAfterConfirmMs(events: readonly TimedEvent[]): number | unde
   return confirmed !== undefined && last !== undefined ? last - confirmed : undefined;
 }
 
-const failoverReport = (lost: readonly string[]): StepsCommand => ({
+const failoverReport = (lost: readonly string[], resumed: boolean): StepsCommand => ({
   name: "failover",
-  extraLines: (events, resumed) => {
+  // A step of a lost host, or one an earlier run did.
+  skipped: "-",
+  extraLines: (events) => {
     const back = backAfterConfirmMs(events);
     return [
       lost.length
@@ -157,6 +159,6 @@ export async function failoverCommand(opts: FailoverOptions, io: Io = stderr): P
   const code = await runCommand(FAILOVER_PLAYBOOK, { ...opts, extraVars }, { ...io, reporter: timed });
   return (
     interruptedCode("failover", code, timed.events, io) ??
-    reportSteps(failoverReport(lost), timed.events, code, opts.dryRun === true, io)
+    reportSteps(failoverReport(lost, record !== undefined), timed.events, code, opts.dryRun === true, io)
   );
 }

@@ -7,6 +7,7 @@ import type { Reporter, RunEvent } from "../report/events.js";
 import { EchoMessages } from "../report/echo-messages.js";
 import {
   passedChecks,
+  type StepTiming,
   stepTimings,
   switchoverOutcome,
   type SwitchoverOutcome,
@@ -36,10 +37,12 @@ export class Timed extends EchoMessages {
   }
 }
 
-/** How a command reports its run: its name, and the lines it adds after the steps' times. */
+/** How a command reports its run: its name, what a step whose every task was skipped is called (done by
+ * an earlier run, or not possible), and the lines it adds after the steps' times. */
 export interface StepsCommand {
   readonly name: "switchover" | "failover";
-  readonly extraLines: (events: readonly TimedEvent[], resumed: boolean) => string[];
+  readonly skipped: string;
+  readonly extraLines: (events: readonly TimedEvent[], steps: readonly StepTiming[]) => string[];
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2).padStart(6)} s`;
@@ -83,13 +86,10 @@ export function reportSteps(
   }
   const steps = stepTimings(events);
   for (const s of steps)
-    io.err(`step ${String(s.step).padStart(2)}: ${s.skipped ? `${"done".padStart(6)}  ` : seconds(s.ms)}  ${s.title}`);
-  // Finishing an interrupted run, some of the steps ran in the earlier one.
-  for (const line of cmd.extraLines(
-    events,
-    steps.some((s) => s.skipped),
-  ))
-    io.err(line);
+    io.err(
+      `step ${String(s.step).padStart(2)}: ${s.skipped ? `${cmd.skipped.padStart(6)}  ` : seconds(s.ms)}  ${s.title}`,
+    );
+  for (const line of cmd.extraLines(events, steps)) io.err(line);
   const first = events[0]?.at ?? 0;
   const last = events.at(-1)?.at ?? first;
   io.err(`${cmd.name}: done in ${((last - first) / 1000).toFixed(1)} s`);

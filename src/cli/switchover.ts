@@ -120,8 +120,11 @@ function resumeVars(s: Situation): Record<string, unknown> {
  * interrupted switchover, whose database part ran, some of it, in the earlier run). */
 const SWITCHOVER: StepsCommand = {
   name: "switchover",
-  extraLines: (events, resumed) => {
-    if (resumed) return [];
+  skipped: "done",
+  // Finishing an interrupted switchover, the steps that are done were skipped: its database part ran, some
+  // of it, in the earlier run.
+  extraLines: (events, steps) => {
+    if (steps.some((s) => s.skipped)) return [];
     const db = databaseMs(events);
     const gap = vipGapMs(events);
     return [
