@@ -72,14 +72,16 @@ export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamp
   };
 }
 
-/** Samples both servers' health from the controller every 100 ms; counts the samples where both answered. */
-export function sampleBothHealthy(addresses: readonly [string, string]): Sampler<number> {
+/** Samples both servers' health from the controller every 100 ms; the controller's times (ms) of the
+ * samples where both answered healthy. */
+export function sampleBothHealthy(addresses: readonly [string, string]): Sampler<number[]> {
   let running = true;
-  let both = 0;
+  const both: number[] = [];
   const loop = (async () => {
     while (running) {
+      const at = Date.now();
       const [a, b] = await Promise.all(addresses.map((ip) => gocdHealth(ip)));
-      if (a === 200 && b === 200) both++;
+      if (a === 200 && b === 200) both.push(at);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();

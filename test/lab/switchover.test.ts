@@ -27,10 +27,16 @@ import { eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 import { stopSyncLoop } from "./lab-reset.js";
 import { sampleBothHealthy, sampleWritable } from "./samplers.js";
+import {
+  agentIdentity,
+  agentLogLines,
+  agentLogSince,
+  assertAgentConnected,
+  assertReportsKept,
+} from "./agent-reports.js";
 
 const SNAPSHOT = "switchover-provisioned";
 const VIP = LAB_NET.vip;
-const AGENT_LOG = "/var/log/go-agent/go-agent.log";
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
 const switchover = (...args: string[]) => cli(["switchover", ...labInventory(), ...args], 600_000);
 
@@ -73,32 +79,6 @@ async function pairFacts(): Promise<string> {
   return [...servers, ...dbs].join("\n");
 }
 
-/** The agent's log lines after `mark` (a line count). */
-const agentLogSince = async (mark: number) => ok("agent1", `tail -n +${mark + 1} ${AGENT_LOG}`);
-const agentLogLines = async () => Number((await ok("agent1", `wc -l < ${AGENT_LOG}`)).trim());
-/** The agent's identity and configuration: what a switchover must never make anyone change. */
-const agentIdentity = () =>
-  ok(
-    "agent1",
-    "md5sum /var/lib/go-agent/config/guid.txt /var/lib/go-agent/config/token /usr/share/go-agent/wrapper-config/wrapper-properties.conf",
-  );
-
-/** Every `job ID reported ok` the agent logged is a row in the primary's results table. */
-async function assertReportsKept(log: string, primary: string): Promise<number> {
-  const ids = [...log.matchAll(/ job (\S+) reported ok$/gm)].map((m) => m[1] as string);
-  assert.ok(ids.length > 0, "the agent reported no job during the switchover");
-  const rows = new Set(
-    (await psql(primary, "SELECT job_id FROM gocd_standin_job_results", "gocd")).split("\n").map((l) => l.trim()),
-  );
-  const lost = ids.filter((id) => !rows.has(id));
-  assert.deepEqual(
-    lost,
-    [],
-    `${lost.length} of ${ids.length} acknowledged job reports are not in ${primary}'s database`,
-  );
-  return ids.length;
-}
-
 /** The confirmation typed at a terminal, where the command shows the plan and asks for the target's name. */
 const CONFIRM_PROMPT = /Type its name to confirm: /;
 /** What the terminal showed, without its escape sequences and carriage returns. */
@@ -120,7 +100,7 @@ async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = 
         ? await atTerminal(sides.gocdActive)
         : await switchover("--to", sides.gocdActive, "--confirm", sides.gocdActive);
   } finally {
-    assert.equal(await servers.stop(), 0, "both GoCD servers answered healthy at the same time");
+    assert.deepEqual(await servers.stop(), [], "both GoCD servers answered healthy at the same time");
     const dbs = await databases.stop();
     assert.ok(dbs.ticks > 50, `the database sampler took only ${dbs.ticks} samples`);
     assert.deepEqual(dbs.bothWritable, [], "both databases were writable at the same time");
@@ -149,14 +129,7 @@ async function switchTo(sides: Sides, from: Sides, how: "--confirm" | "typed" = 
   );
   // The agents: the same identity and configuration, connected again, and never refused.
   assert.equal(await agentIdentity(), identity, "the agent's identity or configuration changed");
-  assert.ok(
-    await eventually(
-      async () =>
-        (await sh("agent1", "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0,
-      30_000,
-    ),
-    "the agent is not connected to GoCD",
-  );
+  await assertAgentConnected(`after the switchover to ${sides.gocdActive}`);
   const log = await agentLogSince(mark);
   assert.doesNotMatch(log, / 403 /, "the agent was refused (403) after the switchover");
   await assertReportsKept(log, sides.dbPrimary);
