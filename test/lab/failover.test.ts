@@ -2,9 +2,9 @@
 // healthy it refuses and points to switchover; after a power cut of the active side it refuses without
 // confirmation, then makes the standby side active, printing what may be lost, and loses no job report
 // that had reached the standby; the agents reconnect through the VIP unchanged. The crashed hosts start
-// again: the old GoCD server's guard keeps GoCD stopped, `status` names the former primary and `rejoin`,
-// `provision` refuses, `rejoin` makes it the standby, `drift` is clean, and a switchover back loses
-// nothing. A partition instead of a crash: once healed, within 30 s only the server at the higher epoch
+// again: the old GoCD server's guard keeps GoCD stopped, the old database's guard makes it come back as a
+// standby, `status` names the former primary and `rejoin`, `provision` refuses, `rejoin` makes it the
+// standby, `drift` is clean, and a switchover back loses nothing. A partition instead of a crash: once healed, within 30 s only the server at the higher epoch
 // runs GoCD and holds the VIP, and every report the agent saw acknowledged after the heal is kept. Only
 // the GoCD server lost: the old primary database is stopped cleanly and nothing is lost. Only the database
 // host lost: GoCD on the old server is stopped and disabled at boot. No secret shows anywhere.
@@ -24,7 +24,7 @@ import {
   jobIdsOn,
 } from "./agent-reports.js";
 import { cli, events, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
-import { enabledAtBoot, eventually, gocdHealth, goServerPid, ok, sh } from "./lab-access.js";
+import { enabledAtBoot, eventually, gocdHealth, goServerPid, ok, pgReady, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, status, type Sides } from "./pair-status.js";
 import { sampleBothHealthy } from "./samplers.js";
 import { switchoverTo } from "./switchover-runs.js";
@@ -135,6 +135,13 @@ describe("failover", { concurrency: false }, () => {
     assert.ok(refused, "the guard did not refuse GoCD's start at boot on gocd-primary");
     assert.equal(await goServerRuns("gocd-primary"), false, "GoCD runs on the returned old server");
     assert.equal(await holdsVip("gocd-primary"), false, "the returned old server holds the VIP");
+    // Its database came back too, but only as a standby: its guard saw db-standby writable.
+    assert.ok(await eventually(() => pgReady("db-primary"), 30_000), "db-primary's server did not start");
+    assert.equal(await inRecovery("db-primary"), true, "the old primary came back writable");
+    assert.match(
+      await ok("db-primary", "cat /var/log/gocd-bc-db-guard.log"),
+      /the peer 198\.18\.0\.22 is the writable primary/,
+    );
 
     const { r, s } = await status();
     assert.equal(r.code, 1, told(r));

@@ -40,8 +40,9 @@ describe("rejoin", { concurrency: false }, () => {
     // The switchover to gocd-standby stops right after promoting db-standby.
     await killedAt(SWAPPED.gocdActive, /TASK \[gocd_switchover : step 7: /);
     assert.equal(await isStandby("db-standby"), false, "db-standby was not promoted");
-    // Someone starts the old primary as a primary and writes to it: it diverges from db-standby.
-    await ok("db-primary", `rm -f ${DATA}/standby.signal && systemctl start postgresql@15-main`);
+    // Someone starts the old primary as a primary, past its guard (which would make it a standby: the new
+    // primary answers as writable), and writes to it: it diverges from db-standby.
+    await ok("db-primary", `rm -f ${DATA}/standby.signal && pg_ctlcluster --skip-systemctl-redirect 15 main start`);
     await psqlOn("db-primary", "CREATE TABLE gocd_bc_diverged (x int); INSERT INTO gocd_bc_diverged VALUES (1)");
 
     const refused = await rejoin();
@@ -51,7 +52,7 @@ describe("rejoin", { concurrency: false }, () => {
     assert.equal((await psqlOn("db-primary", "SELECT count(*) FROM gocd_bc_diverged")).trim(), "1");
 
     // The operator stops it; the switchover cannot finish: provisioning refuses it and names rejoin.
-    await ok("db-primary", "systemctl stop postgresql@15-main");
+    await ok("db-primary", "pg_ctlcluster --skip-systemctl-redirect 15 main stop");
     const stuck = await switchoverTo(SWAPPED.gocdActive);
     assert.equal(stuck.code, 2, told(stuck));
     assert.match(stuck.stdout, /It is of the primary's cluster \(a former primary\?\): `gocd-bc rejoin` rewinds it/);
