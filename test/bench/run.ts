@@ -4,7 +4,7 @@
 // hosts, to show how time grows. Last, `provision` and `drift` on the lab's six hosts when nothing needs
 // changing, piped (plain lines) and at a pseudo-terminal (`script`: the live view), with their CPU time, so
 // the view's cost shows. It starts with how long gocd-bc takes to start (`--help`, and `validate` of the
-// bench playbook), and ends with the switchover's figures (test/bench/switchover.ts). A benchmark, not a
+// bench playbook), and ends with the switchover's and the failover's figures (test/bench/switchover.ts, failover.ts). A benchmark, not a
 // test: it prints numbers and asserts nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { labUp } from "../../src/lab/lab.js";
 import { renderInventory } from "../../src/lab/inventory-file.js";
 import { extraHosts, labPaths, type LabHost } from "../../src/lab/topology.js";
 import { medianWall, startUpCases, startUpRow, timed } from "./start-up.js";
+import { failoverRows } from "./failover.js";
 import { switchoverRows } from "./switchover.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -200,6 +201,10 @@ async function main(): Promise<void> {
   console.log("| figure | median | range | goal | goal met |");
   console.log("|---|---|---|---|---|");
   for (const r of await switchoverRows(cli, RUNS)) console.log(`| ${r.join(" | ")} |`);
+  console.log(`\nfailover after a power cut of the active side (lab crash), median of ${RUNS}\n`);
+  console.log("| figure | median | range | goal | goal met |");
+  console.log("|---|---|---|---|---|");
+  for (const r of await failoverRows(cli, RUNS)) console.log(`| ${r.join(" | ")} |`);
 }
 
 main().catch((err) => {
