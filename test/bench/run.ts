@@ -4,8 +4,8 @@
 // hosts, to show how time grows. Last, `provision` and `drift` on the lab's six hosts when nothing needs
 // changing, piped (plain lines) and at a pseudo-terminal (`script`: the live view), with their CPU time, so
 // the view's cost shows. It starts with how long gocd-bc takes to start (`--help`, and `validate` of the
-// bench playbook), and ends with the switchover's and the failover's figures (test/bench/switchover.ts, failover.ts). A benchmark, not a
-// test: it prints numbers and asserts nothing.
+// bench playbook), and ends with the switchover's and the failover's figures (test/bench/switchover.ts,
+// failover.ts). A benchmark, not a test: it prints numbers and asserts nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
