@@ -65,7 +65,10 @@ export function reportSteps(
       io.err(`${cmd.name}: refused by the preflight; nothing was changed`);
       return PREFLIGHT_REFUSED;
     case "not-confirmed":
-      io.err(`${cmd.name}: not confirmed (${outcome.why}); nothing was changed`);
+      // The playbook names its own variable; the command's way of answering is --confirm.
+      io.err(
+        `${cmd.name}: not confirmed (${outcome.why.replace(/-e gocd_bc_confirm=(\S+)/, "--confirm $1")}); nothing was changed`,
+      );
       return NOT_CONFIRMED;
     case "aborted":
       io.err(`${cmd.name}: ${outcome.why}`);

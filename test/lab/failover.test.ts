@@ -107,7 +107,10 @@ describe("failover", { concurrency: false }, () => {
 
     const unconfirmed = await failover("--to", "gocd-standby");
     assert.equal(unconfirmed.code, 6, told(unconfirmed));
-    assert.match(unconfirmed.stderr, /failover: not confirmed .*nothing was changed/);
+    assert.match(
+      unconfirmed.stderr,
+      /failover: not confirmed .*pass --confirm gocd-standby to answer it\); nothing was changed/,
+    );
     assert.equal(await inRecovery("db-standby"), true, "an unconfirmed failover promoted db-standby");
 
     const r = await confirmedTo("gocd-standby");
