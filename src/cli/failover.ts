@@ -79,6 +79,14 @@ export function failoverRefusal(
       code: PREFLIGHT_REFUSED,
       why: `the failover to ${record.to} is unfinished: finish it first (--to ${record.to}); nothing was changed`,
     };
+  if (t.kind === "old-side-lost")
+    return {
+      code: PREFLIGHT_REFUSED,
+      why:
+        t.record.to === opts.to
+          ? `the failover to ${opts.to} is done already (${t.record.id}); ${t.lost.join(" and ")} do not answer yet`
+          : `${opts.to}'s side is the one the failover left (${t.lost.join(" and ")} do not answer): start it and \`gocd-bc rejoin\` first`,
+    };
   if (t.kind === "former-primary")
     return {
       code: PREFLIGHT_REFUSED,

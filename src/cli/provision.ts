@@ -55,6 +55,7 @@ export function topologyLines(t: Topology): string[] {
       return t.evidence.map((line) => `topology: ${line}`);
     case "unfinished":
     case "former-primary":
+    case "old-side-lost":
       return t.reasons.map((line) => `topology: ${line}`);
     case "split-brain":
       return ["SPLIT BRAIN: refusing to change anything; a person must decide which side is right:", ...bullets(t)];
@@ -74,6 +75,8 @@ export function provisionRefusal(t: Topology): string | undefined {
       `refusing to change anything while ${t.formerPrimary} is a former primary left behind by a failover:` +
       ` run \`gocd-bc rejoin\` first (it rewinds ${t.formerPrimary} and makes it the standby)`
     );
+  if (t.kind === "old-side-lost")
+    return `refusing to change anything while ${t.lost.join(" and ")} of the failed-over side do not answer`;
   return undefined;
 }
 

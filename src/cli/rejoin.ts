@@ -34,6 +34,8 @@ const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby s
 function rejoinRoles(t: Topology, io: Io): Roles | undefined {
   if (t.kind === "decided" || t.kind === "former-primary") return t.roles;
   if (t.kind === "unfinished" && t.roles) return t.roles;
+  if (t.kind === "old-side-lost")
+    io.err(`rejoin: ${t.lost.join(" and ")} do not answer yet: start ${t.lost.length > 1 ? "them" : "it"} first`);
   if (t.kind === "unfinished")
     io.err(
       `rejoin: the ${t.record.kind} to ${t.record.to} is half-way before its promotion:` +

@@ -81,6 +81,8 @@ export function topologyRefusal(t: Topology): string | undefined {
       `${t.formerPrimary} is a former primary left behind by a failover: rejoin the pair first` +
       " (`gocd-bc rejoin`); nothing was changed"
     );
+  if (t.kind === "old-side-lost")
+    return `${t.lost.join(" and ")} do not answer since the failover: there is no standby to switch over to; nothing was changed`;
   return undefined;
 }
 

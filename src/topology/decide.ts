@@ -77,6 +77,15 @@ export type Topology =
       readonly epochs: { readonly active: number; readonly former: number };
       readonly reasons: readonly string[];
     }
+  | {
+      /** A failover done, its old side's hosts (some of them) not answering yet: the failover's roles stand. */
+      readonly kind: "old-side-lost";
+      readonly roles: Roles;
+      readonly record: JournalRecord;
+      /** The old side's hosts that do not answer. */
+      readonly lost: readonly string[];
+      readonly reasons: readonly string[];
+    }
   | { readonly kind: "undecidable"; readonly reasons: readonly string[] };
 
 function other(pair: readonly [string, string], one: string): string {
@@ -230,6 +239,42 @@ function leftBehind(
   };
 }
 
+type OldSideLost = Extract<Topology, { kind: "old-side-lost" }>;
+
+/**
+ * Right after a failover, before its old side is back: the journal's latest record is a failover done, its
+ * target runs GoCD, the target's database is the writable primary, and only hosts of the old side do not
+ * answer. The failover's roles stand; nothing can be provisioned or rejoined until the lost hosts answer
+ * (their guards keep them from running GoCD or a writable database when they do). Undefined otherwise.
+ */
+function oldSideLost(
+  db: readonly DbFact[],
+  gocd: readonly GocdFact[],
+  names: PairNames,
+  r: JournalRecord,
+): OldSideLost | undefined {
+  const [toDb, fromDb] = [names.dbOf?.[r.to], names.dbOf?.[r.from]];
+  if (r.kind !== "failover" || !r.ended || !toDb || !fromDb) return undefined;
+  const target = gocd.find((f) => f.host === r.to);
+  const primary = db.find((f) => f.host === toDb);
+  if (target?.kind !== "reachable" || !target.running || primary?.kind !== "running" || primary.inRecovery)
+    return undefined;
+  const lost = [...gocd, ...db].filter((f) => f.kind === "unknown").map((f) => f.host);
+  if (lost.length === 0 || lost.some((h) => h !== r.from && h !== fromDb)) return undefined;
+  const they = lost.length > 1 ? "they are" : "it is";
+  return {
+    kind: "old-side-lost",
+    roles: { dbPrimary: toDb, dbStandby: fromDb, gocdActive: r.to, gocdStandby: r.from },
+    record: r,
+    lost,
+    reasons: [
+      `the failover ${r.id} to ${r.to} is done (${r.time}); ${lost.join(" and ")} of the old side ` +
+        `${lost.length > 1 ? "do" : "does"} not answer: when ${they} back, \`gocd-bc rejoin\` makes the old side the standby` +
+        " (until then its guards keep it from running GoCD or a writable database)",
+    ],
+  };
+}
+
 /** Decide the roles from the facts and the latest journal record; pure, so every rule is tested with
  * facts in and a decision out. */
 export function decideTopology(
@@ -251,6 +296,8 @@ export function decideTopology(
     return { kind: "split-brain", reasons: errors.filter((e) => e.error === "split-brain").map((e) => e.reason) };
   }
   if (journal && !journal.ended) return unfinished(journal, db, names);
+  const lostSide = journal ? oldSideLost(db, gocd, names, journal) : undefined;
+  if (lostSide) return lostSide;
   if (errors.length) return { kind: "undecidable", reasons: errors.map((e) => e.reason) };
   const dbPrimary = (d as { primary: string }).primary;
   const gocdActive = (g as { primary: string }).primary;

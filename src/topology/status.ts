@@ -68,7 +68,9 @@ function unreachableWhy(results: HostResults, host: string): string | undefined 
 
 /** The roles the pair has while status shows them: decided, or a failover's with its old primary back. */
 function settledRoles(topology: Topology): Roles | undefined {
-  return topology.kind === "decided" || topology.kind === "former-primary" ? topology.roles : undefined;
+  return topology.kind === "decided" || topology.kind === "former-primary" || topology.kind === "old-side-lost"
+    ? topology.roles
+    : undefined;
 }
 
 /** A server's role: active or standby once decided (or a failover's); during a switchover or failover

@@ -123,6 +123,18 @@ describe("failover", { concurrency: false }, () => {
     await assertReportsKept(await reportsAfter(mark), "db-standby");
     const journal = await ok("gocd-standby", "tail -n 1 /var/lib/gocd-bc/journal.jsonl");
     assert.match(journal, /"failover":\{.*"to": ?"gocd-standby".*"step": ?"done"/);
+    // While the old side is away, status shows the failover's roles and what to do when it is back.
+    const { r: st, s: now } = await status();
+    assert.equal(st.code, 1, told(st));
+    assert.equal(now.topology.kind, "old-side-lost");
+    assert.deepEqual(
+      now.servers.map((v) => `${v.host} ${v.role}${v.unreachable === undefined ? "" : " unreachable"}`),
+      ["gocd-primary standby unreachable", "gocd-standby active"],
+    );
+    assert.match(
+      now.problems.join("\n"),
+      /the failover \S+ to gocd-standby is done .*`gocd-bc rejoin` makes the old side the standby/,
+    );
   });
 
   it("the crashed hosts start again: GoCD stays stopped there, status names the former primary, provision refuses, rejoin makes it the standby, and a switchover back loses nothing", async () => {

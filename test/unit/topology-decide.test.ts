@@ -266,3 +266,61 @@ test("a standby's application name is its host's, as the slot is named", () => {
   assert.equal(standbyApplicationName("db-standby"), "gocd_bc_db_standby");
   assert.equal(standbyApplicationName("DB.Standby-2"), "gocd_bc_db_standby_2");
 });
+
+test("a failover done, its old side not answering yet: the failover's roles stand, and rejoin is named", () => {
+  const lost = (host: string) => ({ host, kind: "unknown", why: "no route to host" }) as const;
+  const done = { ...record("done", "failover"), ended: true };
+  const t = decideTopology(
+    [lost("db-a"), running("db-b", false)],
+    [lost("go-a"), server("go-b", true, "active", 3)],
+    paired,
+    done,
+  );
+  assert.equal(t.kind, "old-side-lost");
+  assert.deepEqual(t.kind === "old-side-lost" && t.roles, {
+    dbPrimary: "db-b",
+    dbStandby: "db-a",
+    gocdActive: "go-b",
+    gocdStandby: "go-a",
+  });
+  assert.deepEqual(t.kind === "old-side-lost" && t.lost, ["go-a", "db-a"]);
+  assert.match(
+    t.reasons.join(" "),
+    /the failover sw-1 to go-b is done .*go-a and db-a of the old side do not answer: when they are back, `gocd-bc rejoin`/,
+  );
+  // Only the old server lost, its database stopped cleanly by the failover: the same.
+  const one = decideTopology(
+    [stopped("db-a"), running("db-b", false)],
+    [lost("go-a"), server("go-b", true, "active", 3)],
+    paired,
+    done,
+  );
+  assert.equal(one.kind, "old-side-lost");
+});
+
+test("hosts lost without a failover done, or a lost host of the new side, leave the topology undecided", () => {
+  const lost = (host: string) => ({ host, kind: "unknown", why: "no route to host" }) as const;
+  const facts = [
+    [lost("db-a"), running("db-b", false)],
+    [lost("go-a"), server("go-b", true, "active", 3)],
+  ] as const;
+  const switchedOver = { ...record("done"), ended: true };
+  assert.equal(decideTopology(facts[0], facts[1], paired, switchedOver).kind, "undecidable");
+  assert.equal(decideTopology(facts[0], facts[1], paired).kind, "undecidable");
+  const done = { ...record("done", "failover"), ended: true };
+  // The new primary's host lost: nothing stands.
+  assert.equal(
+    decideTopology(
+      [running("db-a", true), lost("db-b")],
+      [server("go-a", false, "standby"), server("go-b", true, "active", 3)],
+      paired,
+      done,
+    ).kind,
+    "undecidable",
+  );
+  // The target's GoCD not running: the failover's outcome is not what the hosts show.
+  assert.equal(
+    decideTopology(facts[0], [lost("go-a"), server("go-b", false, "active", 3)], paired, done).kind,
+    "undecidable",
+  );
+});
