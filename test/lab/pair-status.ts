@@ -12,6 +12,7 @@ export interface Status {
   servers: {
     host: string;
     role: string;
+    unreachable?: string;
     running: boolean;
     holdsVip: boolean;
     shareMounted: boolean;
