@@ -74,7 +74,9 @@ const MANAGED = [
   "/etc/passwd",
   "/etc/group",
 ];
-/** The long-running service processes (pgrep -f patterns), whichever init started them. */
+/** The long-running service processes (pgrep -f patterns), whichever init started them. The sampler's file
+ * (wal-receiver/) and the config sync's status are what those processes write as they run, not what
+ * provisioning manages. */
 const DAEMONS = [
   "^/usr/sbin/keepalived( |$)",
   "^/usr/bin/node /usr/share/go-server/bin/go-server.mjs",
@@ -82,10 +84,13 @@ const DAEMONS = [
   // Long-running only where the loop is an init script (under systemd a timer starts each pull anew); the
   // brackets keep the pattern from matching the shell that runs pgrep.
   "[/]usr/local/lib/gocd-bc/config-loop",
+  // The failover's guard loop (GoCD servers) and the WAL receiver's sampler (database hosts).
+  "[/]usr/local/lib/gocd-bc/gocd-guard loop",
+  "[/]usr/local/lib/gocd-bc/wal-sampler",
 ];
 async function hostState(h: string): Promise<string> {
   const files =
-    `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -print0; done | sort -z | ` +
+    `for p in ${MANAGED.join(" ")}; do [ -e "$p" ] && find "$p" -xdev \\( -type f -o -type l \\) -not -name config-sync.status -not -path '*/config-sync/pull.*/*' -not -path '*/wal-receiver/*' -print0; done | sort -z | ` +
     `xargs -0 -r sh -c 'for f; do echo "$(stat -c "%n %i %Y %s %a %U %G" "$f") $( [ -L "$f" ] && readlink "$f" || sha256sum < "$f" | cut -c1-16)"; done' files`;
   const started =
     `for f in ${DAEMONS.map((d) => `'${d}'`).join(" ")}; do case "$f" in *config-loop) [ -d /run/systemd/system ] && continue;; esac; ` +
