@@ -94,6 +94,10 @@ const FRESH = [
   "pg_createcluster 15 main >/dev/null",
 ].join("; ");
 
+/** The tasks of the WAL sampler and the database guard, which playbooks/database.yml runs after the roles. */
+const FENCE_TASKS =
+  /^[\w-]+: (sampler |guard |restart the WAL sampler|systemd knows the (sampler's unit|start check)|the cluster('s start check| starts writable)|the replication password for the postgres user)/;
+
 describe("playbooks/database.yml on db-primary and db-standby", () => {
   before(async () => {
     await Promise.all([remote(PRIMARY, FRESH), remote(STANDBY, FRESH)]);
@@ -107,11 +111,24 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
   it("check mode on fresh hosts says what it would do and changes nothing", async () => {
     const checked = await play({ check: true });
     assertClean(checked, "check run on fresh hosts");
-    assert.deepEqual(changes(checked.events), [
-      `${PRIMARY}: the server runs and starts at boot`,
-      `${PRIMARY}: check mode, the server is not running yet`,
-      `${STANDBY}: check mode, the primary's server is not running yet`,
-    ]);
+    // The database roles' own: what a first run would do to the servers. The WAL sampler and the database
+    // guard (roles of their own, after them) would install their files and units on both hosts.
+    const all = changes(checked.events);
+    assert.deepEqual(
+      all.filter((c) => !FENCE_TASKS.test(c)),
+      [
+        `${PRIMARY}: the server runs and starts at boot`,
+        `${PRIMARY}: check mode, the server is not running yet`,
+        `${STANDBY}: check mode, the primary's server is not running yet`,
+      ],
+    );
+    for (const h of [PRIMARY, STANDBY])
+      for (const task of [
+        "sampler script installed",
+        "guard script installed",
+        "the cluster starts writable only when the guard allows it",
+      ])
+        assert.ok(all.includes(`${h}: ${task}`), `check mode does not say it would do '${task}' on ${h}`);
     for (const h of [PRIMARY, STANDBY]) {
       assert.equal((await sh(h, "pg_ctlcluster 15 main status")).code, 3, `check mode started the server on ${h}`);
       assert.equal(
