@@ -96,9 +96,25 @@ describe("rejoin", { concurrency: false }, () => {
     await assertHealthy("after the reclone", SWAPPED, 60_000);
   });
 
+  it("a standby whose server was killed (left unclean) recovers as a standby first, then rejoins with nothing to rewind", async () => {
+    await ok("db-primary", `kill -9 $(head -n 1 ${DATA}/postmaster.pid)`);
+    assert.match(
+      await ok("db-primary", `sleep 1; LC_ALL=C /usr/lib/postgresql/15/bin/pg_controldata ${DATA}`),
+      /Database cluster state: +in archive recovery/,
+    );
+    const r = await rejoin();
+    assert.equal(r.code, 0, told(r));
+    assert.match(r.stdout, /TASK \[postgres_rejoin : the server recovers\]/);
+    assert.match(
+      r.stderr,
+      /^rejoin: no rewind needed: db-primary \(timeline \d+, last checkpoint [0-9A-F]+\/[0-9A-F]+\) is on db-standby's history/m,
+    );
+    assert.ok(await eventually(() => streamsFrom("db-standby", "db-primary"), 30_000), "db-primary does not stream");
+  });
+
   it("no secret appears in the output of any rejoin (pg_rewind reads the password from ~/.pgpass)", () => {
     const runs = outputs.filter((o) => o.args[0] === "rejoin");
-    assert.ok(runs.length >= 4);
+    assert.ok(runs.length >= 5);
     for (const o of runs)
       for (const secret of labSecrets())
         assert.ok(
