@@ -4,6 +4,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { loadPlan } from "../../src/playbook/load.js";
 import { loadIncludedRole, loadIncludedTasks } from "../../src/playbook/runtime-load.js";
+import { planVarLayers } from "../../src/playbook/vars-layers.js";
 import type { BlockTask, ModuleTask, LoadedPlaybook, Task } from "../../src/playbook/plan.js";
 import { FIXTURES, errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
 
@@ -173,4 +174,25 @@ test("computed includes are loaded at run time with the same checks", () => {
   assert.deepEqual(loaded.value.context.params, { p: 1 });
   const bad = loadIncludedRole(plan, role, "y");
   assert.ok(!bad.ok && /role 'y' not found/.test(bad.diagnostics[0]?.message ?? ""));
+});
+
+test("an include_role's vars are seen by the includes nested inside it, as in Ansible", () => {
+  const plan = planOf(
+    loadTree({
+      "site.yml": "- hosts: all\n  tasks:\n    - include_role: {name: r}\n      vars: {outer: 1}\n",
+      "roles/r/tasks/main.yml": "- include_role: {name: s}\n  vars: {inner: 2}\n",
+      "roles/s/tasks/main.yml": "- debug: {msg: s}\n",
+    }),
+  );
+  const play = plan.plays[0];
+  const outer = play?.tasks[0];
+  assert.ok(play && outer?.kind === "include_role" && outer.preloaded);
+  const inner = outer.preloaded.tasks[0];
+  assert.ok(inner?.kind === "include_role" && inner.preloaded);
+  const leaf = inner.preloaded.tasks[0] as Task;
+  const layers = planVarLayers(play, [outer, inner], leaf);
+  // The outer include's vars (its role's params) reach the inner role's tasks; the inner role's own
+  // params stay the higher layer.
+  assert.deepEqual(layers.blockVars, [{ outer: 1 }, { inner: 2 }]);
+  assert.deepEqual(layers.roleParams, { inner: 2 });
 });
