@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatDiagnostic } from "../errors.js";
 import { decideTopology, type Topology } from "../topology/decide.js";
-import { type HostResults, readFacts } from "../topology/facts.js";
+import { type HostResults, readFacts, unreachableWhy } from "../topology/facts.js";
 import type { JournalRecord } from "../topology/journal.js";
 import { TOPOLOGY_REFUSED } from "./provision.js";
 import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
@@ -40,12 +40,9 @@ export interface FailoverOptions extends RunCommandOptions {
   readonly dryRun?: boolean;
 }
 
-/** The hosts that did not answer the facts' read: no result at all, or an unreachable one. */
+/** The hosts that did not answer the facts' read (as status shows them unreachable). */
 export function lostHosts(results: HostResults, hosts: readonly string[]): string[] {
-  return hosts.filter((h) => {
-    const mine = results.get(h);
-    return !mine || mine.size === 0 || [...mine.values()].some((r) => r.status === "unreachable");
-  });
+  return hosts.filter((h) => unreachableWhy(results, h) !== undefined);
 }
 
 /** Refusals decided before the playbook runs, from the options and the pair as the hosts tell it. */

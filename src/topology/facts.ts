@@ -68,6 +68,15 @@ interface PostgresFacts {
   readonly replication?: readonly ({ readonly application_name?: unknown; readonly state?: unknown } | null)[];
 }
 
+/** Why a host could not be read (its first unreachable result), or undefined when it answered. A host
+ * that was never reached has no result at all: that is unreachable too, never "stopped". */
+export function unreachableWhy(results: HostResults, host: string): string | undefined {
+  const mine = results.get(host);
+  if (!mine || mine.size === 0) return "no answer";
+  for (const r of mine.values()) if (r.status === "unreachable") return r.error;
+  return undefined;
+}
+
 /** The `name=value` lines a GoCD server's `server state` task printed. */
 export function serverFields(results: ReadonlyMap<string, TaskResult> | undefined): ReadonlyMap<string, string> {
   const stdout = str(results?.get("server state")?.data.stdout);

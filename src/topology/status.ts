@@ -2,7 +2,7 @@
 // The model is pure (facts in, model out) so every line of the screen is tested without hosts.
 import { continued, escapeDeep } from "../report/escape.js";
 import type { Roles, Topology } from "./decide.js";
-import { serverFields, type HostResults } from "./facts.js";
+import { serverFields, unreachableWhy, type HostResults } from "./facts.js";
 import type { JournalRecord } from "./journal.js";
 
 /** One GoCD server as status shows it. */
@@ -55,15 +55,6 @@ function fieldsOf(text: string): Record<string, string> {
       .filter((p) => p.includes("="))
       .map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]),
   );
-}
-
-/** Why a host could not be read (its first unreachable result), or undefined when it answered. A host
- * that was never reached has no result at all: that is unreachable too, never "stopped". */
-function unreachableWhy(results: HostResults, host: string): string | undefined {
-  const mine = results.get(host);
-  if (!mine || mine.size === 0) return "no answer";
-  for (const r of mine.values()) if (r.status === "unreachable") return r.error;
-  return undefined;
 }
 
 /** The roles the pair has while status shows them: decided, or a failover's with its old primary back. */
