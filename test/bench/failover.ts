@@ -4,9 +4,8 @@
 // times of the confirmation and of the agent's own check of its connection). Between the rounds the old
 // side starts again, is rejoined, and a switchover makes it active, so every round starts from the
 // provisioned pair. Medians of RUNS, with the goals beside them.
-import { spawn } from "node:child_process";
 import { labFault } from "../../src/lab/lab.js";
-import { labPaths } from "../../src/lab/topology.js";
+import { gocdBc, switchover } from "./gocd-bc.js";
 
 /** The stand-in's warm-up before its health check answers 200 (gocd.standin.cache.warmup.ms, default). */
 const WARMUP_S = 2;
@@ -14,20 +13,6 @@ const WARMUP_S = 2;
 interface Figures {
   readonly back: number;
   readonly whole: number;
-}
-
-/** `gocd-bc ARGS -i INVENTORY`; resolves with its stderr, rejects when it fails. */
-function gocdBc(cli: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args, "-i", labPaths().inventory], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) =>
-      code === 0 ? resolve(err) : reject(new Error(`gocd-bc ${args.join(" ")} exited ${code}:\n${err}`)),
-    );
-  });
 }
 
 async function oneFailover(cli: string): Promise<Figures> {
@@ -39,7 +24,7 @@ async function oneFailover(cli: string): Promise<Figures> {
   // The way back, untimed: the old side starts, is rejoined, and becomes the active side again.
   await labFault("start", ["gocd-primary", "db-primary"]);
   await gocdBc(cli, ["rejoin"]);
-  await gocdBc(cli, ["switchover", "--to", "gocd-primary", "--confirm", "gocd-primary"]);
+  await switchover(cli, "gocd-primary");
   return { back: Number(back ?? Number.NaN), whole };
 }
 

@@ -3,9 +3,9 @@
 // command prints it), the downtime the agents saw (the largest gap between two successful health checks
 // through the VIP, made from the agent host every 100 ms), and the whole command (which makes the old side
 // the standby again: the rejoin is part of it). Medians of RUNS, with the goals beside them.
-import { spawn } from "node:child_process";
-import { LAB_NET, labPaths } from "../../src/lab/topology.js";
+import { LAB_NET } from "../../src/lab/topology.js";
 import { largestGap, sampleAgentPings } from "../lab/samplers.js";
+import { switchover } from "./gocd-bc.js";
 
 /** The stand-in's warm-up before its health check answers 200 (gocd.standin.cache.warmup.ms, default). */
 const WARMUP_S = 2;
@@ -14,24 +14,6 @@ interface Figures {
   readonly database: number;
   readonly downtime: number;
   readonly whole: number;
-}
-
-/** `gocd-bc switchover --to TO --confirm TO`; resolves with its stderr, rejects when it fails. */
-function switchover(cli: string, to: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [cli, "switchover", "-i", labPaths().inventory, "--to", to, "--confirm", to],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) =>
-      code === 0 ? resolve(err) : reject(new Error(`switchover to ${to} exited ${code}:\n${err}`)),
-    );
-  });
 }
 
 async function oneSwitchover(cli: string, to: string): Promise<Figures> {
