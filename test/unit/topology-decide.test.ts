@@ -267,14 +267,17 @@ test("a standby's application name is its host's, as the slot is named", () => {
   assert.equal(standbyApplicationName("DB.Standby-2"), "gocd_bc_db_standby_2");
 });
 
+/** A host that did not answer the facts' read. */
+const lost = (host: string) => ({ host, kind: "unknown", why: "no route to host" }) as const;
+/** A failover to go-b that the journal shows done. */
+const failedOver = { ...record("done", "failover"), ended: true };
+
 test("a failover done, its old side not answering yet: the failover's roles stand, and rejoin is named", () => {
-  const lost = (host: string) => ({ host, kind: "unknown", why: "no route to host" }) as const;
-  const done = { ...record("done", "failover"), ended: true };
   const t = decideTopology(
     [lost("db-a"), running("db-b", false)],
     [lost("go-a"), server("go-b", true, "active", 3)],
     paired,
-    done,
+    failedOver,
   );
   assert.equal(t.kind, "old-side-lost");
   assert.deepEqual(t.kind === "old-side-lost" && t.roles, {
@@ -293,13 +296,12 @@ test("a failover done, its old side not answering yet: the failover's roles stan
     [stopped("db-a"), running("db-b", false)],
     [lost("go-a"), server("go-b", true, "active", 3)],
     paired,
-    done,
+    failedOver,
   );
   assert.equal(one.kind, "old-side-lost");
 });
 
 test("hosts lost without a failover done, or a lost host of the new side, leave the topology undecided", () => {
-  const lost = (host: string) => ({ host, kind: "unknown", why: "no route to host" }) as const;
   const facts = [
     [lost("db-a"), running("db-b", false)],
     [lost("go-a"), server("go-b", true, "active", 3)],
@@ -307,20 +309,19 @@ test("hosts lost without a failover done, or a lost host of the new side, leave 
   const switchedOver = { ...record("done"), ended: true };
   assert.equal(decideTopology(facts[0], facts[1], paired, switchedOver).kind, "undecidable");
   assert.equal(decideTopology(facts[0], facts[1], paired).kind, "undecidable");
-  const done = { ...record("done", "failover"), ended: true };
   // The new primary's host lost: nothing stands.
   assert.equal(
     decideTopology(
       [running("db-a", true), lost("db-b")],
       [server("go-a", false, "standby"), server("go-b", true, "active", 3)],
       paired,
-      done,
+      failedOver,
     ).kind,
     "undecidable",
   );
   // The target's GoCD not running: the failover's outcome is not what the hosts show.
   assert.equal(
-    decideTopology(facts[0], [lost("go-a"), server("go-b", false, "active", 3)], paired, done).kind,
+    decideTopology(facts[0], [lost("go-a"), server("go-b", false, "active", 3)], paired, failedOver).kind,
     "undecidable",
   );
 });
