@@ -118,7 +118,16 @@ export function events(r: Cli): Json[] {
 
 /** What a run printed, to make an assertion message useful. */
 export const told = (r: Cli) =>
-  `\`gocd-bc ${r.args.join(" ")}\` exited ${r.code}\n--- stderr:\n${r.stderr.slice(-3000)}\n--- stdout (end):\n${r.stdout.slice(-3000)}`;
+  `\`gocd-bc ${r.args.join(" ")}\` exited ${r.code}\n--- stderr:\n${r.stderr.slice(-3000)}${failures(r.stdout)}\n--- stdout (end):\n${r.stdout.slice(-3000)}`;
+
+/** The failed results of a human-readable run, each with the lines under it: the end of a long run's
+ * output seldom shows them, and they are what a failing test must tell. */
+function failures(stdout: string): string {
+  const lines = stdout.split("\n");
+  const at = lines.flatMap((l, i) => (/^\s*failed: \[/.test(l) ? [i] : []));
+  if (at.length === 0) return "";
+  return `\n--- failed results:\n${at.map((i) => lines.slice(i, i + 12).join("\n")).join("\n")}`;
+}
 
 /** The recap's per-host counters. */
 export function recap(r: Cli): Record<string, Record<string, number>> {
