@@ -14,7 +14,7 @@ import { decideTopology, type Topology } from "../topology/decide.js";
 import { type HostResults, readFacts, unreachableWhy } from "../topology/facts.js";
 import type { JournalRecord } from "../topology/journal.js";
 import { TOPOLOGY_REFUSED } from "./provision.js";
-import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
+import { reporterFor, runCommand, withConnections, type RunCommandOptions } from "./run.js";
 import {
   interruptedCode,
   type Io,
@@ -142,8 +142,15 @@ const failoverReport = (lost: readonly string[], resumed: boolean): StepsCommand
 });
 
 /** `gocd-bc failover`: GoCD moved to `--to` after the active side was lost, confirmed. */
-export async function failoverCommand(opts: FailoverOptions, io: Io = stderr): Promise<number> {
-  const facts = await readFacts(opts.inventory, opts.extraVars ?? [], { trustOnFirstUse: opts.trustOnFirstUse });
+export function failoverCommand(opts: FailoverOptions, io: Io = stderr): Promise<number> {
+  return withConnections((pool) => failover(opts, { ...io, pool }));
+}
+
+async function failover(opts: FailoverOptions, io: Io): Promise<number> {
+  const facts = await readFacts(opts.inventory, opts.extraVars ?? [], {
+    trustOnFirstUse: opts.trustOnFirstUse,
+    pool: io.pool,
+  });
   if (!facts.ok) {
     for (const d of facts.diagnostics) io.err(formatDiagnostic(d));
     return 4;

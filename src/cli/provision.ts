@@ -10,7 +10,7 @@ import { decideTopology, rolesAsVars, type Topology } from "../topology/decide.j
 import { readFacts } from "../topology/facts.js";
 import { ForwardingReporter } from "../report/forwarding.js";
 import type { Reporter, RunEvent } from "../report/events.js";
-import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
+import { type CommandIo, reporterFor, runCommand, stderrIo, withConnections, type RunCommandOptions } from "./run.js";
 
 /** The playbook both commands run. */
 export const PROVISION_PLAYBOOK = path.resolve(
@@ -23,8 +23,8 @@ export const DRIFT_FOUND = 3;
 /** The topology could not be read, or is a split brain: nothing was run. */
 export const TOPOLOGY_REFUSED = 1;
 
-type Io = { err: (line: string) => void };
-const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+type Io = CommandIo;
+const stderr = stderrIo;
 
 /** The roles read from the hosts, or the exit code when the inventory could not be used (4). */
 export type TopologyRead =
@@ -38,7 +38,10 @@ export async function readTopology(opts: RunCommandOptions, io: Io): Promise<Top
 }
 
 async function topology(opts: RunCommandOptions, io: Io): Promise<Topology | undefined> {
-  const facts = await readFacts(opts.inventory, opts.extraVars ?? [], { trustOnFirstUse: opts.trustOnFirstUse });
+  const facts = await readFacts(opts.inventory, opts.extraVars ?? [], {
+    trustOnFirstUse: opts.trustOnFirstUse,
+    pool: io.pool,
+  });
   if (!facts.ok) {
     for (const d of facts.diagnostics) io.err(formatDiagnostic(d));
     return undefined;
@@ -93,7 +96,7 @@ async function provisionWith(opts: RunCommandOptions, io: Io, reporter?: Reporte
 
 /** `gocd-bc provision -i INVENTORY`: bring the pair to the full standby setup. */
 export function provisionCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
-  return provisionWith(opts, io);
+  return withConnections((pool) => provisionWith(opts, { ...io, pool }));
 }
 
 /** Collects what a run reports as changed (handlers aside: they follow from a drifted item), passing every
@@ -112,7 +115,9 @@ class DriftCounter extends ForwardingReporter {
 /** `gocd-bc drift -i INVENTORY`: provision in check+diff mode; exit 3 when anything drifted. */
 export async function driftCommand(opts: RunCommandOptions, io: Io = stderr): Promise<number> {
   const counter = new DriftCounter(reporterFor({ ...opts, diff: true }));
-  const code = await provisionWith({ ...opts, check: true, diff: true }, io, counter);
+  const code = await withConnections((pool) =>
+    provisionWith({ ...opts, check: true, diff: true }, { ...io, pool }, counter),
+  );
   if (code !== 0) return code;
   if (counter.drifted.length === 0) {
     io.err("drift: none");

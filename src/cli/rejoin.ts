@@ -9,7 +9,7 @@ import { EchoMessages } from "../report/echo-messages.js";
 import { rolesAsVars, type Roles, type Topology } from "../topology/decide.js";
 import type { JournalRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
-import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
+import { type CommandIo, reporterFor, runCommand, stderrIo, withConnections, type RunCommandOptions } from "./run.js";
 
 /** The playbook the command runs. */
 export const REJOIN_PLAYBOOK = path.resolve(
@@ -23,8 +23,8 @@ export interface RejoinOptions extends RunCommandOptions {
   readonly reclone?: string;
 }
 
-type Io = { err: (line: string) => void };
-const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+type Io = CommandIo;
+const stderr = stderrIo;
 
 /** The tasks whose message says what the rejoin did to the data directory. */
 const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby streams already)$/;
@@ -48,7 +48,11 @@ function rejoinRoles(t: Topology, io: Io): Roles | undefined {
 const rerun = (r: JournalRecord) => `gocd-bc ${r.kind} --to ${r.to}`;
 
 /** `gocd-bc rejoin`: the standby's database streams from the primary again. */
-export async function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promise<number> {
+export function rejoinCommand(opts: RejoinOptions, io: Io = stderr): Promise<number> {
+  return withConnections((pool) => rejoin(opts, { ...io, pool }));
+}
+
+async function rejoin(opts: RejoinOptions, io: Io): Promise<number> {
   const t = await readTopology(opts, io);
   if (!t.ok) return t.code;
   const roles = rejoinRoles(t.topology, io);

@@ -1,6 +1,7 @@
 // `gocd-bc run PLAYBOOK -i INVENTORY ...`: loads and validates the plan (errors: exit 4 before any host
 // is touched), creates the reporter, turns Ctrl-C into an abort (exit 99), runs, returns the exit code.
 import { formatDiagnostic, sortDiagnostics } from "../errors.js";
+import { ConnectionPool } from "../connection/pool.js";
 import { runPlan } from "../engine/run.js";
 import { loadPlan } from "../playbook/load.js";
 import { holdWhileAsking } from "../modules/pause/index.js";
@@ -30,6 +31,24 @@ export interface RunCommandIo {
   readonly reporter?: Reporter;
   /** Aborted to interrupt the run; by default Ctrl-C (SIGINT) aborts it. */
   readonly signal?: AbortSignal;
+  /** The connections of a command that reads the facts first (see withConnections). */
+  readonly pool?: ConnectionPool;
+}
+
+/** What a command that reads the facts and then runs a playbook needs: where its lines go, and the
+ * connections both runs share. */
+export type CommandIo = Pick<RunCommandIo, "err" | "pool">;
+export const stderrIo: CommandIo = { err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Runs a command's work with one connection pool for all its runs, closed at the end: the playbook run
+ * reuses the connections its facts read opened instead of connecting to every host a second time. */
+export async function withConnections<T>(work: (pool: ConnectionPool) => Promise<T>): Promise<T> {
+  const pool = new ConnectionPool();
+  try {
+    return await work(pool);
+  } finally {
+    await pool.closeAll().catch(() => undefined);
+  }
 }
 
 /** Splits `-t a,b -t c` into tags. */
@@ -86,6 +105,7 @@ export async function runCommand(
       verbosity: opts.verbose ?? 0,
       reporter,
       signal: controller.signal,
+      pool: io.pool,
     });
     return outcome.exitCode;
   } finally {

@@ -3,6 +3,7 @@
 // arrived, and afterwards the preflight checks that passed, each step's time, and an exit code that says
 // how the run ended. Both roles name their tasks alike (`preflight: ...`, `step N: ...`, `the operator
 // confirms`, `the plan`), which is what this reads.
+import type { CommandIo } from "./run.js";
 import type { Reporter, RunEvent } from "../report/events.js";
 import { EchoMessages } from "../report/echo-messages.js";
 import {
@@ -19,8 +20,8 @@ export const NOT_CONFIRMED = 6;
 export const PREFLIGHT_REFUSED = 7;
 export const SWITCHOVER_ABORTED = 8;
 
-export type Io = { err: (line: string) => void };
-export const stderr: Io = { err: (l) => process.stderr.write(`${l}\n`) };
+export type Io = CommandIo;
+export { stderrIo as stderr } from "./run.js";
 
 /** The task whose message is the plan, shown to the operator before the confirmation is asked. */
 const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;

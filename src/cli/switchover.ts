@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Topology } from "../topology/decide.js";
 import type { JournalRecord } from "../topology/journal.js";
 import { readTopology, TOPOLOGY_REFUSED } from "./provision.js";
-import { reporterFor, runCommand, type RunCommandOptions } from "./run.js";
+import { reporterFor, runCommand, withConnections, type RunCommandOptions } from "./run.js";
 import { databaseMs, vipGapMs } from "./switchover-timings.js";
 import {
   interruptedCode,
@@ -143,7 +143,11 @@ const SWITCHOVER: StepsCommand = {
 };
 
 /** `gocd-bc switchover`: the planned switchover to `--to`, confirmed. */
-export async function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr): Promise<number> {
+export function switchoverCommand(opts: SwitchoverOptions, io: Io = stderr): Promise<number> {
+  return withConnections((pool) => switchover(opts, { ...io, pool }));
+}
+
+async function switchover(opts: SwitchoverOptions, io: Io): Promise<number> {
   const t = await readTopology(opts, io);
   if (!t.ok) return t.code;
   const s = situation(t.topology);

@@ -44,6 +44,12 @@ export class ConnectionPool {
     return this.get(spec);
   }
 
+  /** Lets the next run try again the hosts that could not be reached in this one (a pool shared by the
+   * runs of one command: a host may answer by the time the command's second run starts). */
+  forgetFailures(): void {
+    for (const [name, slot] of this.slots) if (slot.failure) this.slots.delete(name);
+  }
+
   /** Closes every connection (pending ones once they open); the pool can be reused afterwards. */
   async closeAll(): Promise<void> {
     const slots = [...this.slots.values()];

@@ -1,5 +1,5 @@
 // A Connection over one persistent ssh2 client: commands through a few long-lived shells (exec channels
-// only for commands that need stdin), one lazily opened SFTP session for atomic writes and reads, and
+// only for binary or very long stdin), one lazily opened SFTP session for atomic writes and reads, and
 // forwarded streams for clients such as pg. Channels are capped by the server's MaxSessions.
 import { randomBytes } from "node:crypto";
 import { constants as osConstants } from "node:os";
@@ -8,7 +8,7 @@ import type { Client, ClientChannel, SFTPWrapper, Stats } from "ssh2";
 import { cmd } from "./command.js";
 import { RemoteOperationError, UnreachableError } from "./errors.js";
 import { ownerSpec, tempPathFor } from "./file-scripts.js";
-import { PersistentShell } from "./persistent-shell.js";
+import { PersistentShell, shellStdin } from "./persistent-shell.js";
 import { Semaphore } from "./semaphore.js";
 import { ShellConnection, type RawResult } from "./shell-connection.js";
 import type { PutOptions } from "./types.js";
@@ -66,7 +66,11 @@ export class SshConnection extends ShellConnection {
   }
 
   protected exec(shellText: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
-    if (stdin === undefined) return this.shellSlots.use(() => this.inShell(shellText, timeoutMs));
+    // Text input rides in the shell too (a psql script, a sudo password line): a channel of its own would
+    // cost sshd a session's set-up, the 100-200 ms that made every PostgreSQL task slow.
+    const text = stdin === undefined ? undefined : shellStdin(stdin);
+    if (stdin === undefined || text !== undefined)
+      return this.shellSlots.use(() => this.inShell(shellText, timeoutMs, text));
     return this.sessions.use(async () =>
       collect(await this.openExec(shellText), stdin, timeoutMs, () =>
         this.alive ? undefined : this.dropped("the command"),
@@ -75,11 +79,11 @@ export class SshConnection extends ShellConnection {
   }
 
   /** Runs a command in an idle long-lived shell (opening one if needed), and keeps the shell for the next. */
-  private async inShell(shellText: string, timeoutMs: number | undefined): Promise<RawResult> {
+  private async inShell(shellText: string, timeoutMs: number | undefined, stdin?: string): Promise<RawResult> {
     let shell = this.idleShells.pop();
     while (shell && !shell.isOpen()) shell = this.idleShells.pop();
     shell ??= new PersistentShell(await this.openExec('exec "${SHELL:-/bin/sh}"'));
-    const result = await shell.run(shellText, timeoutMs);
+    const result = await shell.run(shellText, timeoutMs, stdin);
     if (result) {
       if (shell.isOpen()) this.idleShells.push(shell);
       return result;

@@ -1,5 +1,6 @@
 // The executor's entry point: runs a validated plan on its hosts, emitting events to the reporter, and
-// returns the exit code. One connection pool per run, closed at the end whatever happens.
+// returns the exit code. One connection pool per run, closed at the end whatever happens, unless the
+// caller lends one that several runs share (it closes that one itself).
 // Exit codes follow ansible-playbook: 0 all good, 2 some host failed (wins over unreachable),
 // 4 some host unreachable and none failed, 99 interrupted (Ctrl-C).
 import { ConnectionPool, type Connector } from "../connection/pool.js";
@@ -18,7 +19,7 @@ export const RUN_EXIT = { ok: 0, failed: 2, unreachable: 4, interrupted: 99 } as
 /** Runs every play of the plan; never throws for host problems (they are results), only for bugs. */
 export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?: Connector): Promise<RunOutcome> {
   const started = Date.now();
-  const pool = new ConnectionPool(connector);
+  const pool = opts.pool ?? new ConnectionPool(connector);
   let closed = false;
   const run: RunContext = {
     plan,
@@ -48,7 +49,8 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
       await runPlay(run, play, i);
     }
   } finally {
-    await pool.closeAll().catch(() => undefined);
+    if (opts.pool) pool.forgetFailures();
+    else await pool.closeAll().catch(() => undefined);
   }
   const stats = recapStats(run);
   const interrupted = run.interrupted();

@@ -22,6 +22,9 @@ export interface RunOptions {
   readonly reporter: Reporter;
   /** Aborted on Ctrl-C: no new task starts, the recap says interrupted, exit code 99. */
   readonly signal?: AbortSignal;
+  /** Connections shared with the other runs of one command (its facts read, then its playbook), so each
+   * host is connected to once; the run leaves them open for the command to close. */
+  readonly pool?: ConnectionPool;
 }
 
 /** The end of a run: the exit code (0, 2 failed, 4 unreachable, 99 interrupted) and the recap counters. */

@@ -3,6 +3,7 @@
 // host's tasks returned. Parsing is pure and tested apart.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ConnectionPool } from "../connection/pool.js";
 import { runPlan } from "../engine/run.js";
 import { loadPlan } from "../playbook/load.js";
 import type { Diagnostic } from "../errors.js";
@@ -141,7 +142,7 @@ export type FactsResult =
 export async function readFacts(
   inventories: readonly string[],
   extraVars: readonly string[],
-  opts: { trustOnFirstUse?: boolean } = {},
+  opts: { trustOnFirstUse?: boolean; pool?: ConnectionPool } = {},
 ): Promise<FactsResult> {
   const loaded = loadPlan({ playbook: FACTS_PLAYBOOK, inventories: [...inventories], extraVars: [...extraVars] });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
@@ -152,6 +153,7 @@ export async function readFacts(
     reporter,
     trustOnFirstUse: opts.trustOnFirstUse,
     verbosity: 0,
+    pool: opts.pool,
   });
   const results = resultsByHost(reporter.events);
   const [dbHosts = [], gocdHosts = []] = loaded.plan.playHosts;
