@@ -17,6 +17,8 @@ import { TemplateError } from "../errors.js";
 import { checkValue, formatPath } from "../schema/ajv.js";
 import { connectionVarsSchema } from "../schema/inventory.js";
 import { renderText, renderValue } from "../template/engine.js";
+import type { RunContext } from "./types.js";
+import { playVarsOf } from "./vars.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 
@@ -59,6 +61,30 @@ function checkRenderedConnectionVars(picked: Vars): void {
     message: `${i.message} (after rendering)`,
   }));
   throw new TemplateError(diagnostics);
+}
+
+/**
+ * Starts connecting to every host the run's plays name, all at once, before the first task: plays run one
+ * after another, and each would otherwise wait for its new hosts' connections (an ssh handshake and
+ * authentication, 0.3-0.4 s) at its first task. Nothing is reported here: a host that cannot be reached
+ * is reported by the first task that needs it (the pool keeps the failure), and a host whose connection
+ * variables only a later task can render is left for that task.
+ */
+export function connectAhead(run: RunContext): void {
+  const seen = new Set<string>();
+  for (const [i, play] of run.plan.plays.entries()) {
+    for (const host of run.plan.playHosts[i] ?? []) {
+      if (seen.has(host)) continue;
+      seen.add(host);
+      let spec: HostSpec;
+      try {
+        spec = hostSpecOf(host, playVarsOf(run, play, host), { trustOnFirstUse: run.opts.trustOnFirstUse });
+      } catch {
+        continue;
+      }
+      run.pool.get(spec).catch(() => undefined);
+    }
+  }
 }
 
 /** The spec for a delegate_to target that is not in the inventory: only the controller itself. */

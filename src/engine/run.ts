@@ -6,6 +6,7 @@
 import { ConnectionPool, type Connector } from "../connection/pool.js";
 import type { LoadedPlaybook } from "../playbook/plan.js";
 import type { HostStats, RunEvent } from "../report/events.js";
+import { connectAhead } from "./connect.js";
 import { runPlay } from "./play.js";
 import { maskEvent, secretList } from "./secrets.js";
 import { newStats, type HostState, type RunContext, type RunOptions, type RunOutcome } from "./types.js";
@@ -43,6 +44,7 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
     diff: opts.diff,
     time: new Date(started).toISOString(),
   });
+  connectAhead(run);
   try {
     for (const [i, play] of plan.plays.entries()) {
       if (run.stopRun || run.interrupted()) break;

@@ -38,16 +38,21 @@ export function hostvarsOf(pc: PlayContext): Vars {
 
 /** A host's variables without any task or role: inventory, facts, play vars, set_fact, extra vars. */
 export function playLevelVars(pc: PlayContext, host: string): Vars {
-  const st = stateOf(pc.run, host);
+  return playVarsOf(pc.run, pc.play, host);
+}
+
+/** playLevelVars for a play that has not started yet (as connecting ahead needs). */
+export function playVarsOf(run: RunContext, play: Play, host: string): Vars {
+  const st = stateOf(run, host);
   return mergeVars({
-    roleDefaults: playKeywordVars(pc.play),
-    ...inventoryLayers(pc.run, host),
+    roleDefaults: playKeywordVars(play),
+    ...inventoryLayers(run, host),
     facts: st?.facts ?? {},
-    playVars: pc.play.vars,
-    varsFiles: pc.play.varsFiles.map((f) => f.vars),
+    playVars: play.vars,
+    varsFiles: play.varsFiles.map((f) => f.vars),
     setFacts: st?.setFacts ?? {},
     includeVars: st?.includeVars ?? {},
-    extraVars: pc.run.plan.extraVars,
+    extraVars: run.plan.extraVars,
     magic: { inventory_hostname: host, ansible_facts: st?.facts ?? {} },
   });
 }
