@@ -13,6 +13,8 @@ import { assertHealthy, FIRST_SIDES, type Sides } from "./pair-status.js";
 import { assertFinishes, assertHalfWay, killedAt, switchoverTo } from "./switchover-runs.js";
 import { sampleBothHealthy, sampleWritable, type Sampler, type WritableSamples } from "./samplers.js";
 
+/** How long the database host's ssh sessions are cut for. */
+const CUT_MS = 10_000;
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
 const other = (s: Sides) => (s.gocdActive === FIRST_SIDES.gocdActive ? SWAPPED : FIRST_SIDES);
 /** Where the controller is killed: as the run's output shows the task (or play) that comes next. */
@@ -56,19 +58,24 @@ describe("switchover, interrupted", { concurrency: false }, () => {
   it("with every ssh session to the old primary's database host cut as it is stopped, the run stops and the same command finishes it", async () => {
     const target = other(sides);
     let cut: Promise<unknown> | undefined;
-    // As GoCD stops (the primary's CHECKPOINT and stop come next), every ssh session on the database host
-    // is killed for three seconds, the controller's reconnection included: a link that drops.
+    let cutFrom = 0;
+    // From the drain on, every ssh session on the database host is killed for ten seconds, the
+    // controller's reconnection included: a link that drops. Steps 2 and 3 work on the GoCD server, so the
+    // first task to need the database host is step 4's, however fast the steps before it ran (a cut that
+    // began at step 3 and lasted three seconds could be over before step 4 started).
     const r = await switchoverTo(
       target.gocdActive,
-      whenOutputShows(/TASK \[gocd_switchover : step 3: /, () => {
+      whenOutputShows(/TASK \[gocd_switchover : step 2: /, () => {
+        cutFrom = Date.now();
         cut = sh(
           sides.dbPrimary,
-          `systemd-run --quiet --collect sh -c "for i in \\$(seq 30); do pkill -KILL -f '^sshd(-session)?: root@'; sleep 0.1; done"`,
+          `systemd-run --quiet --collect sh -c "for i in \\$(seq ${CUT_MS / 100}); do pkill -KILL -f '^sshd(-session)?: root@'; sleep 0.1; done"`,
         );
       }),
     );
     await cut;
-    assert.ok(cut, "step 3 never started");
+    assert.ok(cut, "step 2 never started");
+    await new Promise((r) => setTimeout(r, Math.max(0, cutFrom + CUT_MS + 1000 - Date.now())));
     assert.equal(
       r.code,
       4,
