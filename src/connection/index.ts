@@ -23,6 +23,7 @@ export type {
   PutOptions,
   RemoteStat,
   BecomeSpec,
+  RemoteProcess,
 } from "./types.js";
 export {
   UnreachableError,

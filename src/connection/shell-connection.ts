@@ -14,7 +14,7 @@ import { cmd, maskSecrets, quotedCommand, type Command } from "./command.js";
 import { RemoteOperationError } from "./errors.js";
 import { catCommand, putFromStdinCommand, saysAbsent } from "./file-scripts.js";
 import { parseStat, statCommand } from "./stat.js";
-import type { BecomeSpec, Connection, PutOptions, RemoteStat, RunOptions, RunResult } from "./types.js";
+import type { BecomeSpec, Connection, PutOptions, RemoteProcess, RemoteStat, RunOptions, RunResult } from "./types.js";
 
 /** A command's outcome with output still as bytes (for binary reads). */
 export type RawResult =
@@ -73,6 +73,20 @@ export abstract class ShellConnection implements Connection {
           stderr: text(r.stderr),
         }
       : { kind: "timeout", timeoutMs: r.timeoutMs, stdout: text(r.stdout), stderr: text(r.stderr) };
+  }
+
+  /** A long-lived command (see Connection.spawn): become as for run, without a password. */
+  async spawn(command: Command, opts: { readonly become?: BecomeSpec } = {}): Promise<RemoteProcess | undefined> {
+    if (!needsBecome(this.user, opts.become)) return this.openProcess(command.toShell());
+    if (opts.become.password) return undefined;
+    const choice = chooseMethod(opts.become, this.user, await this.hasSudo());
+    if (!choice.ok) throw new RemoteOperationError(this.host, "become", choice.error);
+    return this.openProcess(wrapForBecome(command, opts.become, choice.method).command.toShell());
+  }
+
+  /** Starts shell text as a long-lived process, where the transport can keep one open past the run. */
+  protected openProcess(_shellText: string): Promise<RemoteProcess | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Atomic write; as another user the content goes on stdin to a mktemp+mv script run as that user. */

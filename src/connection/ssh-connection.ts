@@ -11,7 +11,7 @@ import { ownerSpec, tempPathFor } from "./file-scripts.js";
 import { PersistentShell, shellStdin } from "./persistent-shell.js";
 import { Semaphore } from "./semaphore.js";
 import { ShellConnection, type RawResult } from "./shell-connection.js";
-import type { PutOptions } from "./types.js";
+import type { PutOptions, RemoteProcess } from "./types.js";
 
 const SFTP_NO_SUCH_FILE = 2;
 /** Long-lived shells per connection: a host runs one task at a time, so a few cover every module. */
@@ -97,6 +97,21 @@ export class SshConnection extends ShellConnection {
       exitCode: 255,
       stdout: Buffer.alloc(0),
       stderr: Buffer.from("the remote shell closed during the command\n"),
+    };
+  }
+
+  /** A channel of its own, for as long as the connection lives (sshd closes it with the connection). */
+  protected override async openProcess(shellText: string): Promise<RemoteProcess> {
+    const channel = await this.openExec(shellText);
+    channel.on("error", () => undefined);
+    return {
+      write: (text) => channel.write(text),
+      onOutput: (listener) => {
+        channel.on("data", (b: Buffer) => listener("out", b));
+        channel.stderr.on("data", (b: Buffer) => listener("err", b));
+      },
+      onEnd: (listener) => channel.once("close", listener),
+      close: () => channel.close(),
     };
   }
 

@@ -63,6 +63,17 @@ export interface RemoteStat {
   readonly mtime: number;
 }
 
+/** A long-lived command on the host with its stdin kept open: a session that many requests share (psql). */
+export interface RemoteProcess {
+  write(text: string): void;
+  /** Output as it arrives, from stdout ("out") or stderr ("err"). */
+  onOutput(listener: (stream: "out" | "err", chunk: Buffer) => void): void;
+  /** Called once, when the command has ended (or its channel closed). */
+  onEnd(listener: () => void): void;
+  /** Ends the command's channel. */
+  close(): void;
+}
+
 /** A persistent connection to one host: many commands and transfers over it for the whole run. */
 export interface Connection {
   /** The inventory name of the host, for messages. */
@@ -81,6 +92,10 @@ export interface Connection {
   forwardOut(host: string, port: number): Promise<Duplex>;
   /** Opens a stream to a unix socket on the remote host (OpenSSH streamlocal). */
   forwardOutUnix(socketPath: string): Promise<Duplex>;
+  /** Starts a long-lived command, or answers undefined where the transport keeps none (the caller then
+   * runs one command per request). Never with a become password (it would need the command's stdin). It
+   * ends with the connection. */
+  spawn?(command: Command, opts?: { readonly become?: BecomeSpec }): Promise<RemoteProcess | undefined>;
   /** False once the underlying transport has closed or failed. */
   isAlive(): boolean;
   /** Closes the connection; idempotent. */

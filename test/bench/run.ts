@@ -32,10 +32,12 @@ async function median<T = number>(run: () => Promise<T>, by: (t: T) => number = 
   return results[Math.floor(results.length / 2)] as T;
 }
 
-/** Wall and CPU seconds of one run: the child and everything it waited for, as GNU time counts them. */
+/** Wall and CPU seconds of one run (the child and everything it waited for, as GNU time counts them),
+ * and its peak resident memory. */
 interface Usage {
   readonly wall: number;
   readonly cpu: number;
+  readonly peakMb: number;
 }
 
 /** Where a command's output goes: a pipe (plain lines) or a pseudo-terminal of 160x45 (the live view). */
@@ -50,9 +52,11 @@ function usage(args: readonly string[], output: Output): () => Promise<Usage> {
   const wrapped =
     output === "piped" ? command : ["script", "-qfec", `stty cols 160 rows 45; exec ${quote(command)}`, "/dev/null"];
   return async () => {
-    await timed("/usr/bin/time", ["-f", "%e %U %S", "-o", file, ...wrapped], env);
-    const [wall, user, system] = ((await readFile(file, "utf8")).trim().split("\n").pop() ?? "").split(" ").map(Number);
-    return { wall: wall ?? NaN, cpu: (user ?? NaN) + (system ?? NaN) };
+    await timed("/usr/bin/time", ["-f", "%e %U %S %M", "-o", file, ...wrapped], env);
+    const [wall, user, system, rssKb] = ((await readFile(file, "utf8")).trim().split("\n").pop() ?? "")
+      .split(" ")
+      .map(Number);
+    return { wall: wall ?? NaN, cpu: (user ?? NaN) + (system ?? NaN), peakMb: (rssKb ?? NaN) / 1024 };
   };
 }
 
@@ -75,22 +79,24 @@ async function pairedMedians(a: () => Promise<Usage>, b: () => Promise<Usage>): 
   return [mid(as), mid(bs)];
 }
 
-/** One row per command: piped and terminal medians (by wall time) and the terminal's cost over the pipe. */
-async function terminalRows(): Promise<string[][]> {
+/** One row per command: piped and terminal medians (by wall time) and the terminal's cost over the pipe;
+ * and the piped medians by command, for the goals. */
+async function terminalRows(piped: Map<string, number>): Promise<string[][]> {
   const inventory = ["-i", labPaths().inventory];
   const rows: string[][] = [];
   for (const command of ["provision", "drift"]) {
-    const [piped, terminal] = await pairedMedians(
+    const [pipedRun, terminal] = await pairedMedians(
       usage([command, ...inventory], "piped"),
       usage([command, ...inventory], "terminal"),
     );
+    piped.set(command, pipedRun.wall);
     const show = (u: Usage) => `${fmt(u.wall)} wall, ${fmt(u.cpu)} CPU`;
     rows.push([
       `\`gocd-bc ${command}\``,
-      show(piped),
+      show(pipedRun),
       show(terminal),
-      `${(terminal.wall / piped.wall).toFixed(2)}x`,
-      `${fmt(terminal.cpu - piped.cpu)}`,
+      `${(terminal.wall / pipedRun.wall).toFixed(2)}x`,
+      `${fmt(terminal.cpu - pipedRun.cpu)}`,
     ]);
   }
   return rows;
@@ -186,9 +192,7 @@ async function main(): Promise<void> {
   console.log("|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   console.log("");
-  console.log(`ansible-playbook / gocd-bc at 10 hosts: ${(theirs10 / ours10).toFixed(1)}x (goal: at least 20x)`);
-  console.log(`gocd-bc / floor at 10 hosts: ${(ours10 / floor10).toFixed(2)}x (goal: within 3x)`);
-  console.log(`gocd-bc from 10 to 50 hosts: ${(ours50 / ours10).toFixed(2)}x the time for 5x the hosts`);
+  const memory50 = await usage(["run", playbook, "-i", inv50], "piped")();
   console.log(
     `\nprovision and drift on the lab's six hosts, nothing to change (the warm-up run provisions); piped and terminal runs taken in turns, median of ${PAIRED_RUNS} each\n`,
   );
@@ -196,7 +200,26 @@ async function main(): Promise<void> {
     "| command | piped (plain lines) | at a terminal (live view, 160x45) | terminal / piped wall (goal: at most 1.10x) | CPU the view adds (goal: at most 0.3 s) |",
   );
   console.log("|---|---|---|---|---|");
-  for (const r of await terminalRows()) console.log(`| ${r.join(" | ")} |`);
+  const piped = new Map<string, number>();
+  for (const r of await terminalRows(piped)) console.log(`| ${r.join(" | ")} |`);
+  const status = await median(async () => (await usage(["status", "-i", labPaths().inventory], "piped")()).wall);
+  console.log("\nthe speed goals, from the figures above\n");
+  console.log("| figure | measured | goal | goal met |");
+  console.log("|---|---|---|---|");
+  const goals: [string, number, "x" | " s" | " MB", "at least" | "at most", number][] = [
+    ["ansible-playbook / gocd-bc, 10 hosts", theirs10 / ours10, "x", "at least", 20],
+    ["gocd-bc / OpenSSH floor, 10 hosts", ours10 / floor10, "x", "at most", 1.1],
+    ["gocd-bc, 50 hosts / 10 hosts", ours50 / ours10, "x", "at most", 2.5],
+    ["`gocd-bc provision`, provisioned lab (no change)", piped.get("provision") ?? NaN, " s", "at most", 2.5],
+    ["`gocd-bc drift`, provisioned lab", piped.get("drift") ?? NaN, " s", "at most", 3],
+    ["`gocd-bc status`", status, " s", "at most", 0.8],
+    ["controller's peak resident memory, 50 hosts", memory50.peakMb, " MB", "at most", 200],
+  ];
+  for (const [label, value, unit, how, goal] of goals) {
+    const met = how === "at least" ? value >= goal : value <= goal;
+    const show = (n: number) => (unit === " MB" ? n.toFixed(0) : n.toFixed(2)) + unit;
+    console.log(`| ${label} | ${show(value)} | ${how} ${show(goal)} | ${met ? "yes" : "no"} |`);
+  }
   console.log(`\nswitchover on the provisioned lab, sides alternating, median of ${RUNS}\n`);
   console.log("| figure | median | range | goal | goal met |");
   console.log("|---|---|---|---|---|");

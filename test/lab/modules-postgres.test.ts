@@ -329,3 +329,27 @@ test("postgres_facts: a primary and its streaming standby (pg_basebackup -R into
   };
   assert.ok(await eventually(caughtUp, 15_000), "the standby's replay lag never reached 0 bytes");
 });
+
+test("psql as postgres: a run's statements share one session; each task starts clean; a restart between tasks is survived", async () => {
+  const q = (query: string) => runModule(P, "postgres_query", { ...peer, query });
+  const one = async (query: string) =>
+    (okBecause(await q(query), /1 row/).data.query_result as Record<string, unknown>[])[0] ?? {};
+  const pid = async () => Number((await one("SELECT pg_backend_pid() AS pid")).pid);
+  const first = await pid();
+  assert.equal(await pid(), first, "the second statement ran in a psql of its own");
+  assert.notEqual((await q("SET application_name = 'leaked'")).status, "failed");
+  assert.notEqual(
+    (await one("SELECT current_setting('application_name') AS n")).n,
+    "leaked",
+    "a SET reached the next task",
+  );
+
+  const bad = await q("SELECT * FROM gocd_bc_no_such_table");
+  assert.equal(bad.status, "failed");
+  assert.match((bad as { error: string }).error, /relation "gocd_bc_no_such_table" does not exist/);
+  assert.equal(await pid(), first, "a failed statement ended the session");
+
+  await ok(P, `pg_ctlcluster ${CLUSTER} restart`);
+  const again = await pid();
+  assert.ok(Number.isInteger(again) && again !== first, "the statement after the restart did not get a new session");
+});

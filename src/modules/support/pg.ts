@@ -17,9 +17,11 @@ import {
   pgClientOver,
   RemoteOperationError,
   secret,
+  type BecomeSpec,
   type RunExited,
 } from "../../connection/index.js";
 import type { ModuleContext } from "../contract.js";
+import { errorCheck, psqlProcess, sessionScript } from "./psql-session.js";
 import { codeShape, PARAM, replaceInCode } from "./sql-text.js";
 
 const require = createRequire(import.meta.url);
@@ -216,22 +218,36 @@ const PRELUDE = [
 /** The psql script for one statement: psql's lexer sees the statement only as one dollar-quoted literal,
  * which `\gexec` sends to the server unread; between markers psql prints JSON rows or the command tag. */
 export function psqlScript(sql: string, readOnly: boolean): { script: string; json: boolean } {
+  const { statement, json } = gexecStatement(sql);
+  const lines = [...PRELUDE];
+  if (readOnly) lines.push("BEGIN READ ONLY;");
+  lines.push(`\\echo ${BEGIN}`, ...gexecLines(statement), `\\echo ${END}`);
+  if (readOnly) lines.push("ROLLBACK;");
+  return { script: `${lines.join("\n")}\n`, json };
+}
+
+/** The statement as psql runs it (rows as one JSON array where it returns rows). */
+function gexecStatement(sql: string): { statement: string; json: boolean } {
   const body = sql.trim().replace(/;\s*$/, "");
   const wrapped = jsonWrapped(body);
   const statement = wrapped ?? body;
   if (statement.includes("\0")) throw new RemoteOperationError("", "run", "the SQL contains a NUL character");
+  return { statement, json: wrapped !== undefined };
+}
+
+/** The lines that send the statement as one dollar-quoted literal, printing its command tag. */
+function gexecLines(statement: string): string[] {
   const tag = dollarTag(statement);
-  const lines = [...PRELUDE];
-  if (readOnly) lines.push("BEGIN READ ONLY;");
-  lines.push(
-    `\\echo ${BEGIN}`,
-    "\\set QUIET off",
-    `SELECT $${tag}$${statement}$${tag}$ \\gexec`,
-    "\\set QUIET on",
-    `\\echo ${END}`,
-  );
+  return ["\\set QUIET off", `SELECT $${tag}$${statement}$${tag}$ \\gexec`, "\\set QUIET on"];
+}
+
+/** The body of a session's script for one statement (see psql-session.ts), and whether it prints JSON. */
+export function sessionBody(sql: string, readOnly: boolean, marker: string): { body: string; json: boolean } {
+  const { statement, json } = gexecStatement(sql);
+  const lines = readOnly ? ["BEGIN READ ONLY;"] : [];
+  lines.push(...gexecLines(statement), errorCheck(marker));
   if (readOnly) lines.push("ROLLBACK;");
-  return { script: `${lines.join("\n")}\n`, json: wrapped !== undefined };
+  return { body: lines.join("\n"), json };
 }
 
 /** Reads psql's output for psqlScript(): JSON rows, or the command tag (with its row count). */
@@ -240,7 +256,12 @@ export function parsePsqlOutput(stdout: string, json: boolean, sql: string): Sql
   const end = stdout.lastIndexOf(`${END}\n`);
   if (start < 0 || end < start)
     throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
-  const between = stdout.slice(start + BEGIN.length + 1, end).trim();
+  return parseRows(stdout.slice(start + BEGIN.length + 1, end), json, sql);
+}
+
+/** What psql printed for one statement: JSON rows, or its command tag. */
+export function parseRows(printed: string, json: boolean, sql: string): SqlResult {
+  const between = printed.trim();
   if (json) {
     const rows = JSON.parse(between || "[]") as Record<string, unknown>[];
     const command =
@@ -268,24 +289,53 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
   if (args.port !== undefined) conn.push("-p", String(args.port));
   if (args.login_host !== undefined) conn.push("-h", args.login_host);
   const via = `psql as OS user postgres${args.port !== undefined ? ` on port ${args.port}` : ""}`;
+  const become: BecomeSpec = { user: "postgres", method: ctx.become?.method ?? "auto" };
+  const fail = (why: string) => new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${why}`);
   return {
     via,
     async query(text, params = [], opts = {}) {
-      const { script, json } = psqlScript(inlineParams(text, params), opts.readOnly === true);
+      const sql = inlineParams(text, params);
+      const readOnly = opts.readOnly === true;
       // From /: psql run as postgres from root's home would first warn "could not change directory".
+      const started = cmd`cd / && exec psql ${conn} -f -`;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const session = await psqlProcess(ctx.conn, started, become);
+        if (!session) break;
+        let json = false;
+        const r = await session.run((marker) => {
+          const s = sessionBody(sql, readOnly, marker);
+          json = s.json;
+          return sessionScript(s.body, marker);
+        }, QUERY_TIMEOUT_MS);
+        if (r.kind === "timeout") throw fail("timed out");
+        if (r.kind === "done") {
+          if (r.error !== undefined) throw fail(cleanPsqlMessage(r.error));
+          return parseRows(r.stdout, json, text);
+        }
+        // psql ended: before this statement began, a fresh session runs it; after, it may have run.
+        if (r.begun || attempt > 0) throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
+      }
+      const { script, json } = psqlScript(sql, readOnly);
       const r = await ctx.conn.run(cmd`cd / && psql ${conn} -f -`, {
         stdin: script,
-        become: { user: "postgres", method: ctx.become?.method ?? "auto" },
-        timeoutMs: 120_000,
+        become,
+        timeoutMs: QUERY_TIMEOUT_MS,
       });
-      if (r.kind === "timeout") throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): timed out`);
-      if (r.exitCode !== 0) throw new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${psqlError(r)}`);
+      if (r.kind === "timeout") throw fail("timed out");
+      if (r.exitCode !== 0) throw fail(psqlError(r));
       return parsePsqlOutput(r.stdout, json, text);
     },
     close: async () => undefined,
   };
 }
 
+const QUERY_TIMEOUT_MS = 120_000;
+
+/** psql's error text without its `psql:<stdin>:N:` prefixes. */
+function cleanPsqlMessage(text: string): string {
+  return text.trim().replace(/^psql:<stdin>:\d+: /gm, "");
+}
+
 function psqlError(r: RunExited): string {
-  return (r.stderr.trim() || r.stdout.trim()).replace(/^psql:<stdin>:\d+: /gm, "") || `psql exited ${r.exitCode}`;
+  return cleanPsqlMessage(r.stderr.trim() || r.stdout.trim()) || `psql exited ${r.exitCode}`;
 }
