@@ -219,11 +219,24 @@ const PRELUDE = [
  * which `\gexec` sends to the server unread; between markers psql prints JSON rows or the command tag. */
 export function psqlScript(sql: string, readOnly: boolean): { script: string; json: boolean } {
   const { statement, json } = gexecStatement(sql);
-  const lines = [...PRELUDE];
-  if (readOnly) lines.push("BEGIN READ ONLY;");
-  lines.push(`\\echo ${BEGIN}`, ...gexecLines(statement), `\\echo ${END}`);
-  if (readOnly) lines.push("ROLLBACK;");
-  return { script: `${lines.join("\n")}\n`, json };
+  return { script: oneShotScript(statement, readOnly), json };
+}
+
+/** The whole script of a psql run for one statement (as gexecStatement gives it). */
+function oneShotScript(statement: string, readOnly: boolean): string {
+  const lines = readOnlyWrapped([`\\echo ${BEGIN}`, ...gexecLines(statement), `\\echo ${END}`], readOnly);
+  return `${[...PRELUDE, ...lines].join("\n")}\n`;
+}
+
+/** The body of a session's script for one statement (see psql-session.ts): no prelude (the session
+ * sent it once), and the check that tells a failed statement, since psql goes on after it. */
+function sessionBody(statement: string, readOnly: boolean, marker: string): string {
+  return readOnlyWrapped([...gexecLines(statement), errorCheck(marker)], readOnly).join("\n");
+}
+
+/** Lines inside a READ ONLY transaction that is rolled back, when `readOnly`. */
+function readOnlyWrapped(lines: readonly string[], readOnly: boolean): string[] {
+  return readOnly ? ["BEGIN READ ONLY;", ...lines, "ROLLBACK;"] : [...lines];
 }
 
 /** The statement as psql runs it (rows as one JSON array where it returns rows). */
@@ -241,26 +254,22 @@ function gexecLines(statement: string): string[] {
   return ["\\set QUIET off", `SELECT $${tag}$${statement}$${tag}$ \\gexec`, "\\set QUIET on"];
 }
 
-/** The body of a session's script for one statement (see psql-session.ts), and whether it prints JSON. */
-export function sessionBody(sql: string, readOnly: boolean, marker: string): { body: string; json: boolean } {
-  const { statement, json } = gexecStatement(sql);
-  const lines = readOnly ? ["BEGIN READ ONLY;"] : [];
-  lines.push(...gexecLines(statement), errorCheck(marker));
-  if (readOnly) lines.push("ROLLBACK;");
-  return { body: lines.join("\n"), json };
-}
-
 /** Reads psql's output for psqlScript(): JSON rows, or the command tag (with its row count). */
 export function parsePsqlOutput(stdout: string, json: boolean, sql: string): SqlResult {
+  return parseRows(printedBetween(stdout), json, sql);
+}
+
+/** What a psql run for psqlScript() printed between its markers. */
+function printedBetween(stdout: string): string {
   const start = stdout.indexOf(`${BEGIN}\n`);
   const end = stdout.lastIndexOf(`${END}\n`);
   if (start < 0 || end < start)
     throw new RemoteOperationError("", "run", `unexpected psql output: ${stdout.slice(0, 200)}`);
-  return parseRows(stdout.slice(start + BEGIN.length + 1, end), json, sql);
+  return stdout.slice(start + BEGIN.length + 1, end);
 }
 
 /** What psql printed for one statement: JSON rows, or its command tag. */
-export function parseRows(printed: string, json: boolean, sql: string): SqlResult {
+function parseRows(printed: string, json: boolean, sql: string): SqlResult {
   const between = printed.trim();
   if (json) {
     const rows = JSON.parse(between || "[]") as Record<string, unknown>[];
@@ -291,39 +300,46 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
   const via = `psql as OS user postgres${args.port !== undefined ? ` on port ${args.port}` : ""}`;
   const become: BecomeSpec = { user: "postgres", method: ctx.become?.method ?? "auto" };
   const fail = (why: string) => new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${why}`);
+  // From /: psql run as postgres from root's home would first warn "could not change directory".
+  const psql = cmd`cd / && exec psql ${conn} -f -`;
+
+  /** What psql printed for the statement in the host's psql session, or undefined when the connection
+   * keeps none. A session psql ended before the statement began (a server restart since the last
+   * statement) is replaced once; one that ended after it began fails: the statement may have run. */
+  async function inSession(statement: string, readOnly: boolean): Promise<string | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const session = await psqlProcess(ctx.conn, psql, become);
+      if (!session) return undefined;
+      const r = await session.run(
+        (marker) => sessionScript(sessionBody(statement, readOnly, marker), marker),
+        QUERY_TIMEOUT_MS,
+      );
+      if (r.kind === "timeout") throw fail("timed out");
+      if (r.kind === "done") {
+        if (r.error !== undefined) throw fail(cleanPsqlMessage(r.error));
+        return r.stdout;
+      }
+      if (r.begun || attempt > 0) throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
+    }
+    return undefined;
+  }
+
+  /** What a psql of its own printed for the statement. */
+  async function oneShot(statement: string, readOnly: boolean): Promise<string> {
+    const stdin = oneShotScript(statement, readOnly);
+    const r = await ctx.conn.run(psql, { stdin, become, timeoutMs: QUERY_TIMEOUT_MS });
+    if (r.kind === "timeout") throw fail("timed out");
+    if (r.exitCode !== 0) throw fail(psqlError(r));
+    return printedBetween(r.stdout);
+  }
+
   return {
     via,
     async query(text, params = [], opts = {}) {
-      const sql = inlineParams(text, params);
+      const { statement, json } = gexecStatement(inlineParams(text, params));
       const readOnly = opts.readOnly === true;
-      // From /: psql run as postgres from root's home would first warn "could not change directory".
-      const started = cmd`cd / && exec psql ${conn} -f -`;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const session = await psqlProcess(ctx.conn, started, become);
-        if (!session) break;
-        let json = false;
-        const r = await session.run((marker) => {
-          const s = sessionBody(sql, readOnly, marker);
-          json = s.json;
-          return sessionScript(s.body, marker);
-        }, QUERY_TIMEOUT_MS);
-        if (r.kind === "timeout") throw fail("timed out");
-        if (r.kind === "done") {
-          if (r.error !== undefined) throw fail(cleanPsqlMessage(r.error));
-          return parseRows(r.stdout, json, text);
-        }
-        // psql ended: before this statement began, a fresh session runs it; after, it may have run.
-        if (r.begun || attempt > 0) throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
-      }
-      const { script, json } = psqlScript(sql, readOnly);
-      const r = await ctx.conn.run(cmd`cd / && psql ${conn} -f -`, {
-        stdin: script,
-        become,
-        timeoutMs: QUERY_TIMEOUT_MS,
-      });
-      if (r.kind === "timeout") throw fail("timed out");
-      if (r.exitCode !== 0) throw fail(psqlError(r));
-      return parsePsqlOutput(r.stdout, json, text);
+      const printed = (await inSession(statement, readOnly)) ?? (await oneShot(statement, readOnly));
+      return parseRows(printed, json, text);
     },
     close: async () => undefined,
   };

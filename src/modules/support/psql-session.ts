@@ -27,7 +27,7 @@ const SESSION_PRELUDE = [
   "\\pset pager off",
 ];
 
-/** The framed script for one statement: `body` is what psqlScript builds between its markers. */
+/** The framed script for one statement: `body` sends the statement and checks whether it failed (see pg.ts). */
 export function sessionScript(body: string, marker: string): string {
   return [
     "DISCARD ALL;",
