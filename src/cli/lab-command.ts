@@ -6,9 +6,9 @@ import type { SnapshotOutcome } from "../lab/snapshots.js";
 import { labPaths } from "../lab/topology.js";
 
 /** `lab up`: create or repair the lab, then say what happened to each host and where the inventory is. */
-export async function labUpCommand(opts: { hosts?: number; init?: LabInit }): Promise<number> {
+export async function labUpCommand(opts: { hosts?: number; agents?: number; init?: LabInit }): Promise<number> {
   const started = Date.now();
-  const outcomes = await labUp({ extra: opts.hosts, init: opts.init });
+  const outcomes = await labUp({ extra: opts.hosts, agents: opts.agents, init: opts.init });
   for (const o of outcomes) {
     const why = o.why ? ` (${o.why})` : "";
     console.log(`${o.host.name.padEnd(14)} ${o.host.ip.padEnd(13)} ${o.action}${why}`);

@@ -129,7 +129,8 @@ function program(setExit: (code: number) => void): Command {
     .command("up")
     .description("create the lab, or repair it; a running lab is left alone")
     .option("--hosts <n>", "extra plain hosts for benchmarks (bench001...)", wholeNumber)
-    .option("--init <init>", "what the six core hosts run as PID 1: systemd (default) or sshd", labInit)
+    .option("--agents <n>", "GoCD agents in all: agent1, and agent2... beside it (default 1, or as now)", wholeNumber)
+    .option("--init <init>", "what the core hosts run as PID 1: systemd (default) or sshd", labInit)
     .action(async (opts) => setExit(await (await import("./lab-command.js")).labUpCommand(opts)));
   lab
     .command("down")

@@ -21,7 +21,7 @@ import { applyFault, isPartitioned, isRunning, type FaultAction, type FaultOutco
 import { listSnapshots, restoreSnapshot, takeSnapshot, type SnapshotLab, type SnapshotOutcome } from "./snapshots.js";
 import { buildStandinRepo } from "./standin-packages.js";
 import { preflight } from "./preflight.js";
-import { CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
+import { extraAgents, CORE_HOSTS, extraHosts, labPaths, LAB_NET, type LabHost } from "./topology.js";
 
 /** Marks a directory as the lab's, so `down` never removes a folder it did not make. */
 const MARKER = ".gocd-bc-lab";
@@ -37,19 +37,24 @@ export type HostOutcome = { host: LabHost; action: "kept" | "created" | "started
 /** The lab's record of itself, read by `status` and by a later `up`. */
 interface LabState {
   extraHosts: number;
+  /** GoCD agents in all (agent1 and the extra agents); 1 when unrecorded. */
+  agents?: number;
   /** What the core hosts run as PID 1 (bench hosts always run sshd alone); sshd when unrecorded. */
   init?: LabInit;
 }
 
-/** What a host of this lab runs as PID 1. */
+/** What a host of this lab runs as PID 1: bench hosts sshd alone, the others as the core. */
 export function initOf(host: LabHost, coreInit: LabInit): LabInit {
-  return CORE_HOSTS.some((h) => h.name === host.name) ? coreInit : "sshd";
+  return host.groups.includes("bench") ? "sshd" : coreInit;
 }
 
-/** All hosts of a lab with `extra` bench hosts. */
-export function labHosts(extra: number): LabHost[] {
-  return [...CORE_HOSTS, ...extraHosts(extra)];
+/** All hosts of a lab with `agents` GoCD agents in all and `extra` bench hosts. */
+export function labHosts(extra: number, agents = 1): LabHost[] {
+  return [...CORE_HOSTS, ...extraAgents(agents), ...extraHosts(extra)];
 }
+
+/** The hosts a recorded lab has. */
+const hostsOf = (state: LabState): LabHost[] => labHosts(state.extraHosts, state.agents ?? 1);
 
 async function readState(root: string): Promise<LabState | undefined> {
   const file = path.join(root, "state.json");
@@ -92,8 +97,9 @@ async function ensureHost(host: LabHost, ctx: (h: LabHost) => BootContext): Prom
   return { host, action: hadDisk ? "started" : "created" };
 }
 
-/** Create (or repair) the lab; `extra` sets the number of bench hosts, or keeps the current number. */
-export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Promise<HostOutcome[]> {
+/** Create (or repair) the lab; `extra` sets the number of bench hosts and `agents` the number of GoCD agents,
+ * or each keeps the current number. */
+export async function labUp(opts: { extra?: number; agents?: number; init?: LabInit } = {}): Promise<HostOutcome[]> {
   await preflight({ install: true });
   const paths = labPaths();
   const before = await readState(paths.root);
@@ -106,7 +112,8 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   await mkdir(paths.hostsDir, { recursive: true });
   await writeFile(path.join(paths.root, MARKER), "made by gocd-bc lab up\n");
   const extra = opts.extra ?? before?.extraHosts ?? 0;
-  const hosts = labHosts(extra);
+  const agents = opts.agents ?? before?.agents ?? 1;
+  const hosts = labHosts(extra, agents);
   await ensureKeyPair(paths.privateKey, "gocd-bc lab");
   await buildStandinRepo(paths.aptRepo);
   await writeAtomic(path.join(paths.root, "boot.sh"), BOOT_SCRIPT, 0o755);
@@ -128,7 +135,7 @@ export async function labUp(opts: { extra?: number; init?: LabInit } = {}): Prom
   await writeAtomic(paths.inventory, renderInventory(hosts, paths));
   await writeAtomic(
     path.join(paths.root, "state.json"),
-    JSON.stringify({ extraHosts: extra, init } satisfies LabState) + "\n",
+    JSON.stringify({ extraHosts: extra, agents, init } satisfies LabState) + "\n",
   );
   await writeFile(path.join(paths.root, "ready"), new Date().toISOString() + "\n");
   return outcomes;
@@ -156,7 +163,7 @@ export async function labFault(action: FaultAction, names: readonly string[]): P
   const paths = labPaths();
   const state = await readState(paths.root);
   if (!state) throw new LabError("there is no lab: run `gocd-bc lab up` first");
-  const all = labHosts(state.extraHosts);
+  const all = hostsOf(state);
   const unknown = names.filter((n) => !all.some((h) => h.name === n));
   if (unknown.length)
     throw new LabError(`no lab host ${unknown.join(", ")}; the hosts are ${all.map((h) => h.name).join(", ")}`);
@@ -179,8 +186,9 @@ async function snapshotLab(): Promise<SnapshotLab> {
   const init = state.init ?? "sshd";
   return {
     root: paths.root,
-    hosts: labHosts(state.extraHosts),
+    hosts: hostsOf(state),
     extraHosts: state.extraHosts,
+    agents: state.agents ?? 1,
     init,
     hostDir: paths.hostDir,
     boot: bootContext(paths, init),
@@ -214,7 +222,7 @@ export async function labStatus(): Promise<HostStatus[] | undefined> {
   const paths = labPaths();
   const state = await readState(paths.root);
   if (!state) return undefined;
-  return mapLimit(labHosts(state.extraHosts), 16, async (host): Promise<HostStatus> => {
+  return mapLimit(hostsOf(state), 16, async (host): Promise<HostStatus> => {
     const init = initOf(host, state.init ?? "sshd");
     if (!isRunning(host)) return { host, state: "stopped", init, answers: false, detail: "stopped" };
     if (await isPartitioned(host)) return { host, state: "partitioned", init, answers: false, detail: "partitioned" };

@@ -16,6 +16,8 @@ import type { LabHost } from "./topology.js";
 export interface SnapshotRecord {
   readonly takenAt: string;
   readonly extraHosts: number;
+  /** GoCD agents in all; 1 in a record written before the lab could have more. */
+  readonly agents?: number;
   readonly init: LabInit;
   /** The hosts that were running when it was taken: the ones a restore boots. */
   readonly running: readonly string[];
@@ -29,6 +31,7 @@ export interface SnapshotLab {
   readonly root: string;
   readonly hosts: readonly LabHost[];
   readonly extraHosts: number;
+  readonly agents: number;
   readonly init: LabInit;
   readonly hostDir: (name: string) => string;
   readonly boot: (h: LabHost) => BootContext;
@@ -82,6 +85,7 @@ export async function takeSnapshot(lab: SnapshotLab, name: string): Promise<Snap
     const record: SnapshotRecord = {
       takenAt: new Date().toISOString(),
       extraHosts: lab.extraHosts,
+      agents: lab.agents,
       init: lab.init,
       running: running.map((h) => h.name),
     };
@@ -121,10 +125,12 @@ async function readRecord(root: string, name: string): Promise<SnapshotRecord> {
  * and the hosts that ran when it was taken are booted. */
 export async function restoreSnapshot(lab: SnapshotLab, name: string): Promise<SnapshotOutcome[]> {
   const record = await readRecord(lab.root, name);
-  if (record.extraHosts !== lab.extraHosts || record.init !== lab.init) {
+  const agents = record.agents ?? 1;
+  if (record.extraHosts !== lab.extraHosts || agents !== lab.agents || record.init !== lab.init) {
     throw new LabError(
-      `snapshot ${name} is of a lab with ${record.extraHosts} bench hosts and ${record.init} core hosts; this lab has ` +
-        `${lab.extraHosts} and ${lab.init}: \`gocd-bc lab down\`, then \`lab up --hosts ${record.extraHosts} --init ${record.init}\``,
+      `snapshot ${name} is of a lab with ${record.extraHosts} bench hosts, ${agents} agents and ${record.init} core hosts; ` +
+        `this lab has ${lab.extraHosts}, ${lab.agents} and ${lab.init}: \`gocd-bc lab down\`, then ` +
+        `\`lab up --hosts ${record.extraHosts} --agents ${agents} --init ${record.init}\``,
     );
   }
   const saved = path.join(snapshotsDir(lab.root), name);

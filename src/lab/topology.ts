@@ -31,6 +31,22 @@ export const CORE_HOSTS: readonly LabHost[] = [
   { name: "agent1", ip: "198.18.0.41", groups: ["agents"] },
 ];
 
+/** Agents beyond the core's agent1 (`lab up --agents N`, for the soak's load) take .42 upwards. */
+export const AGENT_MAX = 9;
+
+/** The lab's agent hosts past agent1 when it has `count` agents in all: agent2 to agentN, systemd hosts
+ * like the core's, in group `agents` (the inventory's), so provisioning points them at the VIP too. */
+export function extraAgents(count: number): LabHost[] {
+  if (!Number.isInteger(count) || count < 1 || count > AGENT_MAX) {
+    throw new RangeError(`agents must be a whole number from 1 to ${AGENT_MAX}, got ${count}`);
+  }
+  return Array.from({ length: count - 1 }, (_, i) => ({
+    name: `agent${i + 2}`,
+    ip: `${LAB_NET.prefix}.${42 + i}`,
+    groups: ["agents"],
+  }));
+}
+
 /** Extra plain hosts (for benchmarks) take addresses from .101 upwards, skipping nothing below .255. */
 export const EXTRA_HOST_FIRST_OCTET = 101;
 export const EXTRA_HOST_MAX = 254 - EXTRA_HOST_FIRST_OCTET + 1;

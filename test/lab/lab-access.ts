@@ -1,7 +1,7 @@
 // How lab tests reach lab hosts: OpenSSH's client with the lab's key and strict host-key checking, kept
 // independent of gocd-bc's own connection layer so these tests check the lab itself.
 import { execFile } from "node:child_process";
-import { CORE_HOSTS, labPaths, type LabHost } from "../../src/lab/topology.js";
+import { AGENT_MAX, CORE_HOSTS, extraAgents, labPaths, type LabHost } from "../../src/lab/topology.js";
 
 /** What a remote command printed and how it ended. */
 export interface Remote {
@@ -10,9 +10,9 @@ export interface Remote {
   stderr: string;
 }
 
-/** The core lab host with this name; a typo in a test fails loudly. */
+/** The core lab host (or extra agent) with this name; a typo in a test fails loudly. */
 export function host(name: string): LabHost {
-  const found = CORE_HOSTS.find((h) => h.name === name);
+  const found = [...CORE_HOSTS, ...extraAgents(AGENT_MAX)].find((h) => h.name === name);
   if (!found) throw new Error(`no lab host ${name}`);
   return found;
 }
