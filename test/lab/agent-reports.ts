@@ -10,16 +10,18 @@ const AGENT_LOG = "/var/log/go-agent/go-agent.log";
 const psql = (h: string, sql: string, db = "postgres") =>
   ok(h, `cd / && su postgres -c ${JSON.stringify(`psql -X -d ${db} -Atc "${sql}"`)}`);
 
-/** How many lines the agent's log has: a mark to read what it logs after. */
-export const agentLogLines = async (): Promise<number> => Number((await ok("agent1", `wc -l < ${AGENT_LOG}`)).trim());
+/** How many lines an agent's log has: a mark to read what it logs after. */
+export const agentLogLines = async (agent = "agent1"): Promise<number> =>
+  Number((await ok(agent, `wc -l < ${AGENT_LOG}`)).trim());
 
-/** The agent's log lines after `mark` (a line count). */
-export const agentLogSince = (mark: number): Promise<string> => ok("agent1", `tail -n +${mark + 1} ${AGENT_LOG}`);
+/** An agent's log lines after `mark` (a line count). */
+export const agentLogSince = (mark: number, agent = "agent1"): Promise<string> =>
+  ok(agent, `tail -n +${mark + 1} ${AGENT_LOG}`);
 
-/** The agent's identity and configuration: what a switchover or failover must never make anyone change. */
-export const agentIdentity = (): Promise<string> =>
+/** An agent's identity and configuration: what a switchover or failover must never make anyone change. */
+export const agentIdentity = (agent = "agent1"): Promise<string> =>
   ok(
-    "agent1",
+    agent,
     "md5sum /var/lib/go-agent/config/guid.txt /var/lib/go-agent/config/token /usr/share/go-agent/wrapper-config/wrapper-properties.conf",
   );
 
@@ -51,12 +53,15 @@ export async function assertJobsKept(ids: readonly string[], primary: string, wh
 export const assertReportsKept = (log: string, primary: string): Promise<number> =>
   assertJobsKept(acknowledged(log), primary, "acknowledged job reports");
 
+/** Whether an agent is connected to GoCD (through the VIP) within `timeoutMs`, as its status API says. */
+export const agentConnects = (agent = "agent1", timeoutMs = 30_000): Promise<boolean> =>
+  eventually(
+    async () =>
+      (await sh(agent, "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0,
+    timeoutMs,
+  );
+
 /** The agent is connected to GoCD again (through the VIP), within 30 s. */
 export async function assertAgentConnected(what: string): Promise<void> {
-  const connected = await eventually(
-    async () =>
-      (await sh("agent1", "curl -fsS -o /dev/null http://127.0.0.1:8152/health/v1/isConnectedToServer")).code === 0,
-    30_000,
-  );
-  assert.ok(connected, `the agent is not connected to GoCD ${what}`);
+  assert.ok(await agentConnects(), `the agent is not connected to GoCD ${what}`);
 }

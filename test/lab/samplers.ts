@@ -16,20 +16,34 @@ export interface WritableSamples {
   readonly bothWritable: readonly number[];
 }
 
-// As postgres, so each sample is a local peer-authenticated psql; `t`/`f` as pg_is_in_recovery() says,
-// `down` when the server does not answer; the tick is the controller's (shared) clock in 100 ms units.
-const DB_LOOP = `exec su postgres -s /bin/sh -c '
+/** A shell loop that prints `TICK VALUE` at every 100 ms boundary of the shared clock, VALUE being what
+ * `probe` prints (one word); the tick is the clock in 100 ms units. */
+const tickLoop = (probe: string) => `
   while :; do
     now=$(date +%s%3N)
-    s=$(psql -X -Atc "SELECT pg_is_in_recovery()" 2>/dev/null) || s=down
+    s=$(${probe})
     echo "$((now / 100)) $s"
     now=$(date +%s%3N)
     sleep "0.$(printf %03d $((100 - now % 100)))"
-  done'`;
+  done`;
 
-/** A loop run on a lab host under one long-lived ssh session; each line it prints, trimmed, goes to `onLine`. */
+// As postgres, so each sample is a local peer-authenticated psql; `t`/`f` as pg_is_in_recovery() says,
+// `down` when the server does not answer.
+const DB_LOOP = `exec su postgres -s /bin/sh -c '${tickLoop(`psql -X -Atc "SELECT pg_is_in_recovery()" 2>/dev/null || echo down`)}'`;
+
+/** `y` when the host holds `vip` on any interface, else `n`. */
+const vipLoop = (vip: string) => tickLoop(`ip -4 -o addr show | grep -qF ' ${vip}/' && echo y || echo n`);
+
+/** A line that reaches the controller more than this after its tick was not seen in time: a partitioned
+ * host's loop goes on, and its lines arrive in a burst once healed. What the controller could not see at
+ * the time is no sample. */
+const LATE_MS = 1000;
+
+/** A loop run on a lab host under one long-lived ssh session (given up after 3 s without an answer, so a
+ * lost host's loop is started again); each line it prints, trimmed, goes to `onLine`. */
 function remoteLoop(name: string, script: string, onLine: (line: string) => void): ChildProcess {
-  const child = spawn("ssh", [...sshOptions(), `root@${host(name).ip}`, script], {
+  const keepAlive = ["-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=3"];
+  const child = spawn("ssh", [...sshOptions(), ...keepAlive, `root@${host(name).ip}`, script], {
     stdio: ["ignore", "pipe", "ignore"],
   });
   let rest = "";
@@ -41,16 +55,17 @@ function remoteLoop(name: string, script: string, onLine: (line: string) => void
   return child;
 }
 
-/** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped (a loop whose ssh session
- * is cut, as a test may cut every session on a host, is started again). */
-export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamples> {
-  const seen = dbHosts.map(() => new Map<number, string>());
+/** Runs a tick loop on each host until stopped, keeping each tick's value as the controller received it in
+ * time; a loop whose ssh session ends (cut, or the host lost) is started again. */
+function sampleTicks(hosts: readonly string[], script: string): Sampler<Map<number, string>[]> {
+  const seen = hosts.map(() => new Map<number, string>());
   let running = true;
   const live = new Set<ChildProcess>();
   const start = (name: string, into: Map<number, string>): void => {
-    const child = remoteLoop(name, DB_LOOP, (line) => {
-      const [tick, state] = line.split(" ");
-      if (tick && state) into.set(Number(tick), state);
+    const child = remoteLoop(name, script, (line) => {
+      const [tick, value] = line.split(" ");
+      if (!tick || !value || Date.now() - Number(tick) * 100 > LATE_MS) return;
+      into.set(Number(tick), value);
     });
     live.add(child);
     child.once("close", () => {
@@ -58,16 +73,49 @@ export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamp
       if (running) setTimeout(() => running && start(name, into), 200);
     });
   };
-  dbHosts.forEach((name, i) => start(name, seen[i] as Map<number, string>));
+  hosts.forEach((name, i) => start(name, seen[i] as Map<number, string>));
   return {
     stop: async () => {
       running = false;
       await Promise.all([...live].map((c) => new Promise<void>((r) => (c.once("close", () => r()), c.kill()))));
-      const [first, ...others] = seen;
-      const both = [...(first?.entries() ?? [])]
-        .filter(([tick, s]) => s === "f" && others.every((o) => o.get(tick) === "f"))
-        .map(([tick]) => tick);
-      return { ticks: first?.size ?? 0, bothWritable: both };
+      return seen;
+    },
+  };
+}
+
+/** The ticks at which every host's loop printed `value`. */
+function ticksWhereAll(seen: readonly Map<number, string>[], value: string): number[] {
+  const [first, ...others] = seen;
+  return [...(first?.entries() ?? [])]
+    .filter(([tick, v]) => v === value && others.every((o) => o.get(tick) === value))
+    .map(([tick]) => tick);
+}
+
+/** Samples both database hosts' pg_is_in_recovery() every 100 ms until stopped (a loop whose ssh session
+ * is cut, as a test may cut every session on a host, is started again). */
+export function sampleWritable(dbHosts: readonly string[]): Sampler<WritableSamples> {
+  const sampler = sampleTicks(dbHosts, DB_LOOP);
+  return {
+    stop: async () => {
+      const seen = await sampler.stop();
+      return { ticks: seen[0]?.size ?? 0, bothWritable: ticksWhereAll(seen, "f") };
+    },
+  };
+}
+
+/** What the VIP sampler saw: the ticks (100 ms) sampled, and those at which both servers held the VIP. */
+export interface VipSamples {
+  readonly ticks: number;
+  readonly bothHeld: readonly number[];
+}
+
+/** Samples which of the servers hold `vip`, every 100 ms on the servers themselves, until stopped. */
+export function sampleVip(servers: readonly string[], vip: string): Sampler<VipSamples> {
+  const sampler = sampleTicks(servers, vipLoop(vip));
+  return {
+    stop: async () => {
+      const seen = await sampler.stop();
+      return { ticks: seen[0]?.size ?? 0, bothHeld: ticksWhereAll(seen, "y") };
     },
   };
 }
