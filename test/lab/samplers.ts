@@ -16,23 +16,27 @@ export interface WritableSamples {
   readonly bothWritable: readonly number[];
 }
 
-/** A shell loop that prints `TICK VALUE` at every 100 ms boundary of the shared clock, VALUE being what
- * `probe` prints (one word); the tick is the clock in 100 ms units. */
-const tickLoop = (probe: string) => `
-  while :; do
-    now=$(date +%s%3N)
-    s=$(${probe})
-    echo "$((now / 100)) $s"
-    now=$(date +%s%3N)
-    sleep "0.$(printf %03d $((100 - now % 100)))"
-  done`;
+// bash, for its clock without a fork ($EPOCHREALTIME): T is the shared clock in 100 ms units, and pause
+// sleeps to the next 100 ms boundary, so loops on different hosts sample the same moments. No single
+// quotes: the loops are passed to `bash -c '...'`.
+const TICKS = `tick() { local t=\${EPOCHREALTIME/./}; T=$((t / 100000)); }
+pause() { local t=\${EPOCHREALTIME/./} s; printf -v s %06d $((100000 - t % 100000)); sleep "0.$s"; }`;
 
-// As postgres, so each sample is a local peer-authenticated psql; `t`/`f` as pg_is_in_recovery() says,
-// `down` when the server does not answer.
-const DB_LOOP = `exec su postgres -s /bin/sh -c '${tickLoop(`psql -X -Atc "SELECT pg_is_in_recovery()" 2>/dev/null || echo down`)}'`;
+/** A loop printing `TICK VALUE` every 100 ms, VALUE what the shell `probe` prints (one word). */
+const tickLoop = (probe: string) => `exec bash -c '${TICKS}
+while :; do tick; v=$(${probe}); echo "$T $v"; pause; done'`;
+
+// As postgres, one psql session that is asked pg_is_in_recovery() at every tick (`t`/`f`): a new psql
+// every 100 ms would load the database host more than the sampling is worth. When the session ends (the
+// server stopped or restarted) the tick says `down` and a new session is tried at the next one.
+const DB_LOOP = `cd / && exec su postgres -s /bin/bash -c '${TICKS}
+while :; do
+  while :; do tick; echo "SELECT $T, pg_is_in_recovery();"; pause; done | psql -XAtq -F " " 2>/dev/null
+  tick; echo "$T down"; pause
+done'`;
 
 /** `y` when the host holds `vip` on any interface, else `n`. */
-const vipLoop = (vip: string) => tickLoop(`ip -4 -o addr show | grep -qF ' ${vip}/' && echo y || echo n`);
+const vipLoop = (vip: string) => tickLoop(`ip -4 -o addr show | grep -qF " ${vip}/" && echo y || echo n`);
 
 /** A line that reaches the controller more than this after its tick was not seen in time: a partitioned
  * host's loop goes on, and its lines arrive in a burst once healed. What the controller could not see at
