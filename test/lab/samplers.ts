@@ -148,13 +148,19 @@ export function sampleBothHealthy(addresses: readonly [string, string]): Sampler
 
 /** When an agent reached GoCD: the controller's times (ms) of each successful health check through `url`,
  * made from the agent host every 100 ms, so the largest gap is the downtime the agents saw. */
-export function sampleAgentPings(agent: string, url: string): Sampler<number[]> {
+export function sampleAgentPings(agent: string, url: string): Sampler<number[]> & { ready: Promise<void> } {
   const loop = `while :; do curl -fsS -m 1 -o /dev/null ${url} && date +%s%3N; sleep 0.1; done`;
   const times: number[] = [];
+  let first: () => void = () => {};
+  const ready = new Promise<void>((r) => (first = r));
   const child = remoteLoop(agent, loop, (line) => {
-    if (/^\d+$/.test(line)) times.push(Number(line));
+    if (!/^\d+$/.test(line)) return;
+    times.push(Number(line));
+    first();
   });
   return {
+    /** The first success: a gap measured from before it would miss the start of an outage. */
+    ready,
     stop: () =>
       new Promise((resolve) => {
         child.once("close", () => resolve(times));

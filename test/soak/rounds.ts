@@ -122,6 +122,8 @@ async function timed<T>(
   body: () => Promise<T>,
 ): Promise<{ value: T; downtimeS?: number; totalS: number }> {
   const pings = sampleAgentPings(agents[0] as string, `http://${LAB_NET.vip}:8153/go/api/v1/health`);
+  // A power cut at once would come before the sampler's first check: the outage would look like no gap.
+  await Promise.race([pings.ready, new Promise((r) => setTimeout(r, 10_000))]);
   const started = Date.now();
   let value: T;
   try {
