@@ -46,7 +46,8 @@ export function sh(
     execFile(
       "ssh",
       [...sshOptions(opts.knownHosts), `root@${h.ip}`, script],
-      { timeout: opts.timeoutMs ?? 60_000 },
+      // Room for a whole results table (the soak reads tens of thousands of job ids at once).
+      { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 255) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -60,7 +61,7 @@ export async function ok(target: LabHost | string, script: string, timeoutMs?: n
   const r = await sh(target, script, { timeoutMs });
   if (r.code !== 0)
     throw new Error(
-      `on ${typeof target === "string" ? target : target.name}: \`${script}\` exited ${r.code}: ${r.stderr || r.stdout}`,
+      `on ${typeof target === "string" ? target : target.name}: \`${script}\` exited ${r.code}: ${(r.stderr || r.stdout).slice(0, 2000)}`,
     );
   return r.stdout;
 }

@@ -201,6 +201,8 @@ export function summaryTable(s: Summary): string {
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  const verdict = s.passed ? "soak: passed" : `soak: FAILED\n${s.failures.map((f) => `  ${f}`).join("\n")}`;
+  // A failure's first line: the round lines printed as the soak ran have the whole story.
+  const failures = s.failures.map((f) => `  ${(f.split("\n")[0] as string).slice(0, 300)}`);
+  const verdict = s.passed ? "soak: passed" : `soak: FAILED\n${failures.join("\n")}`;
   return `${lines.join("\n")}\n${verdict}`;
 }

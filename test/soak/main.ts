@@ -18,6 +18,10 @@ function planFrom(args: readonly string[]): SoakPlan {
 }
 
 async function main(): Promise<number> {
+  if (process.getuid?.() !== 0) {
+    console.error("soak: the lab needs root (network namespaces, mounts): run `sudo npm run soak`, or as root");
+    return 2;
+  }
   const args = process.argv.slice(2);
   const json = args.includes("--json");
   const started = Date.now();

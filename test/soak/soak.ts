@@ -42,6 +42,17 @@ async function prepare(log: (line: string) => void): Promise<Side> {
   return active;
 }
 
+/** A round that stopped on an error of its own (a lab host that did not answer a check, say). */
+const brokenRound = (kind: RoundKind, to: Side, e: Error): Round => ({
+  kind,
+  to: to.gocd,
+  problems: [`stopped: ${e.message}`],
+  totalS: Number.NaN,
+  reports: { acknowledged: 0, lost: [], unreplicated: 0 },
+  rescheduled: 0,
+  reconfigured: [],
+});
+
 /** The planned rounds, each from the side the one before left active; stops after a failed round. */
 async function runRounds(plan: SoakPlan, first: Side, healed: (t: number) => void, log: (line: string) => void) {
   const rounds: Round[] = [];
@@ -49,7 +60,8 @@ async function runRounds(plan: SoakPlan, first: Side, healed: (t: number) => voi
   for (const kind of ROUND_KINDS) {
     for (let i = 0; i < plan[kind] && rounds.every((r) => r.problems.length === 0); i++) {
       const standby = SIDES.find((s) => s !== active) as Side;
-      const round = await ROUND[kind]({ active, standby, agents: SOAK_AGENTS, n: rounds.length + 1, healed });
+      const c = { active, standby, agents: SOAK_AGENTS, n: rounds.length + 1, healed };
+      const round = await ROUND[kind](c).catch((e: Error) => brokenRound(kind, standby, e));
       rounds.push(round);
       log(roundLine(rounds.length, round));
       active = standby;
