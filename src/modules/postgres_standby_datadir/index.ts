@@ -33,7 +33,8 @@ const FLAGS = ["exists", "empty", "pgdata", "standby_signal", "ever_started", "r
 
 /** The command whose output parseDataDir reads: a `name=true|false` line per flag, then pg_controldata's report. */
 export function readCommand(path: string, binDir: string): Command {
-  // pg_controldata's exit status does not matter (a directory it cannot read has no identifier): `true` ends it.
+  // pg_controldata in the C locale (its labels are translated otherwise); its exit status does not matter
+  // (a directory it cannot read has no identifier): `true` ends it.
   return cmd`d=${path}
 flag() { if "$@"; then echo true; else echo false; fi; }
 echo "exists=$(flag test -e "$d")"
@@ -42,7 +43,7 @@ echo "pgdata=$(flag test -f "$d/PG_VERSION")"
 echo "standby_signal=$(flag test -f "$d/standby.signal")"
 echo "ever_started=$(flag test -f "$d/postmaster.opts")"
 echo "running=$(flag test -f "$d/postmaster.pid")"
-if [ -f "$d/PG_VERSION" ]; then ${`${binDir}/pg_controldata`} "$d" 2>/dev/null; fi
+if [ -f "$d/PG_VERSION" ]; then LC_ALL=C ${`${binDir}/pg_controldata`} "$d" 2>/dev/null; fi
 true`;
 }
 
