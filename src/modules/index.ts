@@ -34,6 +34,7 @@ import { postgresUserModule } from "./postgres_user/schema.js";
 import { postgresSlotModule } from "./postgres_slot/schema.js";
 import { postgresSettingModule } from "./postgres_setting/schema.js";
 import { postgresFactsModule } from "./postgres_facts/schema.js";
+import { postgresStandbyDatadirModule } from "./postgres_standby_datadir/schema.js";
 
 /** The core modules, in the order the docs list them. */
 export const CORE_MODULES: readonly ModuleSchemaSpec[] = [
@@ -69,4 +70,5 @@ export const CORE_MODULES: readonly ModuleSchemaSpec[] = [
   postgresSlotModule,
   postgresSettingModule,
   postgresFactsModule,
+  postgresStandbyDatadirModule,
 ];

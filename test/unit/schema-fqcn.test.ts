@@ -57,8 +57,11 @@ test("every Ansible name of an implemented module resolves, short and prefixed",
   }
 });
 
-test("the list above covers every module gocd-bc has a schema for", () => {
-  const covered = new Set(Object.values(ANSIBLE_NAMES).map(([, ours]) => ours));
+/** Modules of gocd-bc's own, which no Ansible collection has: they have only their short name. */
+const OWN_MODULES = ["postgres_standby_datadir"];
+
+test("the list above covers every module gocd-bc has a schema for, but its own", () => {
+  const covered = new Set([...Object.values(ANSIBLE_NAMES).map(([, ours]) => ours), ...OWN_MODULES]);
   assert.deepEqual(
     moduleNames().filter((m) => !covered.has(m)),
     [],

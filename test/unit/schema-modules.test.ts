@@ -72,6 +72,7 @@ test("every planned core module is registered", () => {
     "postgres_slot",
     "postgres_setting",
     "postgres_facts",
+    "postgres_standby_datadir",
   ];
   for (const name of expected) assert.ok(moduleNames().includes(name), name);
 });
