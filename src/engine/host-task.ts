@@ -306,6 +306,7 @@ function emitOne(site: Site, result: TaskResult, start: number, item?: { value: 
   site.pc.run.emit({
     type: "host_result",
     task: site.label,
+    ...(site.task.register ? { register: site.task.register } : {}),
     host: site.host,
     loc: site.task.loc,
     result: site.noLog ? censor(result) : result,

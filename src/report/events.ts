@@ -36,6 +36,9 @@ export type RunEvent =
   | {
       readonly type: "host_result";
       readonly task: string;
+      /** The task's `register` name, when it has one: a command reads the results it needs by this name, the
+       * one the playbook itself reads them by, never by the task's title, which is free to change. */
+      readonly register?: string;
       readonly host: string;
       readonly loc: SourceLoc;
       readonly result: TaskResult;

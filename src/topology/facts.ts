@@ -1,11 +1,16 @@
 // Reads the topology facts by running playbooks/topology-facts.yml (read-only) with the runner itself, so
 // connections, become and PostgreSQL access work exactly as in provisioning, then parses what each
-// host's tasks returned. Parsing is pure and tested apart.
+// host's tasks returned. Results are found by their tasks' `register` names (FACT), and a facts playbook
+// without one of them is refused before it runs, so a renamed task or variable can never read as
+// "unknown". Parsing is pure and tested apart.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConnectionPool } from "../connection/pool.js";
 import { runPlan } from "../engine/run.js";
 import { loadPlan } from "../playbook/load.js";
+import { playModuleTasks } from "../playbook/module-tasks.js";
+import type { LoadedPlaybook, Play } from "../playbook/plan.js";
+import { displayPath } from "../source/yaml-file.js";
 import type { Diagnostic } from "../errors.js";
 import type { Reporter, RunEvent } from "../report/events.js";
 import type { TaskResult } from "../modules/contract.js";
@@ -20,30 +25,68 @@ export const FACTS_PLAYBOOK = path.resolve(
   "../../../playbooks/topology-facts.yml",
 );
 
-/** Every host's results, by task name, from a run's events. */
+/** The `register` names of the facts playbook's tasks that the topology reads. The playbook's task titles
+ * are free to change; these are not, and `factsPlays` names any that the playbook lacks. */
+export const FACT: Readonly<Record<"cluster" | "database" | "server", string>> = {
+  /** pg_lsclusters' line for the cluster, on each database host. */
+  cluster: "gocd_bc_cluster",
+  /** postgres_facts, on each database host whose cluster is online (same play as `cluster`). */
+  database: "gocd_bc_db",
+  /** The `name=value` lines each GoCD server prints about itself (running, vip, marker, epoch, ...). */
+  server: "gocd_bc_server",
+};
+
+/** Every host's results, by the `register` name of the task that gave them, from a run's events. */
 export type HostResults = ReadonlyMap<string, ReadonlyMap<string, TaskResult>>;
 
-/** Collects the last result of each task on each host. */
+/** Collects the last result of each registered task on each host (the facts playbook registers all). */
 export function resultsByHost(events: readonly RunEvent[]): HostResults {
   const out = new Map<string, Map<string, TaskResult>>();
   for (const e of events) {
-    if (e.type !== "host_result") continue;
+    if (e.type !== "host_result" || e.register === undefined) continue;
     const host = out.get(e.host) ?? new Map<string, TaskResult>();
-    host.set(e.task, e.result);
+    host.set(e.register, e.result);
     out.set(e.host, host);
   }
   return out;
 }
 
+/** Which plays of the facts playbook read the database hosts and the GoCD servers: the ones that register
+ * FACT's names. Every missing name is a diagnostic that names it, so the commands stop instead of
+ * reading a pair they cannot see. */
+export function factsPlays(
+  plan: LoadedPlaybook,
+): { ok: true; db: number; gocd: number } | { ok: false; diagnostics: Diagnostic[] } {
+  const registers = plan.plays.map((p) => new Set(playModuleTasks(p).map((t) => t.register)));
+  const playOf = (name: string) => registers.findIndex((r) => r.has(name));
+  const db = playOf(FACT.cluster);
+  const gocd = playOf(FACT.server);
+  // At the play that lacks it when there is one, else at the top of the file.
+  const at = (play: Play | undefined, index: number) =>
+    play ? { ...play.loc, path: `plays[${index}]` } : { file: displayPath(plan.playbook), line: 1, col: 1, path: "" };
+  const missing = (name: string, what: string, index = -1): Diagnostic => ({
+    ...at(plan.plays[index], index),
+    message: `no task registers '${name}' (${what}), which gocd-bc's topology reads: keep that register name`,
+  });
+  const problems = [
+    ...(db < 0 ? [missing(FACT.cluster, "each database host's cluster state")] : []),
+    ...(db >= 0 && !registers[db]?.has(FACT.database)
+      ? [missing(FACT.database, `each database host's facts, beside '${FACT.cluster}'`, db)]
+      : []),
+    ...(gocd < 0 ? [missing(FACT.server, "each GoCD server's state")] : []),
+  ];
+  return problems.length ? { ok: false, diagnostics: problems } : { ok: true, db, gocd };
+}
+
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-/** A database host's fact from its `cluster state` and `database facts` results. */
+/** A database host's fact from its cluster state and database facts results. */
 export function dbFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): DbFact {
-  const cluster = results?.get("cluster state");
+  const cluster = results?.get(FACT.cluster);
   if (!cluster || cluster.status === "unreachable")
     return { host, kind: "unknown", why: cluster?.status === "unreachable" ? cluster.error : "no result" };
   if (!str(cluster.data.stdout).includes("online")) return { host, kind: "stopped" };
-  const facts = results?.get("database facts");
+  const facts = results?.get(FACT.database);
   const pg = (facts?.data.postgres ?? undefined) as PostgresFacts | undefined;
   if (facts?.status !== "ok" || !pg) {
     const why = facts && (facts.status === "failed" || facts.status === "unreachable") ? facts.error : "no facts";
@@ -78,26 +121,33 @@ export function unreachableWhy(results: HostResults, host: string): string | und
   return undefined;
 }
 
-/** The `name=value` lines a GoCD server's `server state` task printed. */
-export function serverFields(results: ReadonlyMap<string, TaskResult> | undefined): ReadonlyMap<string, string> {
-  const stdout = str(results?.get("server state")?.data.stdout);
-  return new Map(
-    stdout
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const),
-  );
+/** The `name=value` lines of a GoCD server's state that gocd-bc reads. Typed, so reading a field not listed
+ * here does not compile; the facts test holds that the playbook's script prints every one. */
+export const SERVER_FIELDS = ["running", "vip", "marker", "epoch", "share", "sync", "journal", "agents"] as const;
+export type ServerField = (typeof SERVER_FIELDS)[number];
+
+const isServerField = (name: string): name is ServerField => (SERVER_FIELDS as readonly string[]).includes(name);
+
+/** The `name=value` lines a GoCD server's state task printed (the fields gocd-bc reads). */
+export function serverFields(results: ReadonlyMap<string, TaskResult> | undefined): ReadonlyMap<ServerField, string> {
+  const stdout = str(results?.get(FACT.server)?.data.stdout);
+  const out = new Map<ServerField, string>();
+  for (const line of stdout.split("\n")) {
+    const name = line.slice(0, line.indexOf("="));
+    if (line.includes("=") && isServerField(name)) out.set(name, line.slice(line.indexOf("=") + 1));
+  }
+  return out;
 }
 
-/** The latest switchover or failover record of the servers' journals, from their `server state` results' `journal=`
+/** The latest switchover or failover record of the servers' journals, from their state results' `journal=`
  * lines (each server keeps a journal; a lost write leaves one behind). */
 export function latestJournal(results: HostResults, gocdHosts: readonly string[]): JournalRecord | undefined {
   return latestRecord(gocdHosts.map((h) => journalRecord(serverFields(results.get(h)).get("journal"))));
 }
 
-/** A GoCD server's fact from its `server state` result (`running=`, `vip=`, `marker=`, `epoch=` lines). */
+/** A GoCD server's fact from its state result (`running=`, `vip=`, `marker=`, `epoch=` lines). */
 export function gocdFact(host: string, results: ReadonlyMap<string, TaskResult> | undefined): GocdFact {
-  const state = results?.get("server state");
+  const state = results?.get(FACT.server);
   if (!state || state.status === "unreachable" || state.status === "failed") {
     return {
       host,
@@ -146,6 +196,8 @@ export async function readFacts(
 ): Promise<FactsResult> {
   const loaded = loadPlan({ playbook: FACTS_PLAYBOOK, inventories: [...inventories], extraVars: [...extraVars] });
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const plays = factsPlays(loaded.plan);
+  if (!plays.ok) return plays;
   const reporter = new Collect();
   await runPlan(loaded.plan, {
     check: false,
@@ -156,7 +208,8 @@ export async function readFacts(
     pool: opts.pool,
   });
   const results = resultsByHost(reporter.events);
-  const [dbHosts = [], gocdHosts = []] = loaded.plan.playHosts;
+  const dbHosts = loaded.plan.playHosts[plays.db] ?? [];
+  const gocdHosts = loaded.plan.playHosts[plays.gocd] ?? [];
   const names = pairNames(loaded.plan.inventory, dbHosts, gocdHosts);
   if (!names.ok) return { ok: false, diagnostics: names.diagnostics };
   const db = dbHosts.map((h) => dbFact(h, results.get(h)));

@@ -2,7 +2,7 @@
 // The model is pure (facts in, model out) so every line of the screen is tested without hosts.
 import { continued, escapeDeep } from "../report/escape.js";
 import type { Roles, Topology } from "./decide.js";
-import { serverFields, unreachableWhy, type HostResults } from "./facts.js";
+import { FACT, serverFields, unreachableWhy, type HostResults } from "./facts.js";
 import type { JournalRecord } from "./journal.js";
 
 /** One GoCD server as status shows it. */
@@ -90,14 +90,14 @@ function serverStatus(host: string, results: HostResults, topology: Topology): S
 }
 
 function databaseStatus(host: string, results: HostResults, topology: Topology): DatabaseStatus {
-  const facts = results.get(host)?.get("database facts");
+  const facts = results.get(host)?.get(FACT.database);
   const pg =
     facts?.status === "ok"
       ? (facts.data.postgres as { in_recovery?: boolean; replication?: Record<string, unknown>[] } | undefined)
       : undefined;
-  const online = String(results.get(host)?.get("cluster state")?.data.stdout ?? "").includes("online");
+  const online = String(results.get(host)?.get(FACT.cluster)?.data.stdout ?? "").includes("online");
   const role = !online
-    ? results.get(host)?.get("cluster state")
+    ? results.get(host)?.get(FACT.cluster)
       ? "stopped"
       : "unknown"
     : !pg

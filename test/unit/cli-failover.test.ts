@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { backAfterConfirmMs, failoverRefusal, lostHosts } from "../../src/cli/failover.js";
 import type { TimedEvent } from "../../src/cli/switchover-timings.js";
 import type { TaskResult } from "../../src/modules/contract.js";
+import { FACT } from "../../src/topology/facts.js";
 import type { Topology } from "../../src/topology/decide.js";
 import type { JournalKind } from "../../src/topology/journal.js";
 
@@ -25,13 +26,13 @@ test("the hosts that did not answer: no result at all, or an unreachable one", (
   const ok: TaskResult = { status: "ok", reason: "", data: {} };
   const lost: TaskResult = { status: "unreachable", error: "connect EHOSTUNREACH", data: {} };
   const results = new Map<string, Map<string, TaskResult>>([
-    ["go-a", new Map([["server state", lost]])],
-    ["go-b", new Map([["server state", ok]])],
+    ["go-a", new Map([[FACT.server, lost]])],
+    ["go-b", new Map([[FACT.server, ok]])],
     [
       "db-b",
       new Map<string, TaskResult>([
-        ["cluster state", ok],
-        ["database facts", lost],
+        [FACT.cluster, ok],
+        [FACT.database, lost],
       ]),
     ],
     ["db-c", new Map()],

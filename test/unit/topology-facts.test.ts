@@ -1,16 +1,32 @@
 // Facts from task results: the parsers that turn the facts playbook's results into DbFact / GocdFact,
-// and the pair's names from the inventory.
+// and the link to playbooks/topology-facts.yml: every result and state line the topology reads is there,
+// and a playbook that lost one is refused with its name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dbFact, gocdFact } from "../../src/topology/facts.js";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  dbFact,
+  FACT,
+  FACTS_PLAYBOOK,
+  factsPlays,
+  gocdFact,
+  resultsByHost,
+  SERVER_FIELDS,
+} from "../../src/topology/facts.js";
 import type { TaskResult } from "../../src/modules/contract.js";
+import { loadPlan } from "../../src/playbook/load.js";
+import { playModuleTasks } from "../../src/playbook/module-tasks.js";
+import type { RunEvent } from "../../src/report/events.js";
+import { planOf, tree } from "./loader-helpers.js";
 
 const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reason: "", data });
 const results = (entries: Record<string, TaskResult>) => new Map(Object.entries(entries));
 
 test("a database host with its cluster down is stopped", () => {
   const r = results({
-    "cluster state": ok({
+    [FACT.cluster]: ok({
       stdout: "15  main    5432 down   postgres /var/lib/postgresql/15/main /var/log/postgresql/postgresql-15-main.log",
     }),
   });
@@ -19,8 +35,8 @@ test("a database host with its cluster down is stopped", () => {
 
 test("a running standby reports recovery and its system identifier", () => {
   const r = results({
-    "cluster state": ok({ stdout: "15  main    5432 online,recovery postgres /var/lib/postgresql/15/main log" }),
-    "database facts": ok({ postgres: { in_recovery: true, system_identifier: "7642011472967116994", timeline: 2 } }),
+    [FACT.cluster]: ok({ stdout: "15  main    5432 online,recovery postgres /var/lib/postgresql/15/main log" }),
+    [FACT.database]: ok({ postgres: { in_recovery: true, system_identifier: "7642011472967116994", timeline: 2 } }),
   });
   assert.deepEqual(dbFact("db-b", r), {
     host: "db-b",
@@ -34,8 +50,8 @@ test("a running standby reports recovery and its system identifier", () => {
 
 test("a running primary reports its timeline and the standbys that stream from it (by application name)", () => {
   const r = results({
-    "cluster state": ok({ stdout: "15  main    5432 online postgres /var/lib/postgresql/15/main log" }),
-    "database facts": ok({
+    [FACT.cluster]: ok({ stdout: "15  main    5432 online postgres /var/lib/postgresql/15/main log" }),
+    [FACT.database]: ok({
       postgres: {
         in_recovery: false,
         system_identifier: "7",
@@ -55,8 +71,8 @@ test("a running primary reports its timeline and the standbys that stream from i
   const bare = dbFact(
     "db-a",
     results({
-      "cluster state": ok({ stdout: "15  main    5432 online postgres" }),
-      "database facts": ok({ postgres: { in_recovery: false, timeline: null, replication: "?" } }),
+      [FACT.cluster]: ok({ stdout: "15  main    5432 online postgres" }),
+      [FACT.database]: ok({ postgres: { in_recovery: false, timeline: null, replication: "?" } }),
     }),
   );
   assert.deepEqual(bare.kind === "running" && [bare.timeline, bare.streamingTo], [null, []]);
@@ -64,8 +80,8 @@ test("a running primary reports its timeline and the standbys that stream from i
 
 test("an online cluster whose facts cannot be read is unknown, never taken as stopped", () => {
   const r = results({
-    "cluster state": ok({ stdout: "15  main    5432 online postgres /var/lib/postgresql/15/main log" }),
-    "database facts": { status: "failed", error: "password authentication failed", data: {} },
+    [FACT.cluster]: ok({ stdout: "15  main    5432 online postgres /var/lib/postgresql/15/main log" }),
+    [FACT.database]: { status: "failed", error: "password authentication failed", data: {} },
   });
   const fact = dbFact("db-a", r);
   assert.equal(fact.kind, "unknown");
@@ -77,13 +93,13 @@ test("an online cluster whose facts cannot be read is unknown, never taken as st
 
 test("an unreachable host is unknown with the connection's words", () => {
   const r = results({
-    "cluster state": { status: "unreachable", error: "connect ETIMEDOUT 198.18.0.250:22", data: {} },
+    [FACT.cluster]: { status: "unreachable", error: "connect ETIMEDOUT 198.18.0.250:22", data: {} },
   });
   assert.deepEqual(dbFact("db-a", r), { host: "db-a", kind: "unknown", why: "connect ETIMEDOUT 198.18.0.250:22" });
 });
 
 test("a GoCD server's state lines: running, VIP, marker and the marker's epoch (0 when there is none)", () => {
-  const r = results({ "server state": ok({ stdout: "running=yes\nvip=yes\nmarker=active\nepoch=3" }) });
+  const r = results({ [FACT.server]: ok({ stdout: "running=yes\nvip=yes\nmarker=active\nepoch=3" }) });
   assert.deepEqual(gocdFact("go-a", r), {
     host: "go-a",
     kind: "reachable",
@@ -92,6 +108,64 @@ test("a GoCD server's state lines: running, VIP, marker and the marker's epoch (
     marker: "active",
     epoch: 3,
   });
-  const idle = gocdFact("go-b", results({ "server state": ok({ stdout: "running=no\nvip=no\nmarker=\nepoch=" }) }));
+  const idle = gocdFact("go-b", results({ [FACT.server]: ok({ stdout: "running=no\nvip=no\nmarker=\nepoch=" }) }));
   assert.deepEqual(idle, { host: "go-b", kind: "reachable", running: false, holdsVip: false, epoch: 0 });
+});
+
+const LAB_INVENTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../inventory/lab.yml");
+const loadFacts = (playbook: string) => loadPlan({ playbook, inventories: [LAB_INVENTORY] });
+
+test("playbooks/topology-facts.yml registers every result the topology reads, each in its group's play", () => {
+  const plan = planOf(loadFacts(FACTS_PLAYBOOK));
+  const plays = factsPlays(plan);
+  assert.ok(plays.ok, JSON.stringify(plays));
+  assert.deepEqual(plan.playHosts[plays.db], ["db-primary", "db-standby"]);
+  assert.deepEqual(plan.playHosts[plays.gocd], ["gocd-primary", "gocd-standby"]);
+});
+
+test("the GoCD servers' state script prints every name=value line the topology reads", () => {
+  const plan = planOf(loadFacts(FACTS_PLAYBOOK));
+  const script = plan.plays
+    .flatMap(playModuleTasks)
+    .filter((t) => t.register === FACT.server)
+    .map((t) => String(t.args.cmd))
+    .join("\n");
+  const missing = SERVER_FIELDS.filter((f) => !new RegExp(`\\becho "?${f}=`).test(script));
+  assert.deepEqual(missing, [], `not printed by the task that registers ${FACT.server}`);
+});
+
+test("a facts playbook whose register the topology reads was renamed is refused, naming it", () => {
+  const shipped = fs.readFileSync(FACTS_PLAYBOOK, "utf8");
+  for (const name of [FACT.cluster, FACT.database, FACT.server]) {
+    assert.ok(shipped.includes(`register: ${name}\n`), name);
+    // Renamed everywhere, as an engineer would: the playbook itself stays valid.
+    const renamed = shipped.replace(new RegExp(`\\b${name}\\b`, "g"), `${name}_renamed`);
+    const dir = tree({ "topology-facts.yml": renamed });
+    const plays = factsPlays(planOf(loadFacts(path.join(dir, "topology-facts.yml"))));
+    assert.equal(plays.ok, false, name);
+    const messages = plays.ok ? [] : plays.diagnostics.map((d) => d.message);
+    assert.equal(messages.length, 1, messages.join("\n"));
+    assert.match(messages[0] ?? "", new RegExp(`^no task registers '${name}' .*: keep that register name$`));
+  }
+});
+
+test("results are kept by their task's register name, the last one of each on each host", () => {
+  const loc = { file: "f.yml", line: 1, col: 1 };
+  const result = (task: string, register: string | undefined, stdout: string): RunEvent => ({
+    type: "host_result",
+    task,
+    ...(register ? { register } : {}),
+    host: "db-a",
+    loc,
+    result: ok({ stdout }),
+    check: false,
+    durationMs: 0,
+  });
+  const byHost = resultsByHost([
+    result("cluster state", FACT.cluster, "first"),
+    result("a title that changed", FACT.cluster, "online"),
+    result("a task without register", undefined, "ignored"),
+  ]);
+  assert.deepEqual([...(byHost.get("db-a")?.keys() ?? [])], [FACT.cluster]);
+  assert.equal(byHost.get("db-a")?.get(FACT.cluster)?.data.stdout, "online");
 });

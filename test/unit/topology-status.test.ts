@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { formatStatus, pairStatus } from "../../src/topology/status.js";
 import { decideTopology, type Topology } from "../../src/topology/decide.js";
 import { journalRecord } from "../../src/topology/journal.js";
-import { latestJournal } from "../../src/topology/facts.js";
+import { FACT, latestJournal } from "../../src/topology/facts.js";
 import type { TaskResult } from "../../src/modules/contract.js";
 
 const ok = (data: Record<string, unknown>): TaskResult => ({ status: "ok", reason: "", data });
@@ -21,14 +21,14 @@ function results(standbySync: string, standbyRunning = "no") {
     [
       "go-a",
       new Map([
-        ["server state", ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${agents}` })],
+        [FACT.server, ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${agents}` })],
       ]),
     ],
     [
       "go-b",
       new Map([
         [
-          "server state",
+          FACT.server,
           ok({
             stdout: `running=${standbyRunning}\nvip=no\nmarker=standby\nshare=mounted\nsync=${standbySync}\nagents=`,
           }),
@@ -38,9 +38,9 @@ function results(standbySync: string, standbyRunning = "no") {
     [
       "db-a",
       new Map([
-        ["cluster state", ok({ stdout: "15 main 5432 online postgres" })],
+        [FACT.cluster, ok({ stdout: "15 main 5432 online postgres" })],
         [
-          "database facts",
+          FACT.database,
           ok({
             postgres: {
               in_recovery: false,
@@ -53,8 +53,8 @@ function results(standbySync: string, standbyRunning = "no") {
     [
       "db-b",
       new Map([
-        ["cluster state", ok({ stdout: "15 main 5432 online,recovery postgres" })],
-        ["database facts", ok({ postgres: { in_recovery: true, replication: [] } })],
+        [FACT.cluster, ok({ stdout: "15 main 5432 online,recovery postgres" })],
+        [FACT.database, ok({ postgres: { in_recovery: true, replication: [] } })],
       ]),
     ],
   ]);
@@ -105,7 +105,7 @@ test("text from hosts and agents cannot forge a line of the screen or steer the 
   });
   const r = results("last_ok=2026-11-26T15:00:00Z;last_change=\u001b[2K\rok\u0007;source=go-a;");
   r.get("go-a")?.set(
-    "server state",
+    FACT.server,
     ok({ stdout: `running=yes\nvip=yes\nmarker=active\nshare=mounted\nsync=\nagents=${forged}` }),
   );
   const text = formatStatus(pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], undefined));
@@ -121,7 +121,7 @@ test("a host that cannot be reached says so, never stopped or unmounted", () => 
     error: "cannot connect to go-b: connect ETIMEDOUT 198.18.0.12:22",
     data: {},
   };
-  r.set("go-b", new Map([["server state", lost]]));
+  r.set("go-b", new Map([[FACT.server, lost]]));
   r.set("db-b", new Map());
   const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], undefined);
   const text = formatStatus(s);
@@ -143,8 +143,8 @@ test("the latest switchover of either journal is shown; one that did not end is 
   const withJournal = (a: string, b: string, t: Topology = topology) => {
     const r = results("last_ok=2026-11-26T15:59:53Z;last_change=2026-11-26T15:59:45Z");
     const set = (h: string, j: string) => {
-      const stdout = String(r.get(h)?.get("server state")?.data.stdout ?? "");
-      r.get(h)?.set("server state", ok({ stdout: `${stdout}\njournal=${j}` }));
+      const stdout = String(r.get(h)?.get(FACT.server)?.data.stdout ?? "");
+      r.get(h)?.set(FACT.server, ok({ stdout: `${stdout}\njournal=${j}` }));
     };
     set("go-a", a);
     set("go-b", b);
@@ -204,8 +204,8 @@ test("the latest record of a failover says so: `last failover:`", () => {
       failover: { epoch: 5, step: "done", id: "fo-1", from: "go-b", to: "go-a", by: "root@vm" },
     }),
   ).toString("base64");
-  const stdout = String(r.get("go-a")?.get("server state")?.data.stdout ?? "");
-  r.get("go-a")?.set("server state", ok({ stdout: `${stdout}\njournal=${failover}` }));
+  const stdout = String(r.get("go-a")?.get(FACT.server)?.data.stdout ?? "");
+  r.get("go-a")?.set(FACT.server, ok({ stdout: `${stdout}\njournal=${failover}` }));
   const s = pairStatus(r, topology, ["go-a", "go-b"], ["db-a", "db-b"], latestJournal(r, ["go-a", "go-b"]));
   assert.equal(s.journal?.kind, "failover");
   assert.match(formatStatus(s), /^last failover: go-b -> go-a \(fo-1\), done at 2026-12-01T11:00:00\.000Z$/m);
