@@ -26,8 +26,10 @@ export interface RejoinOptions extends RunCommandOptions {
 type Io = CommandIo;
 const stderr = stderrIo;
 
-/** The tasks whose message says what the rejoin did to the data directory. */
-const REPORT_TASKS = /^(?:[\w.-]+ : )?(?:what the rewind discarded|the standby streams already)$/;
+/** The tasks (of postgres_rejoin) whose message says what the rejoin did to the data directory;
+ * test/unit/cli-task-names.test.ts holds that the role has each. */
+export const REPORT_TASK_NAMES = ["what the rewind discarded", "the standby streams already"] as const;
+const REPORT_TASKS = new RegExp(`^(?:[\\w.-]+ : )?(?:${REPORT_TASK_NAMES.join("|")})$`);
 
 /** The roles to rejoin with: decided ones, a failover's (its old primary the standby to be), or those of a
  * switchover or failover half-way past its promotion. */

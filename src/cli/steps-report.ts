@@ -24,7 +24,7 @@ export type Io = CommandIo;
 export { stderrIo as stderr } from "./run.js";
 
 /** The task whose message is the plan, shown to the operator before the confirmation is asked. */
-const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
+export const PLAN_TASK = /^(?:[\w.-]+ : )?the plan$/;
 
 /** Passes every event on, keeps each with the time it arrived, and shows the plan as soon as it is known. */
 export class Timed extends EchoMessages {

@@ -23,12 +23,13 @@ export type StepTiming = {
   readonly skipped: boolean;
 };
 
-/** The task names the role uses, after the role's prefix (`gocd_switchover : `). */
-const STEP = /^(?:[\w.-]+ : )?step (\d+): (.*)$/;
-const PREFLIGHT = /^(?:[\w.-]+ : )?preflight: (.*)$/;
-const CONFIRM = /^(?:[\w.-]+ : )?the operator confirms$/;
-const ABORT = /^(?:[\w.-]+ : )?abort: nothing was promoted/;
-const VIP_FOLLOWS = /^(?:[\w.-]+ : )?step 7: the VIP follows GoCD to the target$/;
+/** The task names the switchover and failover roles use, after the role's prefix (`gocd_switchover : `);
+ * test/unit/cli-task-names.test.ts fails when a playbook no longer has a task that one of them reads. */
+export const STEP = /^(?:[\w.-]+ : )?step (\d+): (.*)$/;
+export const PREFLIGHT = /^(?:[\w.-]+ : )?preflight: (.*)$/;
+export const CONFIRM = /^(?:[\w.-]+ : )?the operator confirms$/;
+export const ABORT = /^(?:[\w.-]+ : )?abort: nothing was promoted/;
+export const VIP_FOLLOWS = /^(?:[\w.-]+ : )?step 7: the VIP follows GoCD to the target$/;
 
 function failure(e: RunEvent): { task: string; why: string } | undefined {
   if (e.type !== "host_result" || e.ignored) return undefined;
