@@ -59,6 +59,18 @@ export interface Samples {
 /** After a heal, the old side has this long to give up GoCD and the VIP (the failover's bound). */
 export const HEAL_BOUND_MS = 30_000;
 
+/** The stand-in's warm-up before its health answers 200 (gocd.standin.cache.warmup.ms, default). */
+export const WARMUP_S = 2;
+/** A planned switchover's agent-visible downtime may be the warm-up and this much more, in every round. */
+export const SWITCHOVER_DOWNTIME_GOAL_S = WARMUP_S + 4;
+
+/** One of the issue's goals and whether this soak showed it. */
+export interface Goal {
+  readonly goal: string;
+  readonly shown: string;
+  readonly met: boolean;
+}
+
 /** Minimum, median and maximum, or undefined without values. */
 export interface Spread {
   readonly min: number;
@@ -111,8 +123,59 @@ export interface Summary {
   readonly rescheduledBySwitchover: number;
   readonly agentsReconfigured: number;
   readonly failures: readonly string[];
+  /** The goals the soak is to show, each with what it showed (a goal missed does not fail the soak by
+   * itself: losing or splitting does). */
+  readonly goals: readonly Goal[];
   /** Nothing lost, nothing split, every round planned was run and passed. */
   readonly passed: boolean;
+}
+
+/** What the soak showed of each goal. */
+function goalsOf(plan: SoakPlan, rounds: readonly Round[], s: Omit<Summary, "goals" | "passed">): Goal[] {
+  const ok = (kinds: readonly RoundKind[]) =>
+    rounds.filter((r) => kinds.includes(r.kind) && r.problems.length === 0).length;
+  const planned = (kinds: readonly RoundKind[]) => kinds.reduce((n, k) => n + plan[k], 0);
+  const lost = (kinds: readonly RoundKind[]) =>
+    rounds.filter((r) => kinds.includes(r.kind)).reduce((n, r) => n + r.reports.lost.length, 0);
+  const failovers = ["crash failover", "partition failover"] as const;
+  const worst = s.byKind.switchover.downtimeS?.max;
+  return [
+    {
+      goal: "acknowledged reports lost over the planned switchovers: 0",
+      shown: String(lost(["switchover"])),
+      met: lost(["switchover"]) === 0,
+    },
+    {
+      goal: "lost over the failovers, of those replicated before the loss: 0",
+      shown: String(lost(failovers)),
+      met: lost(failovers) === 0,
+    },
+    {
+      goal: "samples with two writable databases: 0",
+      shown: String(s.samples.twoWritableDatabases),
+      met: s.samples.twoWritableDatabases === 0,
+    },
+    {
+      goal: `samples with two healthy GoCD servers, but within ${HEAL_BOUND_MS / 1000} s of a heal: 0`,
+      shown: String(s.samples.twoHealthyServers),
+      met: s.samples.twoHealthyServers === 0,
+    },
+    {
+      goal: `planned switchovers that succeed on their own: ${planned(["switchover"])} of ${planned(["switchover"])}`,
+      shown: String(ok(["switchover"])),
+      met: ok(["switchover"]) === planned(["switchover"]),
+    },
+    {
+      goal: `failovers that succeed on their own: ${planned(failovers)} of ${planned(failovers)}`,
+      shown: String(ok(failovers)),
+      met: ok(failovers) === planned(failovers),
+    },
+    {
+      goal: `agent-visible downtime of a planned switchover, every round: <= ${SWITCHOVER_DOWNTIME_GOAL_S.toFixed(2)} s`,
+      shown: worst === undefined ? "-" : `${worst.toFixed(2)} s at most`,
+      met: worst !== undefined && worst <= SWITCHOVER_DOWNTIME_GOAL_S,
+    },
+  ];
 }
 
 export function summarise(plan: SoakPlan, rounds: readonly Round[], samples: Samples): Summary {
@@ -163,7 +226,7 @@ export function summarise(plan: SoakPlan, rounds: readonly Round[], samples: Sam
     summary.samples.twoWritableDatabases === 0 &&
     summary.samples.twoHealthyServers === 0 &&
     summary.agentsReconfigured === 0;
-  return { ...summary, passed: clean };
+  return { ...summary, goals: goalsOf(plan, rounds, summary), passed: clean };
 }
 
 const sec = (n: number) => `${n.toFixed(2)} s`;
@@ -199,6 +262,8 @@ export function summaryTable(s: Summary): string {
     rows.push([`${k}: agent-visible downtime`, spreadText(b.downtimeS)]);
     rows.push([`${k}: whole round`, spreadText(b.totalS)]);
   }
+  rows.push(["", ""]);
+  for (const g of s.goals) rows.push([g.goal, `${g.shown} (${g.met ? "met" : "NOT met"})`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   // A failure's first line: the round lines printed as the soak ran have the whole story.
