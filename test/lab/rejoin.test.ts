@@ -40,13 +40,9 @@ describe("rejoin", { concurrency: false }, () => {
     // The switchover to gocd-standby stops right after promoting db-standby.
     await killedAt(SWAPPED.gocdActive, /TASK \[gocd_switchover : step 7: /);
     assert.equal(await isStandby("db-standby"), false, "db-standby was not promoted");
-    // Someone starts the old primary as a primary, past its guard (whose start check would make it a
-    // standby, and whose loop would restart it read-only: the new primary answers as writable on a later
-    // timeline), and writes to it: it diverges from db-standby.
-    await ok(
-      "db-primary",
-      `systemctl stop gocd-bc-db-guard && rm -f ${DATA}/standby.signal && pg_ctlcluster --skip-systemctl-redirect 15 main start`,
-    );
+    // Someone starts the old primary as a primary, past its guard (which would make it a standby: the new
+    // primary answers as writable), and writes to it: it diverges from db-standby.
+    await ok("db-primary", `rm -f ${DATA}/standby.signal && pg_ctlcluster --skip-systemctl-redirect 15 main start`);
     await psqlOn("db-primary", "CREATE TABLE gocd_bc_diverged (x int); INSERT INTO gocd_bc_diverged VALUES (1)");
 
     const refused = await rejoin();
