@@ -319,7 +319,12 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
         if (r.error !== undefined) throw fail(cleanPsqlMessage(r.error));
         return r.stdout;
       }
-      if (r.begun || attempt > 0) throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
+      if (r.begun || attempt > 0) {
+        // psql's channel goes with the host's connection: a host that no longer answers is unreachable (the
+        // run stops there, as for any task), not a failed statement.
+        await ctx.conn.run(cmd`true`, { timeoutMs: QUERY_TIMEOUT_MS });
+        throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
+      }
     }
     return undefined;
   }
