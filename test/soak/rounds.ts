@@ -8,7 +8,7 @@ import { labFault } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
 import { jobIdsOn } from "../lab/agent-reports.js";
 import { cli, labInventory, told, type Cli } from "../lab/cli.js";
-import { eventually, ok, pgReady, sh } from "../lab/lab-access.js";
+import { eventually, host, ok, pgReady, sh } from "../lab/lab-access.js";
 import { assertHealthy } from "../lab/pair-status.js";
 import { largestGap, sampleAgentPings } from "../lab/samplers.js";
 import { acknowledgedSince, identities, marks, needingAPerson, type Marks } from "./agents.js";
@@ -23,7 +23,6 @@ export const SIDES: readonly [Side, Side] = [
   { gocd: "gocd-primary", db: "db-primary" },
   { gocd: "gocd-standby", db: "db-standby" },
 ];
-const ipOf = (server: string) => (server === "gocd-primary" ? "198.18.0.11" : "198.18.0.12");
 
 /** What a round needs: the sides as it starts, the agents, its number (for its config change). */
 export interface RoundContext {
@@ -244,4 +243,4 @@ export const crashFailoverRound = (c: RoundContext) => failoverRound(c, "crash f
 export const partitionFailoverRound = (c: RoundContext) => failoverRound(c, "partition failover", "partition");
 
 /** The server whose GoCD address the samplers watch, for both sides. */
-export const SERVER_IPS: readonly [string, string] = [ipOf("gocd-primary"), ipOf("gocd-standby")];
+export const SERVER_IPS: readonly [string, string] = [host(SIDES[0].gocd).ip, host(SIDES[1].gocd).ip];
