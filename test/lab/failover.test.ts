@@ -4,7 +4,7 @@
 // that had reached the standby; the agents reconnect through the VIP unchanged. The crashed hosts start
 // again: the old GoCD server's guard keeps GoCD stopped, the old database's guard makes it come back as a
 // standby, `status` names the former primary and `rejoin`, `provision` refuses, `rejoin` makes it the
-// standby, `drift` is clean, and a switchover back loses nothing. A partition instead of a crash: once healed, within 30 s only the server at the higher epoch
+// standby, `drift` is clean, and a switchover back loses nothing. A partition instead of a crash: once healed, within 30 s only the server at the higher epoch (and the old primary database read-only within 10 s)
 // runs GoCD and holds the VIP, and every report the agent saw acknowledged after the heal is kept. Only
 // the GoCD server lost: the old primary database is stopped cleanly and nothing is lost. Only the database
 // host lost: GoCD on the old server is stopped and disabled at boot. No secret shows anywhere.
@@ -209,6 +209,19 @@ describe("failover", { concurrency: false }, () => {
       /stopping go-server: the peer 198\.18\.0\.12 is the active GoCD server at epoch/,
     );
     await assertReportsKept(await reportsAfter(mark), "db-standby");
+    // The old primary kept running through the partition; once it sees its peer writable, promoted by a
+    // failover at a later epoch, its guard restarts it read-only, so the pair never has two writable
+    // databases for long.
+    const readOnly = await eventually(
+      async () => (await pgReady("db-primary")) && (await inRecovery("db-primary")),
+      10_000,
+      200,
+    );
+    assert.ok(readOnly, "10 s after the heal the old primary database is still writable");
+    assert.match(
+      await ok("db-primary", "cat /var/log/gocd-bc-db-guard.log"),
+      /the peer 198\.18\.0\.22 is the writable primary, promoted by the failover at epoch \d+; this server was writable at epoch \d+ .*restarted read-only/,
+    );
     const { s } = await status();
     assert.equal(s.topology.kind, "former-primary", "status does not name the former primary after the heal");
   });

@@ -309,6 +309,9 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
       "f",
       "the promoted database still runs, untouched",
     );
+    // No failover raised an epoch, so neither database's guard takes a side: a person decides.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await psql(PRIMARY, "SELECT pg_is_in_recovery()")).trim(), "f", "the primary was made read-only");
 
     // The operator decides db-primary stays the primary: stop the other, then reclone it by name.
     await remote(STANDBY, "pg_ctlcluster 15 main stop");
