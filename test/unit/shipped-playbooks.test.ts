@@ -8,7 +8,14 @@ import { formatDiagnostic } from "../../src/errors.js";
 import { loadPlan } from "../../src/playbook/load.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const playbooks = ["provision.yml", "database.yml", "edge.yml", "config-sync.yml", "topology-facts.yml"];
+const playbooks = [
+  "provision.yml",
+  "database.yml",
+  "edge.yml",
+  "virtual-ip.yml",
+  "config-sync.yml",
+  "topology-facts.yml",
+];
 
 for (const inventory of ["inventory/lab.yml", "inventory/example.yml"]) {
   for (const playbook of playbooks) {
