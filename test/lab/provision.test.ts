@@ -84,8 +84,9 @@ const DAEMONS = [
   // Long-running only where the loop is an init script (under systemd a timer starts each pull anew); the
   // brackets keep the pattern from matching the shell that runs pgrep.
   "[/]usr/local/lib/gocd-bc/config-loop",
-  // The failover's guard loop (GoCD servers) and the WAL receiver's sampler (database hosts).
+  // The failover's guard loops (GoCD servers, database hosts) and the WAL receiver's sampler.
   "[/]usr/local/lib/gocd-bc/gocd-guard loop",
+  "[/]usr/local/lib/gocd-bc/db-guard loop",
   "[/]usr/local/lib/gocd-bc/wal-sampler",
 ];
 async function hostState(h: string): Promise<string> {

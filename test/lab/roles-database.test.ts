@@ -96,7 +96,7 @@ const FRESH = [
 
 /** The tasks of the WAL sampler and the database guard, which playbooks/database.yml runs after the roles. */
 const FENCE_TASKS =
-  /^[\w-]+: (sampler |guard |restart the WAL sampler|systemd knows the (sampler's unit|start check)|the cluster('s start check| starts writable)|the replication password for the postgres user)/;
+  /^[\w-]+: (sampler |guard |database guard loop |(reload systemd for|restart) the database guard$|restart the WAL sampler|systemd knows the (sampler's unit|start check)|the cluster('s start check| starts writable)|the replication password for the postgres user)/;
 
 describe("playbooks/database.yml on db-primary and db-standby", () => {
   before(async () => {
@@ -127,6 +127,7 @@ describe("playbooks/database.yml on db-primary and db-standby", () => {
         "sampler script installed",
         "guard script installed",
         "the cluster starts writable only when the guard allows it",
+        "database guard loop unit installed",
       ])
         assert.ok(all.includes(`${h}: ${task}`), `check mode does not say it would do '${task}' on ${h}`);
     for (const h of [PRIMARY, STANDBY]) {
