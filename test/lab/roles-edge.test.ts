@@ -239,6 +239,29 @@ describe("edge roles: artifact share, keepalived, agent", { concurrency: false }
     assert.equal(banner, "SSH-", "the VIP does not answer from the agent");
   });
 
+  it("the installed health check passes GoCD healthy or starting, and fails any other answer or none", async () => {
+    // One HTTP server on a spare port answers each path as GoCD might: the installed script asks it.
+    const answers = `require("http").createServer((q, r) => { const [code, body] = { "/ok": [200, { health: "OK" }], "/starting": [503, { health: "Starting" }], "/maintenance": [503, { message: "Server is in maintenance mode" }], "/error": [500, { health: "OK" }] }[q.url] ?? [404, {}]; r.writeHead(code, { "content-type": "application/json" }); r.end(JSON.stringify(body)); }).listen(18153, "127.0.0.1")`;
+    const verdicts = await ok(
+      "gocd-primary",
+      [
+        `nohup node -e '${answers}' </dev/null >/dev/null 2>&1 & pid=$!`,
+        "for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/18153) 2>/dev/null && break; sleep 0.1; done",
+        'for p in /ok /starting /maintenance /error /missing; do /usr/local/lib/gocd-bc/check-gocd-health 127.0.0.1 18153 $p; echo "$p $?"; done',
+        "kill $pid; wait $pid 2>/dev/null",
+        '/usr/local/lib/gocd-bc/check-gocd-health 127.0.0.1 18153 /ok; echo "closed $?"',
+      ].join("; "),
+    );
+    assert.deepEqual(verdicts.trim().split("\n"), [
+      "/ok 0",
+      "/starting 0",
+      "/maintenance 1",
+      "/error 1",
+      "/missing 1",
+      "closed 1",
+    ]);
+  });
+
   it("a hand edit of keepalived.conf is reported by check mode alone and undone, with a reload, by a real run", async () => {
     const pids = (h: string) => ok(h, "pgrep -f '^/usr/sbin/keepalived( |$)' | sort | head -1");
     const before = await ok("gocd-primary", `cat ${KEEPALIVED_CONF}`);
