@@ -10,7 +10,7 @@ import type { TaskResult } from "../modules/contract.js";
 import type { Cond, ModuleTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
-import { becomeOf, type ContextParts, environmentError, moduleContext } from "./connect.js";
+import { becomeOf, type ContextParts, environmentError, taskHost } from "./connect.js";
 import { registeredValue } from "./results.js";
 import { collectNoLogArgs, collectSecretArgs, secretList } from "./secrets.js";
 import type { PlayContext } from "./types.js";
@@ -71,7 +71,7 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
   } catch (err) {
     return failed((err as Error).message);
   }
-  const ctx = moduleContext(ctxParts);
+  const ctx = taskHost(ctxParts);
   let timeoutMs: number | undefined;
   try {
     timeoutMs = numberOf(task.timeout, a.vars, task, "timeout");

@@ -1,12 +1,12 @@
 // From a host's variables to what a module runs with: the connection spec (ansible_host, port, user,
-// key, known_hosts), become settings, and the ModuleContext with role-aware file lookup and templates.
+// key, known_hosts), become settings, and the TaskHost with role-aware file lookup and templates.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { cmd, quotedCommand, secret, type Command } from "../connection/command.js";
 import type { HostSpec } from "../connection/pool.js";
 import type { BecomeSpec, Connection } from "../connection/types.js";
 import { CONNECTION_VARS, connectionOf } from "../inventory/connection.js";
-import type { ModuleContext } from "../modules/contract.js";
+import type { TaskHost } from "../modules/contract.js";
 import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
 import type { Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
@@ -133,7 +133,7 @@ export function withEnvironment(command: Command, env: Vars | undefined): Comman
   return cmd`env -- ${assignments} sh -c ${quotedCommand(command)}`;
 }
 
-/** What a ModuleContext is built from. */
+/** What a TaskHost is built from. */
 export interface ContextParts {
   readonly host: string;
   readonly conn: Connection;
@@ -146,8 +146,8 @@ export interface ContextParts {
   readonly playbookDir: string;
 }
 
-/** The ModuleContext of one task on one host. */
-export function moduleContext(p: ContextParts): ModuleContext {
+/** One task on one host, as invokeModule takes it. */
+export function taskHost(p: ContextParts): TaskHost {
   const baseDirs = [path.dirname(p.task.loc.file), p.playbookDir];
   return {
     host: p.host,

@@ -1,18 +1,14 @@
 // The engine's wrapper around every module call: validates the rendered arguments,
-// runs `plan` and (in a real run) `apply` under a timeout, turns a lost connection into `unreachable`,
-// and reports anything that breaks the module contract as a module bug rather than a task failure.
+// runs `plan` (with the read-only view of the host) and, in a real run, `apply` (with the writable one)
+// under a timeout, turns a lost connection into `unreachable`, and reports anything that breaks the
+// module contract as a module bug rather than a task failure.
 import { isConnectionError, UnreachableError } from "../connection/errors.js";
 import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
 import { moduleSchema, canonicalArgs, moduleImpl } from "../modules/registry.js";
-import {
-  isApplyFailed,
-  type ModuleContext,
-  type ModuleData,
-  type Decision,
-  type TaskResult,
-} from "../modules/contract.js";
+import { isApplyFailed, type ModuleData, type Decision, type TaskHost, type TaskResult } from "../modules/contract.js";
 import { maskResult } from "../modules/support/mask.js";
+import { hostWriter, planContext } from "./host-views.js";
 
 /** How long one module call may take before the engine gives up on it. */
 export const DEFAULT_MODULE_TIMEOUT_MS = 10 * 60_000;
@@ -63,7 +59,7 @@ function failure(error: unknown, module: string, secrets: readonly string[]): Ta
 export async function invokeModule(
   module: string,
   rawArgs: Record<string, unknown>,
-  ctx: ModuleContext,
+  ctx: TaskHost,
   opts: {
     timeoutMs?: number /** false: leave masking to the caller (the executor registers real values and masks events). */;
     mask?: boolean;
@@ -89,7 +85,7 @@ export async function invokeModule(
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   try {
-    const plan: unknown = await withTimeout(impl.plan(ctx, args), timeoutMs, `${spec.name}`);
+    const plan: unknown = await withTimeout(impl.plan(planContext(ctx), args), timeoutMs, `${spec.name}`);
     if (!isDecision(plan)) {
       return {
         status: "failed",
@@ -107,7 +103,7 @@ export async function invokeModule(
   }
 }
 
-async function settle(plan: Decision, ctx: ModuleContext, name: string, timeoutMs: number): Promise<TaskResult> {
+async function settle(plan: Decision, ctx: TaskHost, name: string, timeoutMs: number): Promise<TaskResult> {
   const data: ModuleData = plan.data ?? {};
   switch (plan.kind) {
     case "ok":
@@ -119,7 +115,7 @@ async function settle(plan: Decision, ctx: ModuleContext, name: string, timeoutM
     case "change": {
       const diff = plan.diff ?? [];
       if (ctx.check) return { status: "changed", summary: plan.summary, diff, data };
-      const applied = await withTimeout(plan.apply(), timeoutMs, `${name} (applying)`);
+      const applied = await withTimeout(plan.apply(hostWriter(ctx)), timeoutMs, `${name} (applying)`);
       if (isApplyFailed(applied)) return { status: "failed", error: applied.error, data: { ...data, ...applied.data } };
       return { status: "changed", summary: plan.summary, diff, data: { ...data, ...(applied ?? {}) } };
     }

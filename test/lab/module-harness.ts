@@ -3,7 +3,7 @@
 import path from "node:path";
 import { connectSsh } from "../../src/connection/ssh-connect.js";
 import type { Connection } from "../../src/connection/types.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { renderText } from "../../src/template/engine.js";
 import { readFile } from "node:fs/promises";
@@ -54,7 +54,7 @@ export async function runModule(
 ): Promise<TaskResult> {
   const conn = await labConnection(name);
   const vars = opts.vars ?? {};
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: name,
     conn,
     check: opts.check ?? false,

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { setPauseTerminal, processTerminal, type PauseTerminal } from "../../src/modules/pause/index.js";
 
-function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): ModuleContext {
+function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): TaskHost {
   const noHost = () => {
     throw new Error("control modules must not touch the host");
   };

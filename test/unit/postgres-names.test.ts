@@ -10,7 +10,7 @@ import YAML from "yaml";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { TemplateError } from "../../src/errors.js";
-import type { ModuleContext } from "../../src/modules/contract.js";
+import type { TaskHost } from "../../src/modules/contract.js";
 import { renderString } from "../../src/template/engine.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
 
@@ -61,7 +61,7 @@ test("a rendered name is refused before the module touches the host", async () =
       },
     },
   ) as Connection;
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: "db",
     conn,
     check: true,

@@ -32,7 +32,7 @@ async function sourceBytes(
   if (args.content !== undefined) return { content: Buffer.from(args.content, "utf8"), data: {} };
   const src = args.src ?? "";
   if (args.remote_src) {
-    const bytes = await ctx.conn.get(src, { become: ctx.become });
+    const bytes = await ctx.get(src);
     return bytes ? { content: bytes, data: { src } } : { error: `remote src ${src} does not exist on ${ctx.host}` };
   }
   const file = ctx.findFile("files", src);
