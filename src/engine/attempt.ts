@@ -12,7 +12,7 @@ import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
 import { becomeOf, type ContextParts, environmentError, taskHost } from "./connect.js";
 import { registeredValue } from "./results.js";
-import { collectNoLogArgs, collectSecretArgs, secretList } from "./secrets.js";
+import { collectNoLogArgs, collectSecretArgs } from "./secrets.js";
 import type { PlayContext } from "./types.js";
 import { effectiveCheck, inherited, truthy } from "./vars.js";
 
@@ -65,7 +65,7 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
       check: effectiveCheck(pc, task, a.parents),
       become: becomeOf(keywords(a), a.vars, truthy),
       environment,
-      secrets: secretList(pc.run.secrets),
+      redact: pc.run.redact,
       playbookDir: pc.run.plan.playbookDir,
     };
   } catch (err) {

@@ -7,6 +7,7 @@ import type { HostSpec } from "../connection/pool.js";
 import type { BecomeSpec, Connection } from "../connection/types.js";
 import { CONNECTION_VARS, connectionOf } from "../inventory/connection.js";
 import type { TaskHost } from "../modules/contract.js";
+import type { Redactor } from "../modules/support/mask.js";
 import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
 import type { Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
@@ -142,7 +143,7 @@ export interface ContextParts {
   readonly check: boolean;
   readonly become?: BecomeSpec;
   readonly environment?: Vars;
-  readonly secrets: readonly string[];
+  readonly redact: Redactor;
   readonly playbookDir: string;
 }
 
@@ -155,7 +156,7 @@ export function taskHost(p: ContextParts): TaskHost {
     become: p.become,
     check: p.check,
     vars: p.vars,
-    secrets: p.secrets,
+    redact: p.redact,
     run: (command, o) => p.conn.run(withEnvironment(command, p.environment), { ...o, become: p.become }),
     findFile: (kind, name) =>
       resolveTaskFile(kind, name, p.task.role, baseDirs) ??

@@ -8,7 +8,7 @@ import { withPg } from "../modules/support/pg.js";
 function hostReader(t: TaskHost): HostReader {
   return {
     host: t.host,
-    secrets: t.secrets,
+    redact: t.redact,
     read: (command, opts) => t.run(command, opts),
     stat: (path) => t.conn.stat(path, { become: t.become }),
     get: (path) => t.conn.get(path, { become: t.become }),

@@ -12,6 +12,7 @@
 import type { Connection, BecomeSpec, RemoteStat, RunResult } from "../connection/types.js";
 import type { Command } from "../connection/command.js";
 import type { HttpOutcome, HttpRequest } from "./support/http-over.js";
+import type { Redactor } from "./support/mask.js";
 import type { PgLoginArgs, SqlReader, SqlSession } from "./support/pg.js";
 
 /** A before/after pair for `--diff`; `path` names the file or object the change is about. */
@@ -90,8 +91,9 @@ export interface CommandOptions {
 export interface HostReader {
   /** The inventory name of the host. */
   readonly host: string;
-  /** Secrets the task's output must never show (no_log values, vars marked secret). */
-  readonly secrets: readonly string[];
+  /** The run's redactor: the engine masks every result, error and event with it; a module needs it only
+   * for a text it builds from a value's structure, or a secret only the module knows. */
+  readonly redact: Redactor;
   /** Runs a command that only looks (its exit code and output are the answer), with the task's environment. */
   read(command: Command, opts?: CommandOptions): Promise<RunResult>;
   /** Describes a path (not following a final symlink); null when it does not exist. */
@@ -141,8 +143,8 @@ export interface TaskHost {
   run(command: Command, opts?: CommandOptions): Promise<RunResult>;
   findFile(kind: "files" | "templates", name: string): string;
   renderTemplateFile(file: string): Promise<string>;
-  /** Secrets the task's output must never show. */
-  readonly secrets: readonly string[];
+  /** The run's redactor (secrets the task's output must never show: no_log values, vars marked secret...). */
+  readonly redact: Redactor;
 }
 
 /** A module: its name, its argument schema's registration name, and its decision function. */

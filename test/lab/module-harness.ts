@@ -9,6 +9,7 @@ import { renderText } from "../../src/template/engine.js";
 import { readFile } from "node:fs/promises";
 import { labPaths } from "../../src/lab/topology.js";
 import { host } from "./lab-access.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 const connections = new Map<string, Promise<Connection>>();
 
@@ -59,7 +60,7 @@ export async function runModule(
     conn,
     check: opts.check ?? false,
     vars,
-    secrets: opts.secrets ?? [],
+    redact: new Redactor(opts.secrets ?? []),
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => (path.isAbsolute(file) ? file : path.join(opts.filesDir ?? process.cwd(), file)),
     renderTemplateFile: async (file) =>

@@ -3,6 +3,7 @@
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** Runs `module` with `args` on `conn` (files are looked up as given; templates render empty). */
 export function runLocalModule(
@@ -16,7 +17,7 @@ export function runLocalModule(
     conn,
     check,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => file,
     renderTemplateFile: async () => "",

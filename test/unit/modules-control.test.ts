@@ -6,6 +6,7 @@ import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { setPauseTerminal, processTerminal, type PauseTerminal } from "../../src/modules/pause/index.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): TaskHost {
   const noHost = () => {
@@ -16,7 +17,7 @@ function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): Ta
     conn: new Proxy({}, { get: noHost }) as Connection,
     check: false,
     vars,
-    secrets,
+    redact: new Redactor(secrets),
     run: noHost,
     findFile: noHost,
     renderTemplateFile: noHost,

@@ -8,6 +8,7 @@ import type { Connection, RunResult } from "../../src/connection/types.js";
 import { hostWriter } from "../../src/engine/host-views.js";
 import type { HostWriter } from "../../src/modules/contract.js";
 import { mustRun, probe } from "../../src/modules/support/exec.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** A host whose every command answers `result`, as an apply sees it. */
 function answering(result: RunResult, secrets: readonly string[] = []): HostWriter {
@@ -17,7 +18,7 @@ function answering(result: RunResult, secrets: readonly string[] = []): HostWrit
     conn: { host: "h1", user: "root", run } as unknown as Connection,
     check: false,
     vars: {},
-    secrets,
+    redact: new Redactor(secrets),
     run,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",

@@ -8,6 +8,7 @@ import type { Connection, RunExited } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { validateModuleArgs } from "../../src/modules/registry.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** A command's answer on the fake host: the first pattern that matches the shell text wins. */
 type Reply = readonly [RegExp, Partial<RunExited>];
@@ -34,7 +35,7 @@ function fakeHost(replies: readonly Reply[], files: Record<string, string> = {},
     conn,
     check,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: answer,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",

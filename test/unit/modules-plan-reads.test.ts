@@ -10,6 +10,7 @@ import { hostWriter, planContext } from "../../src/engine/host-views.js";
 import { change, type Decision, type ModuleContext, type TaskHost } from "../../src/modules/contract.js";
 import { mustRead, mustRun, probe } from "../../src/modules/support/exec.js";
 import { backupFile } from "../../src/modules/support/remote.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** What plan code may do with its context, and what it may not; compiled, never run. */
 export async function planOnlyReads(ctx: ModuleContext): Promise<Decision> {
@@ -56,7 +57,7 @@ function recordingHost(): { host: TaskHost; seen: string[] } {
     become: BECOME,
     check: false,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: async () => ({ kind: "exited", exitCode: 0, stdout: "", stderr: "" }),
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",

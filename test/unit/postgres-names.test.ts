@@ -13,6 +13,7 @@ import { TemplateError } from "../../src/errors.js";
 import type { TaskHost } from "../../src/modules/contract.js";
 import { renderString } from "../../src/template/engine.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const HEAD = "- hosts: all\n  gather_facts: false\n  tasks:\n";
@@ -66,7 +67,7 @@ test("a rendered name is refused before the module touches the host", async () =
     conn,
     check: true,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: () => {
       ran.push("run");
       throw new Error("touched the host");

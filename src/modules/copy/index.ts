@@ -17,7 +17,6 @@ export default defineModule<CopyArgs>({
     if ("error" in current) return fail(current.error);
     if (current.stat && args.force === false) return ok(`${dest} exists and force is false`, { dest });
     return planFile(
-      ctx,
       { ...args, dest, content: source.content, upToDate: "content and attributes already match", data: source.data },
       current,
     );

@@ -71,7 +71,6 @@ export default defineModule<GetUrlArgs>({
       return fail(`the checksum of ${args.url} is not ${args.checksum}`, { dest, url: args.url });
     const data = { url: args.url, status_code: got.status, size: got.content.length, checksum_src: sha1(got.content) };
     return planFile(
-      ctx,
       { ...args, dest, content: got.content, upToDate: "content and attributes already match", data },
       current,
     );

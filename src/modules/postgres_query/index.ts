@@ -6,7 +6,6 @@
 // changed even when it touches no rows, since knowing that would mean running it.
 // Arguments: positional_args fill %s (or $1..$n), named_args fill %(name)s, as psycopg does, but only in
 // the code: inside a comment, a string or a quoted identifier they are text.
-import { maskSecrets } from "../../connection/index.js";
 import type { PostgresQueryArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type Decision } from "../contract.js";
 import { leadingKeyword, type SqlResult } from "../support/pg.js";
@@ -78,7 +77,7 @@ export default defineModule<PostgresQueryArgs>({
         const r = await host.sql(args, (s) => s.query(bound.text, bound.params));
         return resultData(args.query, r);
       },
-      [{ path: "query", before: "", after: `${maskSecrets(args.query.trim(), ctx.secrets)}\n` }],
+      [{ path: "query", before: "", after: `${args.query.trim()}\n` }],
       { query: args.query },
     );
   },

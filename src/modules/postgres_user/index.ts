@@ -4,7 +4,7 @@
 // (the server stores a pre-hashed verifier as is), so the clear text never reaches the server, its logs,
 // a command line, a diff, a message or registered data. New roles get LOGIN unless NOLOGIN (as CREATE USER).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import { maskSecrets, RemoteOperationError } from "../../connection/index.js";
+import { RemoteOperationError } from "../../connection/index.js";
 import type { PostgresUserArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type HostWriter, type Decision } from "../contract.js";
 import { pgEscapes } from "../support/pg.js";
@@ -70,7 +70,12 @@ async function execSecret(host: HostWriter, args: PostgresUserArgs, sql: string,
   try {
     await host.sql(args, (s) => s.query(sql));
   } catch (e) {
-    throw new RemoteOperationError(host.host, "run", maskSecrets(e instanceof Error ? e.message : String(e), hide));
+    // The verifier is this module's own secret (the run knows only the password): masked here.
+    throw new RemoteOperationError(
+      host.host,
+      "run",
+      host.redact.known(e instanceof Error ? e.message : String(e), hide),
+    );
   }
 }
 

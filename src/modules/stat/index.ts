@@ -42,7 +42,7 @@ export default defineModule<StatArgs>({
       const sum = cmd`${`${algorithm}sum`} -- ${target}`;
       const r = await ctx.read(sum);
       if (r.kind !== "exited" || r.exitCode !== 0)
-        return fail(commandFailure(sum, r, ctx.secrets, `cannot checksum ${target}`));
+        return fail(commandFailure(sum, r, ctx.redact, `cannot checksum ${target}`));
       facts.checksum = r.stdout.split(" ")[0];
     }
     return ok(`${args.path} is a ${s.type}`, { stat: facts });

@@ -9,7 +9,7 @@ import { cmd, type Command } from "../../connection/command.js";
 import { RemoteOperationError, type RunExited, type RunResult } from "../../connection/index.js";
 import { applyFailed, change, ok } from "../contract.js";
 import type { CommandOptions, HostReader, HostWriter, ModuleContext, ModuleData, Decision } from "../contract.js";
-import { maskDeep, maskText } from "./mask.js";
+import type { Redactor } from "./mask.js";
 
 /** The arguments both command and shell take besides the command itself. */
 export interface ExecArgs {
@@ -41,11 +41,10 @@ async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undef
 export async function planExec(
   ctx: ModuleContext,
   command: Command,
-  shown: unknown,
+  display: unknown,
   args: ExecArgs,
 ): Promise<Decision> {
   const skip = await guard(ctx, args);
-  const display = maskDeep(shown, ctx.secrets);
   if (skip) return ok(skip, { cmd: display, rc: 0, stdout: "", stderr: "", stdout_lines: [], stderr_lines: [] });
   const full = args.chdir
     ? cmd`cd -- ${args.chdir} || exit 1
@@ -101,7 +100,7 @@ function lines(text: string): string[] {
 export async function probe(host: HostReader, command: Command, opts: CommandOptions = {}): Promise<RunExited> {
   const result = await host.read(command, opts);
   if (result.kind === "timeout")
-    throw new RemoteOperationError(host.host, "run", commandFailure(command, result, host.secrets));
+    throw new RemoteOperationError(host.host, "run", commandFailure(command, result, host.redact));
   return result;
 }
 
@@ -123,7 +122,7 @@ export async function mustRun(host: HostWriter, command: Command, opts: MustOpti
 
 function stdoutOf(host: HostReader, command: Command, r: RunResult, what: string | undefined): string {
   if (r.kind === "exited" && r.exitCode === 0) return r.stdout;
-  throw new RemoteOperationError(host.host, "run", commandFailure(command, r, host.secrets, what));
+  throw new RemoteOperationError(host.host, "run", commandFailure(command, r, host.redact, what));
 }
 
 /** How many of the last lines a command printed go into its failure message: enough for the error, not a log. */
@@ -135,11 +134,11 @@ const TAIL_LINES = 5;
  * was for, when given. The command shows in its display form, and what it printed is masked with the
  * command's own secrets and the task's, so the message is safe wherever it ends up.
  */
-export function commandFailure(command: Command, r: RunResult, secrets: readonly string[], what?: string): string {
+export function commandFailure(command: Command, r: RunResult, redact: Redactor, what?: string): string {
   const shown = `${what ? `${what}: ` : ""}\`${command.toDisplay()}\``;
   if (r.kind === "timeout") return `${shown} timed out after ${r.timeoutMs} ms`;
   const tail = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-TAIL_LINES).join("\n");
-  return `${shown} exited ${r.exitCode}${tail ? `: ${maskText(tail, [...command.secrets(), ...secrets])}` : ""}`;
+  return `${shown} exited ${r.exitCode}${tail ? `: ${redact.text(tail, command.secrets())}` : ""}`;
 }
 
 /** A before/after text block of "key: value" lines, for the diffs of modules that manage objects. */

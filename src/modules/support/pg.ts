@@ -13,7 +13,6 @@ import { createRequire } from "node:module";
 import type pg from "pg";
 import {
   cmd,
-  maskSecrets,
   pgClientOver,
   RemoteOperationError,
   secret,
@@ -110,24 +109,20 @@ export async function withPg<T>(h: PgHost, args: PgLoginArgs, work: (s: SqlSessi
       query: (text, params = []) => session.query(text, params, false),
     });
   } catch (e) {
-    throw asTaskError(h, args, session.via, e);
+    throw asTaskError(h, session.via, e);
   } finally {
     await session.close().catch(() => undefined);
   }
 }
 
-function asTaskError(h: PgHost, args: PgLoginArgs, via: string, e: unknown): unknown {
+function asTaskError(h: PgHost, via: string, e: unknown): unknown {
   if (e instanceof RemoteOperationError) return e;
   if (
     e instanceof Error &&
     (e instanceof (require("pg") as typeof pg).DatabaseError ||
       /^(Connection|connect|password|timeout)/i.test(e.message))
   ) {
-    return new RemoteOperationError(
-      h.host,
-      "run",
-      maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []),
-    );
+    return new RemoteOperationError(h.host, "run", `PostgreSQL (${via}): ${e.message}`);
   }
   return e;
 }
@@ -153,7 +148,7 @@ async function openClient(h: PgHost, args: PgLoginArgs): Promise<OpenSession> {
       ...(args.login_password !== undefined ? { password: secret(args.login_password) } : {}),
     });
   } catch (e) {
-    throw asTaskError(h, args, via, e);
+    throw asTaskError(h, via, e);
   }
   return {
     via,

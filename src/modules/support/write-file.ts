@@ -8,7 +8,6 @@ import type { RemoteStat } from "../../connection/types.js";
 import { change, fail, ok } from "../contract.js";
 import type { Change, HostReader, HostWriter, ModuleContext, ModuleData, Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, resolveAttrs, type AttrArgs, type Attrs } from "./attrs.js";
-import { maskDeep, maskedChange } from "./mask.js";
 import { mustRun } from "./exec.js";
 import { backupFile } from "./remote.js";
 
@@ -74,14 +73,11 @@ function isUtf8(content: Buffer): boolean {
 }
 
 /** Decides the write of `want` over `current` (read with readCurrent). */
-export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentFile): Decision {
+export function planFile(want: WantedFile, current: CurrentFile): Decision {
   const resolved = resolveAttrs(want, current.stat, false);
   if ("error" in resolved) return fail(resolved.error);
   const attrs = resolved.attrs;
-  const data = maskDeep(
-    { dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data },
-    ctx.secrets,
-  );
+  const data = { dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data };
   const sameContent = current.content?.equals(want.content) === true;
   const drift = attrDrift(attrs, current.stat);
   if (sameContent && drift.length === 0) return ok(want.upToDate, data);
@@ -96,12 +92,7 @@ export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentF
   const summary =
     !sameContent && current.stat && drift.length ? `${what} (${describeDrift(attrs, current.stat)})` : what;
   const apply = (host: HostWriter) => writeFile(host, want, attrs, current, sameContent);
-  return change(
-    summary,
-    apply,
-    diff.map((d) => maskedChange(d, ctx.secrets)),
-    data,
-  );
+  return change(summary, apply, diff, data);
 }
 
 async function writeFile(
