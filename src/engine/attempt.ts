@@ -10,9 +10,9 @@ import type { TaskResult } from "../modules/contract.js";
 import type { Cond, ModuleTask, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { evalCondition, renderValue } from "../template/engine.js";
-import { becomeOf, type ContextParts, environmentError, moduleContext } from "./connect.js";
+import { becomeOf, type ContextParts, environmentError, taskHost } from "./connect.js";
 import { registeredValue } from "./results.js";
-import { collectNoLogArgs, collectSecretArgs, secretList } from "./secrets.js";
+import { collectNoLogArgs, collectSecretArgs } from "./secrets.js";
 import type { PlayContext } from "./types.js";
 import { effectiveCheck, inherited, truthy } from "./vars.js";
 
@@ -65,13 +65,13 @@ export async function attempt(a: AttemptInput): Promise<TaskResult> {
       check: effectiveCheck(pc, task, a.parents),
       become: becomeOf(keywords(a), a.vars, truthy),
       environment,
-      secrets: secretList(pc.run.secrets),
+      redact: pc.run.redact,
       playbookDir: pc.run.plan.playbookDir,
     };
   } catch (err) {
     return failed((err as Error).message);
   }
-  const ctx = moduleContext(ctxParts);
+  const ctx = taskHost(ctxParts);
   let timeoutMs: number | undefined;
   try {
     timeoutMs = numberOf(task.timeout, a.vars, task, "timeout");

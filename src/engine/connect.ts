@@ -1,12 +1,13 @@
 // From a host's variables to what a module runs with: the connection spec (ansible_host, port, user,
-// key, known_hosts), become settings, and the ModuleContext with role-aware file lookup and templates.
+// key, known_hosts), become settings, and the TaskHost with role-aware file lookup and templates.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { cmd, quotedCommand, secret, type Command } from "../connection/command.js";
 import type { HostSpec } from "../connection/pool.js";
 import type { BecomeSpec, Connection } from "../connection/types.js";
 import { CONNECTION_VARS, connectionOf } from "../inventory/connection.js";
-import type { ModuleContext } from "../modules/contract.js";
+import type { TaskHost } from "../modules/contract.js";
+import type { Redactor } from "../modules/support/mask.js";
 import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
 import type { Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
@@ -133,7 +134,7 @@ export function withEnvironment(command: Command, env: Vars | undefined): Comman
   return cmd`env -- ${assignments} sh -c ${quotedCommand(command)}`;
 }
 
-/** What a ModuleContext is built from. */
+/** What a TaskHost is built from. */
 export interface ContextParts {
   readonly host: string;
   readonly conn: Connection;
@@ -142,12 +143,12 @@ export interface ContextParts {
   readonly check: boolean;
   readonly become?: BecomeSpec;
   readonly environment?: Vars;
-  readonly secrets: readonly string[];
+  readonly redact: Redactor;
   readonly playbookDir: string;
 }
 
-/** The ModuleContext of one task on one host. */
-export function moduleContext(p: ContextParts): ModuleContext {
+/** One task on one host, as invokeModule takes it. */
+export function taskHost(p: ContextParts): TaskHost {
   const baseDirs = [path.dirname(p.task.loc.file), p.playbookDir];
   return {
     host: p.host,
@@ -155,7 +156,7 @@ export function moduleContext(p: ContextParts): ModuleContext {
     become: p.become,
     check: p.check,
     vars: p.vars,
-    secrets: p.secrets,
+    redact: p.redact,
     run: (command, o) => p.conn.run(withEnvironment(command, p.environment), { ...o, become: p.become }),
     findFile: (kind, name) =>
       resolveTaskFile(kind, name, p.task.role, baseDirs) ??

@@ -1,18 +1,13 @@
 // The engine's wrapper around every module call: validates the rendered arguments,
-// runs `plan` and (in a real run) `apply` under a timeout, turns a lost connection into `unreachable`,
-// and reports anything that breaks the module contract as a module bug rather than a task failure.
+// runs `plan` (with the read-only view of the host) and, in a real run, `apply` (with the writable one)
+// under a timeout, turns a lost connection into `unreachable`, and reports anything that breaks the
+// module contract as a module bug rather than a task failure.
 import { isConnectionError, UnreachableError } from "../connection/errors.js";
-import { maskSecrets } from "../connection/command.js";
 import { checkValue } from "../schema/ajv.js";
 import { moduleSchema, canonicalArgs, moduleImpl } from "../modules/registry.js";
-import {
-  isApplyFailed,
-  type ModuleContext,
-  type ModuleData,
-  type Decision,
-  type TaskResult,
-} from "../modules/contract.js";
-import { maskResult } from "../modules/support/mask.js";
+import { isApplyFailed, type ModuleData, type Decision, type TaskHost, type TaskResult } from "../modules/contract.js";
+import type { Redactor } from "../modules/support/mask.js";
+import { hostWriter, planContext } from "./host-views.js";
 
 /** How long one module call may take before the engine gives up on it. */
 export const DEFAULT_MODULE_TIMEOUT_MS = 10 * 60_000;
@@ -46,8 +41,8 @@ function isDecision(value: unknown): value is Decision {
   }
 }
 
-function failure(error: unknown, module: string, secrets: readonly string[]): TaskResult {
-  const mask = (s: string) => maskSecrets(s, secrets);
+function failure(error: unknown, module: string, redact: Redactor): TaskResult {
+  const mask = (s: string) => redact.known(s);
   if (error instanceof UnreachableError) return { status: "unreachable", error: mask(error.message), data: {} };
   if (isConnectionError(error) || error instanceof ModuleTimeout)
     return { status: "failed", error: mask(error.message), data: {} };
@@ -63,9 +58,11 @@ function failure(error: unknown, module: string, secrets: readonly string[]): Ta
 export async function invokeModule(
   module: string,
   rawArgs: Record<string, unknown>,
-  ctx: ModuleContext,
+  ctx: TaskHost,
   opts: {
-    timeoutMs?: number /** false: leave masking to the caller (the executor registers real values and masks events). */;
+    timeoutMs?: number;
+    /** false: mask only errors and diffs here, the rest is the caller's (the executor registers real values
+     * and masks every event). */
     mask?: boolean;
   } = {},
 ): Promise<TaskResult> {
@@ -74,7 +71,7 @@ export async function invokeModule(
   try {
     impl = spec && (await moduleImpl(spec.name));
   } catch (error) {
-    return failure(error, module, ctx.secrets);
+    return failure(error, module, ctx.redact);
   }
   if (!spec || !impl) return { status: "failed", error: `module ${module} is not implemented`, data: {} };
   const args = canonicalArgs(spec, rawArgs);
@@ -83,13 +80,13 @@ export async function invokeModule(
     const text = issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
     return {
       status: "failed",
-      error: maskSecrets(`invalid arguments for ${spec.name}: ${text}`, ctx.secrets),
+      error: ctx.redact.known(`invalid arguments for ${spec.name}: ${text}`),
       data: {},
     };
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
   try {
-    const plan: unknown = await withTimeout(impl.plan(ctx, args), timeoutMs, `${spec.name}`);
+    const plan: unknown = await withTimeout(impl.plan(planContext(ctx), args), timeoutMs, `${spec.name}`);
     if (!isDecision(plan)) {
       return {
         status: "failed",
@@ -97,17 +94,17 @@ export async function invokeModule(
         data: {},
       };
     }
-    // Secrets are masked here, once for every module, whatever the module itself remembered to mask;
-    // the executor passes mask: false because it must register real values and masks every event instead.
+    // Secrets are masked here, once for every module (modules do not mask what they return); the executor
+    // passes mask: false because it must register real values, and masks every event instead.
     const result = await settle(plan, ctx, spec.name, timeoutMs);
-    return opts.mask === false ? result : maskResult(result, ctx.secrets);
+    return opts.mask === false ? result : ctx.redact.result(result);
   } catch (error) {
-    const failed = failure(error, spec.name, ctx.secrets);
-    return opts.mask === false ? failed : maskResult(failed, ctx.secrets);
+    const failed = failure(error, spec.name, ctx.redact);
+    return opts.mask === false ? failed : ctx.redact.result(failed);
   }
 }
 
-async function settle(plan: Decision, ctx: ModuleContext, name: string, timeoutMs: number): Promise<TaskResult> {
+async function settle(plan: Decision, ctx: TaskHost, name: string, timeoutMs: number): Promise<TaskResult> {
   const data: ModuleData = plan.data ?? {};
   switch (plan.kind) {
     case "ok":
@@ -115,11 +112,13 @@ async function settle(plan: Decision, ctx: ModuleContext, name: string, timeoutM
     case "skip":
       return { status: "skipped", reason: plan.reason, data };
     case "fail":
-      return { status: "failed", error: maskSecrets(plan.error, ctx.secrets), data };
+      return { status: "failed", error: ctx.redact.known(plan.error), data };
     case "change": {
-      const diff = plan.diff ?? [];
+      // Diffs are masked here, for every module: a registered diff keeps no path beside its text (a key
+      // file's content could not be told from any other text once registered).
+      const diff = (plan.diff ?? []).map((c) => ctx.redact.change(c));
       if (ctx.check) return { status: "changed", summary: plan.summary, diff, data };
-      const applied = await withTimeout(plan.apply(), timeoutMs, `${name} (applying)`);
+      const applied = await withTimeout(plan.apply(hostWriter(ctx)), timeoutMs, `${name} (applying)`);
       if (isApplyFailed(applied)) return { status: "failed", error: applied.error, data: { ...data, ...applied.data } };
       return { status: "changed", summary: plan.summary, diff, data: { ...data, ...(applied ?? {}) } };
     }

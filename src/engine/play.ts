@@ -125,7 +125,7 @@ async function factsOf(pc: PlayContext, host: string): Promise<TaskResult> {
     const conn = await pc.run.pool.get(
       hostSpecOf(host, playLevelVars(pc, host), { trustOnFirstUse: pc.run.opts.trustOnFirstUse }),
     );
-    const facts = await gatherFacts(conn);
+    const facts = await gatherFacts({ read: (command, opts) => conn.run(command, opts) });
     if (!facts.ok) return { status: "failed", error: facts.error, data: {} };
     return { status: "ok", reason: "facts gathered", data: { ansible_facts: facts.facts } };
   } catch (err) {

@@ -8,7 +8,8 @@ import type { LoadedPlaybook } from "../playbook/plan.js";
 import type { HostStats, RunEvent } from "../report/events.js";
 import { connectAhead } from "./connect.js";
 import { runPlay } from "./play.js";
-import { maskEvent, secretList } from "./secrets.js";
+import { Redactor } from "../modules/support/mask.js";
+import { maskEvent } from "./secrets.js";
 import { newStats, type HostState, type RunContext, type RunOptions, type RunOutcome } from "./types.js";
 
 /** The default number of hosts worked on at once. */
@@ -22,6 +23,7 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
   const started = Date.now();
   const pool = opts.pool ?? new ConnectionPool(connector);
   let closed = false;
+  const secrets = new Set<string>();
   const run: RunContext = {
     plan,
     opts,
@@ -29,11 +31,12 @@ export async function runPlan(plan: LoadedPlaybook, opts: RunOptions, connector?
     pool,
     hosts: new Map(),
     inventoryLayers: new Map(),
-    secrets: new Set(),
+    secrets,
+    redact: new Redactor(secrets),
     stopRun: false,
     interrupted: () => opts.signal?.aborted === true,
     emit: (event: RunEvent) => {
-      if (!closed) opts.reporter.emit(maskEvent(event, secretList(run.secrets)));
+      if (!closed) opts.reporter.emit(maskEvent(event, run.redact.secrets));
     },
   };
   for (const host of new Set(plan.playHosts.flat())) run.hosts.set(host, newHost(host));

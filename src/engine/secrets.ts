@@ -121,11 +121,6 @@ function collectAll(value: unknown, out: Set<string>, depth: number, skip: Reado
   } else add(out, value);
 }
 
-/** The secrets as a list, longest first so a secret containing another is masked whole. */
-export function secretList(secrets: ReadonlySet<string>): string[] {
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
 /** An event as it may be shown: secrets masked everywhere; a host result's texts and diffs, and the
  * messages that may quote an error, also cleared of secret-named keys' values (names stay as written). */
 export function maskEvent(event: RunEvent, secrets: readonly string[]): RunEvent {

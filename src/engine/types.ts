@@ -5,6 +5,7 @@ import type { VarLayers } from "../inventory/precedence.js";
 import type { LoadedPlaybook, Play, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import type { HostStats, Reporter, RunEvent } from "../report/events.js";
+import type { Redactor } from "../modules/support/mask.js";
 
 /** What `gocd-bc run` asks of the executor. */
 export interface RunOptions {
@@ -68,6 +69,9 @@ export interface RunContext {
   readonly inventoryLayers: Map<string, VarLayers>;
   /** Values masked in every event, diff and error; grows as the run finds more. */
   readonly secrets: Set<string>;
+  /** The run's one redactor, masking with `secrets` as they are when it is used: every event on emit,
+   * every result, diff and error where invokeModule builds it. */
+  readonly redact: Redactor;
   /** Emits an event with secrets masked; nothing is emitted after the recap. */
   emit(event: RunEvent): void;
   /** True once Ctrl-C arrived. */

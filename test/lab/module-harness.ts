@@ -3,12 +3,13 @@
 import path from "node:path";
 import { connectSsh } from "../../src/connection/ssh-connect.js";
 import type { Connection } from "../../src/connection/types.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { renderText } from "../../src/template/engine.js";
 import { readFile } from "node:fs/promises";
 import { labPaths } from "../../src/lab/topology.js";
 import { host } from "./lab-access.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 const connections = new Map<string, Promise<Connection>>();
 
@@ -54,12 +55,12 @@ export async function runModule(
 ): Promise<TaskResult> {
   const conn = await labConnection(name);
   const vars = opts.vars ?? {};
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: name,
     conn,
     check: opts.check ?? false,
     vars,
-    secrets: opts.secrets ?? [],
+    redact: new Redactor(opts.secrets ?? []),
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => (path.isAbsolute(file) ? file : path.join(opts.filesDir ?? process.cwd(), file)),
     renderTemplateFile: async (file) =>

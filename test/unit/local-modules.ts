@@ -2,7 +2,8 @@
 // (invokeModule), for module tests that need a real filesystem but no host.
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** Runs `module` with `args` on `conn` (files are looked up as given; templates render empty). */
 export function runLocalModule(
@@ -11,12 +12,12 @@ export function runLocalModule(
   args: Record<string, unknown>,
   check = false,
 ): Promise<TaskResult> {
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: conn.host,
     conn,
     check,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: (command, o) => conn.run(command, o),
     findFile: (_kind, file) => file,
     renderTemplateFile: async () => "",

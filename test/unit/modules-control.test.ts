@@ -4,10 +4,11 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { setPauseTerminal, processTerminal, type PauseTerminal } from "../../src/modules/pause/index.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
-function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): ModuleContext {
+function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): TaskHost {
   const noHost = () => {
     throw new Error("control modules must not touch the host");
   };
@@ -16,7 +17,7 @@ function fakeCtx(vars: Record<string, unknown> = {}, secrets: string[] = []): Mo
     conn: new Proxy({}, { get: noHost }) as Connection,
     check: false,
     vars,
-    secrets,
+    redact: new Redactor(secrets),
     run: noHost,
     findFile: noHost,
     renderTemplateFile: noHost,

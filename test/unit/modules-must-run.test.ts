@@ -5,22 +5,24 @@ import { describe, it } from "node:test";
 import { cmd, MASK, secret } from "../../src/connection/command.js";
 import { RemoteOperationError } from "../../src/connection/errors.js";
 import type { Connection, RunResult } from "../../src/connection/types.js";
-import type { ModuleContext } from "../../src/modules/contract.js";
+import { hostWriter } from "../../src/engine/host-views.js";
+import type { HostWriter } from "../../src/modules/contract.js";
 import { mustRun, probe } from "../../src/modules/support/exec.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
-/** A context whose every command answers `result`. */
-function answering(result: RunResult, secrets: readonly string[] = []): ModuleContext {
+/** A host whose every command answers `result`, as an apply sees it. */
+function answering(result: RunResult, secrets: readonly string[] = []): HostWriter {
   const run = async () => result;
-  return {
+  return hostWriter({
     host: "h1",
     conn: { host: "h1", user: "root", run } as unknown as Connection,
     check: false,
     vars: {},
-    secrets,
+    redact: new Redactor(secrets),
     run,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",
-  };
+  });
 }
 
 const exited = (exitCode: number, stdout: string, stderr: string): RunResult => ({

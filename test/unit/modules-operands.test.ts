@@ -6,8 +6,9 @@ import { parse } from "shell-quote";
 import type { Command } from "../../src/connection/command.js";
 import type { Connection, RunExited } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
-import type { ModuleContext, TaskResult } from "../../src/modules/contract.js";
+import type { TaskHost, TaskResult } from "../../src/modules/contract.js";
 import { validateModuleArgs } from "../../src/modules/registry.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 /** A command's answer on the fake host: the first pattern that matches the shell text wins. */
 type Reply = readonly [RegExp, Partial<RunExited>];
@@ -29,12 +30,12 @@ function fakeHost(replies: readonly Reply[], files: Record<string, string> = {},
     put: async () => undefined,
     stat: async () => null,
   } as unknown as Connection;
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: "fake",
     conn,
     check,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: answer,
     findFile: (_kind, name) => name,
     renderTemplateFile: async () => "",

@@ -10,9 +10,10 @@ import YAML from "yaml";
 import type { Connection } from "../../src/connection/types.js";
 import { invokeModule } from "../../src/engine/invoke.js";
 import { TemplateError } from "../../src/errors.js";
-import type { ModuleContext } from "../../src/modules/contract.js";
+import type { TaskHost } from "../../src/modules/contract.js";
 import { renderString } from "../../src/template/engine.js";
 import { errorsOf, findError, loadTree, planOf } from "./loader-helpers.js";
+import { Redactor } from "../../src/modules/support/mask.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const HEAD = "- hosts: all\n  gather_facts: false\n  tasks:\n";
@@ -61,12 +62,12 @@ test("a rendered name is refused before the module touches the host", async () =
       },
     },
   ) as Connection;
-  const ctx: ModuleContext = {
+  const ctx: TaskHost = {
     host: "db",
     conn,
     check: true,
     vars: {},
-    secrets: [],
+    redact: new Redactor(),
     run: () => {
       ran.push("run");
       throw new Error("touched the host");

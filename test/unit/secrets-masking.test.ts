@@ -250,6 +250,30 @@ describe("registered results and warnings", () => {
     assert.match(p.plain, /changed: \[h1\] run/);
   });
 
+  it("a private key's registered diff shows no content when a later task shows the registered value", async () => {
+    const pem = "-----BEGIN PRIVATE KEY-----\nold-key-body-4411\n-----END PRIVATE KEY-----\n";
+    const site = `${PLAY}  tasks:
+    - lineinfile: {path: /etc/ssl/app.pem, regexp: "^old-key", line: new-key-body-5522}
+      register: edited
+    - debug: {var: edited}
+`;
+    const p = await runOnFakeHost({ "site.yml": site }, new FakeHost("h1", { "/etc/ssl/app.pem": pem }));
+    assert.equal(p.exitCode, 0, printed(p));
+    assertHidden(p, ["old-key-body-4411", "new-key-body-5522"]);
+  });
+
+  it("debug hides a secret nested deeper than secret-named variables are searched, in its text too", async () => {
+    const site = `${PLAY}  vars:
+    x: {a: {b: {c: {d: {e: {password: ["deep-secret-77"]}}}}}}
+  tasks:
+    - debug:
+        var: x
+`;
+    const p = await runOnFakeHost({ "site.yml": site }, new FakeHost("h1"));
+    assert.equal(p.exitCode, 0, printed(p));
+    assertHidden(p, ["deep-secret-77"]);
+  });
+
   it("a warning quoting an error is cleared of secret-named keys' values", () => {
     const e = maskEvent(
       { type: "warning", message: "play 'db' could not run: LINE 1: ALTER ROLE x PASSWORD 'in-a-warning'" },

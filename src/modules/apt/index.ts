@@ -4,7 +4,7 @@
 import { cmd, type Command } from "../../connection/index.js";
 import type { AptArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type ModuleContext, type Decision } from "../contract.js";
-import { describeState, probe, mustRun } from "../support/exec.js";
+import { describeState, probe, mustRead, mustRun } from "../support/exec.js";
 
 /** `name=version` split; `version` undefined when the name does not pin one. */
 export function splitPin(spec: string): { name: string; version?: string } {
@@ -48,7 +48,7 @@ async function installedVersions(ctx: ModuleContext, names: string[]): Promise<M
 }
 
 async function policy(ctx: ModuleContext, names: string[]) {
-  return parseAptPolicy(await mustRun(ctx, cmd`LC_ALL=C apt-cache policy -- ${names}`));
+  return parseAptPolicy(await mustRead(ctx, cmd`LC_ALL=C apt-cache policy -- ${names}`));
 }
 
 /** Seconds since the last successful apt-get update (or the lists changed), as the host's clock says. */
@@ -166,8 +166,8 @@ export async function planApt(ctx: ModuleContext, args: AptArgs): Promise<Decisi
     : [];
   return change(
     summary,
-    async () => {
-      for (const c of aptCommands(args, work, update)) await mustRun(ctx, c, { timeoutMs: 15 * 60_000 });
+    async (host) => {
+      for (const c of aptCommands(args, work, update)) await mustRun(host, c, { timeoutMs: 15 * 60_000 });
       return { packages: specs, cache_updated: update };
     },
     diff,

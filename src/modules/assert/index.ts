@@ -3,7 +3,6 @@
 import type { AssertArgs } from "./schema.js";
 import { defineModule, fail, ok } from "../contract.js";
 import { holds } from "../support/expr.js";
-import { maskDeep } from "../support/mask.js";
 
 /** The `assert` module. */
 export default defineModule<AssertArgs>({
@@ -14,13 +13,11 @@ export default defineModule<AssertArgs>({
       const result = holds(ctx, condition);
       if ("error" in result) return fail(`cannot evaluate assertion ${JSON.stringify(condition)}: ${result.error}`);
       if (!result.value) {
-        const msg = maskDeep(args.fail_msg ?? `Assertion failed: ${String(condition)}`, ctx.secrets);
+        const msg = args.fail_msg ?? `Assertion failed: ${String(condition)}`;
         return fail(msg, { assertion: condition, evaluated_to: false, msg });
       }
     }
-    const msg = args.quiet
-      ? "All assertions passed"
-      : maskDeep(args.success_msg ?? "All assertions passed", ctx.secrets);
+    const msg = args.quiet ? "All assertions passed" : (args.success_msg ?? "All assertions passed");
     return ok(msg, { msg });
   },
 });

@@ -17,7 +17,6 @@ export default defineModule<CopyArgs>({
     if ("error" in current) return fail(current.error);
     if (current.stat && args.force === false) return ok(`${dest} exists and force is false`, { dest });
     return planFile(
-      ctx,
       { ...args, dest, content: source.content, upToDate: "content and attributes already match", data: source.data },
       current,
     );
@@ -32,7 +31,7 @@ async function sourceBytes(
   if (args.content !== undefined) return { content: Buffer.from(args.content, "utf8"), data: {} };
   const src = args.src ?? "";
   if (args.remote_src) {
-    const bytes = await ctx.conn.get(src, { become: ctx.become });
+    const bytes = await ctx.get(src);
     return bytes ? { content: bytes, data: { src } } : { error: `remote src ${src} does not exist on ${ctx.host}` };
   }
   const file = ctx.findFile("files", src);

@@ -3,7 +3,6 @@
 import type { DebugArgs } from "./schema.js";
 import { defineModule, fail, ok, type Decision } from "../contract.js";
 import { expressionValue } from "../support/expr.js";
-import { maskDeep } from "../support/mask.js";
 
 /** The `debug` module. */
 export default defineModule<DebugArgs>({
@@ -16,10 +15,12 @@ export default defineModule<DebugArgs>({
     if (args.var !== undefined) {
       const found = expressionValue(ctx, args.var);
       if ("error" in found) return fail(found.error);
-      const value = maskDeep(found.value, ctx.secrets);
+      // Masked before it is shown: the engine sees the text below, where a secret nested under a
+      // secret-named key (`password: [x]`) no longer looks like one.
+      const value = ctx.redact.deep(found.value);
       return ok(`${args.var}: ${show(value)}`, { [args.var]: value, msg: value });
     }
-    const msg = maskDeep(args.msg ?? "Hello world!", ctx.secrets);
+    const msg = ctx.redact.deep(args.msg ?? "Hello world!");
     return ok(show(msg), { msg });
   },
 });

@@ -14,9 +14,9 @@ import { mustRun } from "../support/exec.js";
 export default defineModule<FileArgs>({
   name: "file",
   async plan(ctx, args) {
-    const current = await ctx.conn.stat(args.path, { become: ctx.become });
+    const current = await ctx.stat(args.path);
     const state = args.state ?? defaultState(current, args);
-    if (state === "absent") return planAbsent(ctx, args.path, current);
+    if (state === "absent") return planAbsent(args.path, current);
     const resolved = resolveAttrs(args, current, state === "directory");
     if ("error" in resolved) return fail(resolved.error);
     const want = resolved.attrs;
@@ -24,9 +24,9 @@ export default defineModule<FileArgs>({
       case "directory":
         return planDirectory(ctx, args, current, want);
       case "file":
-        return planExisting(ctx, args.path, current, want);
+        return planExisting(args.path, current, want);
       case "touch":
-        return planTouch(ctx, args.path, current, want);
+        return planTouch(args.path, current, want);
       case "link":
       case "hard":
         if (args.src === undefined) return fail(`state ${state} needs src (the path the link points to)`);
@@ -48,36 +48,36 @@ function defaultState(current: RemoteStat | null, args: FileArgs): NonNullable<F
   return "file";
 }
 
-function planAbsent(ctx: ModuleContext, path: string, current: RemoteStat | null): Decision {
+function planAbsent(path: string, current: RemoteStat | null): Decision {
   if (!current) return ok("already absent", { path, state: "absent" });
   const diff = [{ path, before: `state: ${stateOf(current)}\n`, after: "state: absent\n" }];
   return change(
     `remove ${stateOf(current)} ${path}`,
-    async () => {
-      await mustRun(ctx, cmd`rm -rf -- ${path}`, { what: `removing ${path}` });
+    async (host) => {
+      await mustRun(host, cmd`rm -rf -- ${path}`, { what: `removing ${path}` });
     },
     diff,
     { path, state: "absent" },
   );
 }
 
-function planExisting(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Decision {
+function planExisting(path: string, current: RemoteStat | null, want: Attrs): Decision {
   if (!current)
     return fail(
       `file ${path} is absent, cannot continue (state: file does not create files; use state: touch, copy or template)`,
     );
   if (current.type === "directory") return fail(`${path} is a directory, not a file`);
-  return planAttrs(ctx, path, current, want, `already a ${stateOf(current)}`);
+  return planAttrs(path, current, want, `already a ${stateOf(current)}`);
 }
 
-function planTouch(ctx: ModuleContext, path: string, current: RemoteStat | null, want: Attrs): Decision {
+function planTouch(path: string, current: RemoteStat | null, want: Attrs): Decision {
   const before = current ? stateLines(stateOf(current), want, current, "before") : "state: absent\n";
   const after = stateLines(current ? stateOf(current) : "file", want, current, "after").replace(/\n/, " (touched)\n");
   const fix = attrCommand(path, want);
   return change(
     `touch ${path}`,
-    async () => {
-      await mustRun(ctx, fix ? cmd`touch -- ${path} && ${fix}` : cmd`touch -- ${path}`, { what: `touching ${path}` });
+    async (host) => {
+      await mustRun(host, fix ? cmd`touch -- ${path} && ${fix}` : cmd`touch -- ${path}`, { what: `touching ${path}` });
     },
     [{ path, before, after }],
     { path, state: "file" },
@@ -96,14 +96,14 @@ async function planDirectory(
   if (current) {
     const inside = args.recurse ? await recursiveDrift(ctx, path, want) : undefined;
     if (typeof inside === "object") return fail(inside.error);
-    return planAttrs(ctx, path, current, want, "already a directory", inside);
+    return planAttrs(path, current, want, "already a directory", inside);
   }
   const fix = attrCommand(path, want, { recurse: false });
   const diff = [{ path, before: "state: absent\n", after: stateLines("directory", want, null, "after") }];
   return change(
     `create directory ${path}`,
-    async () => {
-      await mustRun(ctx, fix ? cmd`mkdir -p -- ${path} && ${fix}` : cmd`mkdir -p -- ${path}`, {
+    async (host) => {
+      await mustRun(host, fix ? cmd`mkdir -p -- ${path} && ${fix}` : cmd`mkdir -p -- ${path}`, {
         what: `creating ${path}`,
       });
     },
@@ -123,7 +123,7 @@ async function recursiveDrift(
   if (want.owner !== undefined) tests.push(...(tests.length ? ["-o"] : []), "!", "-user", want.owner);
   if (want.group !== undefined) tests.push(...(tests.length ? ["-o"] : []), "!", "-group", want.group);
   if (tests.length === 0) return undefined;
-  const r = await ctx.run(cmd`find ${path} -mindepth 1 \\( ${tests} \\) -print -quit`);
+  const r = await ctx.read(cmd`find ${path} -mindepth 1 \\( ${tests} \\) -print -quit`);
   if (r.kind !== "exited" || r.exitCode !== 0)
     return { error: `cannot inspect ${path} recursively: ${r.stderr.trim()}` };
   const first = r.stdout.trim();

@@ -5,7 +5,6 @@ import crypto from "node:crypto";
 import path from "node:path";
 import type { GetUrlArgs } from "./schema.js";
 import { defineModule, fail, ok, type ModuleContext, type Decision } from "../contract.js";
-import { httpFromHost } from "../support/http-over.js";
 import { isDirectory, planFile, readCurrent, sha1 } from "../support/write-file.js";
 
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -34,7 +33,7 @@ async function download(
   ctx: ModuleContext,
   args: GetUrlArgs,
 ): Promise<{ content: Buffer; status: number } | { error: string }> {
-  const outcome = await httpFromHost(ctx.conn, {
+  const outcome = await ctx.request({
     url: args.url,
     method: "GET",
     headers: args.headers ?? {},
@@ -72,7 +71,6 @@ export default defineModule<GetUrlArgs>({
       return fail(`the checksum of ${args.url} is not ${args.checksum}`, { dest, url: args.url });
     const data = { url: args.url, status_code: got.status, size: got.content.length, checksum_src: sha1(got.content) };
     return planFile(
-      ctx,
       { ...args, dest, content: got.content, upToDate: "content and attributes already match", data },
       current,
     );

@@ -1,7 +1,7 @@
 // `group`: a local group present (with a gid) or absent, through groupadd/groupmod/groupdel.
 import { cmd, type Command } from "../../connection/index.js";
 import type { GroupArgs } from "./schema.js";
-import { defineModule, change, ok, type ModuleContext, type Decision } from "../contract.js";
+import { defineModule, change, ok, type HostReader, type Decision } from "../contract.js";
 import { describeState, probe, mustRun } from "../support/exec.js";
 
 /** A group database line `name:x:gid:members` as {name, gid, members}; undefined when not one. */
@@ -12,8 +12,8 @@ export function parseGroupLine(line: string): { name: string; gid: number; membe
 }
 
 /** The group as the host's name service knows it, or undefined. */
-export async function lookupGroup(ctx: ModuleContext, name: string) {
-  const r = await probe(ctx, cmd`getent group -- ${name}`);
+export async function lookupGroup(host: HostReader, name: string) {
+  const r = await probe(host, cmd`getent group -- ${name}`);
   return r.exitCode === 0 ? parseGroupLine(r.stdout) : undefined;
 }
 
@@ -26,7 +26,6 @@ export default defineModule<GroupArgs>({
     if (args.state === "absent") {
       if (!now) return ok(`group ${args.name} does not exist`, data());
       return step(
-        ctx,
         `remove group ${args.name}`,
         cmd`groupdel -- ${args.name}`,
         describeState({ group: now.name, gid: now.gid }),
@@ -39,20 +38,11 @@ export default defineModule<GroupArgs>({
       if (args.gid !== undefined) opts.push(cmd`-g ${args.gid}`);
       if (args.system) opts.push(cmd`-r`);
       const after = describeState({ group: args.name, gid: args.gid ?? "(next free)" });
-      return step(
-        ctx,
-        `add group ${args.name}`,
-        cmd`groupadd ${opts} -- ${args.name}`,
-        "",
-        after,
-        data(args.gid),
-        true,
-      );
+      return step(`add group ${args.name}`, cmd`groupadd ${opts} -- ${args.name}`, "", after, data(args.gid), true);
     }
     if (args.gid !== undefined && args.gid !== now.gid) {
       const before = describeState({ group: now.name, gid: now.gid });
       return step(
-        ctx,
         `change gid of ${args.name} to ${args.gid}`,
         cmd`groupmod -g ${args.gid} -- ${args.name}`,
         before,
@@ -65,7 +55,6 @@ export default defineModule<GroupArgs>({
 });
 
 function step(
-  ctx: ModuleContext,
   summary: string,
   command: Command,
   before: string,
@@ -75,9 +64,9 @@ function step(
 ): Decision {
   return change(
     summary,
-    async () => {
-      await mustRun(ctx, command);
-      if (readGid) return { gid: (await lookupGroup(ctx, String(data.name)))?.gid ?? null };
+    async (host) => {
+      await mustRun(host, command);
+      if (readGid) return { gid: (await lookupGroup(host, String(data.name)))?.gid ?? null };
     },
     [{ path: `group ${String(data.name)}`, before, after }],
     data,

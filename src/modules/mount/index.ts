@@ -4,7 +4,8 @@
 // is checked first, so a host without an NFS client fails with that reason instead of mount's own words.
 import { cmd, type Command } from "../../connection/index.js";
 import type { MountArgs } from "./schema.js";
-import { defineModule, change, fail, ok, type Change, type ModuleContext, type Decision } from "../contract.js";
+import { defineModule, change, fail, ok } from "../contract.js";
+import type { Change, HostWriter, ModuleContext, Decision } from "../contract.js";
 import { probe, mustRun } from "../support/exec.js";
 import {
   findFstabEntry,
@@ -54,8 +55,8 @@ interface Host {
 
 async function readHost(ctx: ModuleContext, args: MountArgs): Promise<Host> {
   const fstab = args.fstab ?? DEFAULT_FSTAB;
-  const text = (await ctx.conn.get(fstab))?.toString("utf8") ?? "";
-  const mounts = (await ctx.conn.get("/proc/self/mounts"))?.toString("utf8") ?? "";
+  const text = (await ctx.get(fstab))?.toString("utf8") ?? "";
+  const mounts = (await ctx.get("/proc/self/mounts"))?.toString("utf8") ?? "";
   return { fstab, text, live: liveMountAt(mounts, args.path) };
 }
 
@@ -77,11 +78,9 @@ function liveSteps(h: Host, entry: FstabEntry, fstabMoved: boolean): { steps: Co
   return { steps: remount, why: `remount ${entry.path} with options ${entry.opts}` };
 }
 
-function fstabWrite(ctx: ModuleContext, h: Host, after: string, backup: boolean): () => Promise<void> {
-  return async () => {
-    if (backup) await mustRun(ctx, cmd`cp -p -- ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
-    await ctx.conn.put(h.fstab, after, ctx.become ? { become: ctx.become } : {});
-  };
+async function writeFstab(host: HostWriter, h: Host, after: string, backup: boolean): Promise<void> {
+  if (backup) await mustRun(host, cmd`cp -p -- ${h.fstab} ${`${h.fstab}.${Date.now()}~`}`);
+  await host.put(h.fstab, after);
 }
 
 async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host, mounted: boolean): Promise<Decision> {
@@ -108,33 +107,31 @@ async function planPresentOrMounted(ctx: ModuleContext, args: MountArgs, h: Host
   const summary = [fstabChanged ? `write the ${args.path} entry in ${h.fstab}` : "", live.why]
     .filter(Boolean)
     .join(", then ");
-  const write = fstabWrite(ctx, h, after, args.backup === true);
   return change(
     summary,
-    async () => {
-      if (fstabChanged) await write();
-      for (const step of live.steps) await mustRun(ctx, step, { timeoutMs: 120_000 });
+    async (host) => {
+      if (fstabChanged) await writeFstab(host, h, after, args.backup === true);
+      for (const step of live.steps) await mustRun(host, step, { timeoutMs: 120_000 });
     },
     diff,
     { fstab: h.fstab },
   );
 }
 
-function planAbsent(ctx: ModuleContext, args: MountArgs, h: Host): Decision {
+function planAbsent(args: MountArgs, h: Host): Decision {
   const after = setFstabEntry(h.text, args.path, undefined);
   const inFstab = findFstabEntry(h.text, args.path) !== undefined;
   if (!inFstab && !h.live) return ok(`${args.path} is neither in ${h.fstab} nor mounted`, { fstab: h.fstab });
   const diff: Change[] = inFstab ? [{ path: h.fstab, before: h.text, after }] : [];
-  const write = fstabWrite(ctx, h, after, args.backup === true);
   const what = [h.live ? `unmount ${args.path}` : "", inFstab ? `remove its entry from ${h.fstab}` : ""]
     .filter(Boolean)
     .join(" and ");
   return change(
     what,
-    async () => {
-      if (h.live) await mustRun(ctx, cmd`umount -- ${args.path}`);
-      if (inFstab) await write();
-      await probe(ctx, cmd`rmdir -- ${args.path} 2>/dev/null`);
+    async (host) => {
+      if (h.live) await mustRun(host, cmd`umount -- ${args.path}`);
+      if (inFstab) await writeFstab(host, h, after, args.backup === true);
+      await host.run(cmd`rmdir -- ${args.path} 2>/dev/null`);
     },
     diff,
     { fstab: h.fstab },
@@ -152,18 +149,21 @@ export default defineModule<MountArgs>({
       case "mounted":
         return planPresentOrMounted(ctx, args, h, true);
       case "absent":
-        return planAbsent(ctx, args, h);
+        return planAbsent(args, h);
       case "unmounted":
         if (!h.live) return ok(`${args.path} is not mounted`, { fstab: h.fstab });
-        return change(`unmount ${args.path}`, async () => void (await mustRun(ctx, cmd`umount -- ${args.path}`)), [], {
-          fstab: h.fstab,
-        });
+        return change(
+          `unmount ${args.path}`,
+          async (host) => void (await mustRun(host, cmd`umount -- ${args.path}`)),
+          [],
+          { fstab: h.fstab },
+        );
       case "remounted": {
         if (!h.live) return fail(`mount ${args.path}: cannot remount, it is not mounted`);
         const opts = args.opts ? `remount,${args.opts}` : "remount";
         return change(
           `remount ${args.path}`,
-          async () => void (await mustRun(ctx, cmd`mount -o ${opts} -- ${args.path}`)),
+          async (host) => void (await mustRun(host, cmd`mount -o ${opts} -- ${args.path}`)),
           [],
           { fstab: h.fstab },
         );

@@ -7,7 +7,7 @@ import { defineModule, fail, ok } from "../contract.js";
 export default defineModule<PingArgs>({
   name: "ping",
   async plan(ctx, args) {
-    const r = await ctx.run(rawCommand("true"));
+    const r = await ctx.read(rawCommand("true"));
     if (r.kind === "timeout" || r.exitCode !== 0)
       return fail(`the host answered but could not run a command${r.kind === "exited" ? ` (exit ${r.exitCode})` : ""}`);
     return ok("the host answers and runs commands", { ping: args.data ?? "pong" });

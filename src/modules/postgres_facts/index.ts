@@ -3,7 +3,6 @@
 // standby must match, pending restarts and the system identifier; `parsePostgresFacts` shapes them.
 import type { PostgresFactsArgs } from "./schema.js";
 import { defineModule, ok, type Decision } from "../contract.js";
-import { withPg } from "../support/pg.js";
 
 /** The settings reported: those a standby must match or exceed, and those replication needs. */
 export const FACT_SETTINGS = [
@@ -141,11 +140,7 @@ export function parsePostgresFacts(raw: unknown) {
 export default defineModule<PostgresFactsArgs>({
   name: "postgres_facts",
   async plan(ctx, args): Promise<Decision> {
-    const raw = await withPg(
-      ctx,
-      args,
-      async (s) => (await s.query(FACTS_QUERY, [[...FACT_SETTINGS]], { readOnly: true })).rows[0]?.facts,
-    );
+    const raw = await ctx.sql(args, async (s) => (await s.read(FACTS_QUERY, [[...FACT_SETTINGS]])).rows[0]?.facts);
     const postgres = parsePostgresFacts(raw);
     const filter =
       args.filter === undefined

@@ -6,10 +6,9 @@
 // changed even when it touches no rows, since knowing that would mean running it.
 // Arguments: positional_args fill %s (or $1..$n), named_args fill %(name)s, as psycopg does, but only in
 // the code: inside a comment, a string or a quoted identifier they are text.
-import { maskSecrets } from "../../connection/index.js";
 import type { PostgresQueryArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type Decision } from "../contract.js";
-import { leadingKeyword, withPg, type SqlResult } from "../support/pg.js";
+import { leadingKeyword, type SqlResult } from "../support/pg.js";
 import { codeShape, inCode, PARAM, replaceInCode } from "../support/sql-text.js";
 
 const READ_ONLY = new Set(["SELECT", "SHOW", "VALUES", "TABLE", "WITH"]);
@@ -68,17 +67,17 @@ export default defineModule<PostgresQueryArgs>({
     const bound = toNumbered(args.query, args.positional_args, args.named_args);
     if (typeof bound === "string") return fail(`postgres_query: ${bound}`);
     if (isReadOnly(args.query)) {
-      const r = await withPg(ctx, args, (s) => s.query(bound.text, bound.params, { readOnly: true }));
+      const r = await ctx.sql(args, (s) => s.read(bound.text, bound.params));
       return ok(`read-only statement (${r.statusMessage}): ${r.rowCount} row(s)`, resultData(args.query, r));
     }
     const kw = leadingKeyword(args.query) || "statement";
     return change(
       `run ${kw} statement on ${args.db ?? args.login_db ?? "postgres"}`,
-      async () => {
-        const r = await withPg(ctx, args, (s) => s.query(bound.text, bound.params));
+      async (host) => {
+        const r = await host.sql(args, (s) => s.query(bound.text, bound.params));
         return resultData(args.query, r);
       },
-      [{ path: "query", before: "", after: `${maskSecrets(args.query.trim(), ctx.secrets)}\n` }],
+      [{ path: "query", before: "", after: `${args.query.trim()}\n` }],
       { query: args.query },
     );
   },

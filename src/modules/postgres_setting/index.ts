@@ -5,7 +5,7 @@
 // signalled by data.restart_required (context postmaster) and data.pending_restart.
 import type { PostgresSettingArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type Decision } from "../contract.js";
-import { pgEscapes, withPg, type SqlSession } from "../support/pg.js";
+import { pgEscapes, type SqlReader } from "../support/pg.js";
 
 const SETTING_QUERY = `SELECT s.name, s.setting, s.unit, s.vartype, s.context, s.pending_restart,
   (SELECT f.setting FROM pg_file_settings f WHERE f.name = s.name ORDER BY f.seqno DESC LIMIT 1) AS file_value,
@@ -48,12 +48,12 @@ function settingIdent(name: string): string {
 
 type SettingRow = Record<string, unknown>;
 
-async function readSetting(s: SqlSession, name: string): Promise<SettingRow | undefined> {
-  return (await s.query(SETTING_QUERY, [name], { readOnly: true })).rows[0];
+async function readSetting(s: SqlReader, name: string): Promise<SettingRow | undefined> {
+  return (await s.read(SETTING_QUERY, [name])).rows[0];
 }
 
 /** After pg_reload_conf() the server applies the files asynchronously: wait briefly for it to settle. */
-async function settle(s: SqlSession, name: string, want: string | undefined): Promise<SettingRow | undefined> {
+async function settle(s: SqlReader, name: string, want: string | undefined): Promise<SettingRow | undefined> {
   let row: SettingRow | undefined;
   for (let i = 0; i < 20; i++) {
     row = await readSetting(s, name);
@@ -74,7 +74,7 @@ export default defineModule<PostgresSettingArgs>({
   name: "postgres_setting",
   async plan(ctx, args): Promise<Decision> {
     const name = args.name.toLowerCase();
-    const row = await withPg(ctx, args, (s) => readSetting(s, name));
+    const row = await ctx.sql(args, (s) => readSetting(s, name));
     if (!row) return fail(`postgres_setting: the server has no setting ${name}`);
     if (row.context === "internal") return fail(`postgres_setting: ${name} is read-only (context internal)`);
     if (args.value === undefined && !args.reset) return fail("postgres_setting: give `value` or `reset: true`");
@@ -109,8 +109,8 @@ export default defineModule<PostgresSettingArgs>({
     const data = { name, context: row.context, restart_required: postmaster };
     return change(
       summary,
-      async () => {
-        const after = await withPg(ctx, args, async (s) => {
+      async (host) => {
+        const after = await host.sql(args, async (s) => {
           if (!inFiles) await s.query(sql);
           await s.query("SELECT pg_reload_conf()");
           return settle(s, name, want);

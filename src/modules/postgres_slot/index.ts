@@ -4,7 +4,6 @@
 // as it is (its type is reported); dropping an active slot fails with the server's words.
 import type { PostgresSlotArgs } from "./schema.js";
 import { defineModule, change, fail, ok, type Decision } from "../contract.js";
-import { withPg } from "../support/pg.js";
 
 const SLOT_QUERY =
   "SELECT slot_name, slot_type, active, restart_lsn::text AS restart_lsn FROM pg_replication_slots WHERE slot_name = $1";
@@ -16,11 +15,7 @@ export default defineModule<PostgresSlotArgs>({
     const type = args.slot_type ?? "physical";
     if (type === "logical" && !args.output_plugin)
       return fail("postgres_slot: `output_plugin` is required for a logical slot");
-    const slot = await withPg(
-      ctx,
-      args,
-      async (s) => (await s.query(SLOT_QUERY, [args.name], { readOnly: true })).rows[0],
-    );
+    const slot = await ctx.sql(args, async (s) => (await s.read(SLOT_QUERY, [args.name])).rows[0]);
     const data = { name: args.name, slot_type: type };
     const describe = (r: Record<string, unknown> | undefined) =>
       r ? `slot ${args.name}: ${String(r.slot_type)}, restart_lsn ${String(r.restart_lsn ?? "none")}\n` : "";
@@ -28,8 +23,8 @@ export default defineModule<PostgresSlotArgs>({
       if (!slot) return ok(`replication slot ${args.name} does not exist`, data);
       return change(
         `drop replication slot ${args.name}`,
-        async () => {
-          await withPg(ctx, args, (s) => s.query("SELECT pg_drop_replication_slot($1)", [args.name]));
+        async (host) => {
+          await host.sql(args, (s) => s.query("SELECT pg_drop_replication_slot($1)", [args.name]));
         },
         [{ path: `slot ${args.name}`, before: describe(slot), after: "" }],
         data,
@@ -51,8 +46,8 @@ export default defineModule<PostgresSlotArgs>({
     const after = `slot ${args.name}: ${type}${args.immediately_reserve ? ", WAL reserved now" : ""}\n`;
     return change(
       `create ${type} replication slot ${args.name}`,
-      async () => {
-        const now = await withPg(ctx, args, async (s) => {
+      async (host) => {
+        const now = await host.sql(args, async (s) => {
           await s.query(create.sql, create.params);
           return (await s.query(SLOT_QUERY, [args.name])).rows[0];
         });

@@ -5,7 +5,7 @@
 // under the same names, as postgres_common's postgres_inspect_script, which the other database roles use.
 import { cmd, type Command } from "../../connection/command.js";
 import { defineModule, fail, ok } from "../contract.js";
-import { mustRun } from "../support/exec.js";
+import { mustRead } from "../support/exec.js";
 import type { PostgresStandbyDatadirArgs } from "./schema.js";
 
 /** What a data directory is, read without touching it; registered as `datadir`, so named as the role reads it. */
@@ -136,7 +136,7 @@ function held(dir: DataDir, wanted: StandbyWanted): string {
 export default defineModule<PostgresStandbyDatadirArgs>({
   name: "postgres_standby_datadir",
   async plan(ctx, args) {
-    const out = await mustRun(ctx, readCommand(args.path, args.bin_dir), { what: `reading ${args.path}` });
+    const out = await mustRead(ctx, readCommand(args.path, args.bin_dir), { what: `reading ${args.path}` });
     const read = parseDataDir(args.path, out);
     if (!read.ok) return fail(`postgres_standby_datadir: ${read.error}`);
     const decision = standbyAction(read.dir, {

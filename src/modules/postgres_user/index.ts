@@ -4,10 +4,10 @@
 // (the server stores a pre-hashed verifier as is), so the clear text never reaches the server, its logs,
 // a command line, a diff, a message or registered data. New roles get LOGIN unless NOLOGIN (as CREATE USER).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import { maskSecrets, RemoteOperationError } from "../../connection/index.js";
+import { RemoteOperationError } from "../../connection/index.js";
 import type { PostgresUserArgs } from "./schema.js";
-import { defineModule, change, fail, ok, type ModuleContext, type Decision } from "../contract.js";
-import { pgEscapes, withPg } from "../support/pg.js";
+import { defineModule, change, fail, ok, type HostWriter, type Decision } from "../contract.js";
+import { pgEscapes } from "../support/pg.js";
 
 /** SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> (RFC 5802/7677) as PostgreSQL stores it. */
 export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
@@ -66,11 +66,16 @@ function describeRole(flags: Partial<Record<Flag, boolean>>, connLimit: unknown,
   return `attributes: ${words.join(" ")}\nconnection limit: ${String(connLimit)}\npassword: ${password}\n`;
 }
 
-async function execSecret(ctx: ModuleContext, args: PostgresUserArgs, sql: string, hide: string[]): Promise<void> {
+async function execSecret(host: HostWriter, args: PostgresUserArgs, sql: string, hide: string[]): Promise<void> {
   try {
-    await withPg(ctx, args, (s) => s.query(sql));
+    await host.sql(args, (s) => s.query(sql));
   } catch (e) {
-    throw new RemoteOperationError(ctx.host, "run", maskSecrets(e instanceof Error ? e.message : String(e), hide));
+    // The verifier is this module's own secret (the run knows only the password): masked here.
+    throw new RemoteOperationError(
+      host.host,
+      "run",
+      host.redact.known(e instanceof Error ? e.message : String(e), hide),
+    );
   }
 }
 
@@ -80,18 +85,14 @@ export default defineModule<PostgresUserArgs>({
   async plan(ctx, args): Promise<Decision> {
     const flags = parseRoleFlags(args.role_attr_flags);
     if (typeof flags === "string") return fail(`postgres_user: unknown role attribute ${flags}`);
-    const role = await withPg(
-      ctx,
-      args,
-      async (s) => (await s.query(ROLE_QUERY, [args.name], { readOnly: true })).rows[0],
-    );
+    const role = await ctx.sql(args, async (s) => (await s.read(ROLE_QUERY, [args.name])).rows[0]);
     const ident = pgEscapes().escapeIdentifier(args.name);
     const data = { name: args.name, state: args.state ?? "present" };
     if (args.state === "absent") {
       if (!role) return ok(`role ${args.name} does not exist`, data);
       return change(
         `drop role ${args.name}`,
-        () => execSecret(ctx, args, `DROP ROLE ${ident}`, []),
+        (host) => execSecret(host, args, `DROP ROLE ${ident}`, []),
         [{ path: `role ${args.name}`, before: `role ${args.name}\n`, after: "" }],
         data,
       );
@@ -107,8 +108,8 @@ export default defineModule<PostgresUserArgs>({
       const after = describeRole(wanted, args.conn_limit ?? -1, verifier ? "(set)" : "(none)");
       return change(
         `create role ${args.name}`,
-        () =>
-          execSecret(ctx, args, `CREATE ROLE ${ident} WITH${flagWords(wanted)}${connClause}${passwordClause}`, hide),
+        (host) =>
+          execSecret(host, args, `CREATE ROLE ${ident} WITH${flagWords(wanted)}${connClause}${passwordClause}`, hide),
         [{ path: `role ${args.name}`, before: "", after }],
         data,
       );
@@ -143,7 +144,7 @@ export default defineModule<PostgresUserArgs>({
     ].filter(Boolean);
     return change(
       `alter role ${args.name}: ${what.join(", ")}`,
-      () => execSecret(ctx, args, sql, hide),
+      (host) => execSecret(host, args, sql, hide),
       [{ path: `role ${args.name}`, before, after }],
       data,
     );

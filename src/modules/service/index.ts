@@ -6,7 +6,7 @@
 // leaves the task ok.
 import { cmd, type Command } from "../../connection/index.js";
 import type { ServiceArgs } from "./schema.js";
-import { defineModule, change, fail, ok, type Decision } from "../contract.js";
+import { defineModule, change, fail, ok, type HostReader, type Decision } from "../contract.js";
 import { describeState, probe, mustRun } from "../support/exec.js";
 import { serviceDriver, type ServiceDriver, type ServiceState, type ServiceVerb } from "../support/init-system.js";
 
@@ -47,7 +47,7 @@ function okReason(name: string, driver: ServiceDriver, s: ServiceState): string 
 }
 
 /** Whether systemd's copy of the unit is older than its files on disk. */
-async function needsDaemonReload(ctx: Parameters<typeof probe>[0], name: string): Promise<boolean> {
+async function needsDaemonReload(ctx: HostReader, name: string): Promise<boolean> {
   const r = await probe(ctx, cmd`systemctl show -p NeedDaemonReload --value -- ${name}`);
   return r.exitCode === 0 && r.stdout.trim() === "yes";
 }
@@ -85,8 +85,8 @@ export default defineModule<ServiceArgs>({
     ];
     return change(
       `${what} ${args.name} (${driver.kind})`,
-      async () => {
-        for (const step of steps) await mustRun(ctx, step);
+      async (host) => {
+        for (const step of steps) await mustRun(host, step);
         return { name: args.name, manager: driver.kind };
       },
       diff,

@@ -10,7 +10,7 @@ import { gatherFacts } from "../support/facts.js";
 export default defineModule<SetupArgs>({
   name: "setup",
   async plan(ctx, args) {
-    const gathered = await gatherFacts(ctx.conn);
+    const gathered = await gatherFacts(ctx);
     if (!gathered.ok) return fail(gathered.error);
     const filters = args.filter === undefined ? [] : Array.isArray(args.filter) ? args.filter : [args.filter];
     let globs: UserRegex[];

@@ -30,19 +30,19 @@ export default defineModule<StatArgs>({
   name: "stat",
   async plan(ctx, args) {
     const target = args.follow ? await resolved(ctx, args.path) : args.path;
-    const s = await ctx.conn.stat(target, { become: ctx.become });
+    const s = await ctx.stat(target);
     if (!s) return ok(`${args.path} does not exist`, { stat: { exists: false } });
     const facts = statFacts(args.path, s);
     if (s.type === "symlink") {
-      const r = await ctx.run(cmd`readlink -- ${args.path}`);
+      const r = await ctx.read(cmd`readlink -- ${args.path}`);
       if (r.kind === "exited" && r.exitCode === 0) facts.lnk_target = r.stdout.replace(/\n$/, "");
     }
     if (s.type === "file" && args.get_checksum !== false) {
       const algorithm = args.checksum_algorithm ?? "sha1";
       const sum = cmd`${`${algorithm}sum`} -- ${target}`;
-      const r = await ctx.run(sum);
+      const r = await ctx.read(sum);
       if (r.kind !== "exited" || r.exitCode !== 0)
-        return fail(commandFailure(sum, r, ctx.secrets, `cannot checksum ${target}`));
+        return fail(commandFailure(sum, r, ctx.redact, `cannot checksum ${target}`));
       facts.checksum = r.stdout.split(" ")[0];
     }
     return ok(`${args.path} is a ${s.type}`, { stat: facts });
@@ -51,6 +51,6 @@ export default defineModule<StatArgs>({
 
 /** The path a symlink finally points to (the path itself when it is not a link or is dangling). */
 async function resolved(ctx: ModuleContext, path: string): Promise<string> {
-  const r = await ctx.run(cmd`readlink -e -- ${path}`);
+  const r = await ctx.read(cmd`readlink -e -- ${path}`);
   return r.kind === "exited" && r.exitCode === 0 && r.stdout.trim() ? r.stdout.replace(/\n$/, "") : path;
 }

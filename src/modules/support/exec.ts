@@ -1,13 +1,15 @@
 // Running commands from modules. For command and shell: creates/removes guards, chdir and stdin, and the
 // registered result (rc, stdout, stderr, *_lines, cmd). For the others: probes whose exit code is an
-// answer, and commands that must succeed (mustRun), whose failure becomes a RemoteOperationError with one
-// message format (commandFailure: the command, its exit code, the end of what it printed), so the task
-// fails, not gocd-bc, and every module's failure reads the same.
+// answer, and commands that must succeed (mustRead for a read, mustRun for a change, which only an apply
+// can run), whose failure becomes a RemoteOperationError with one message format (commandFailure: the
+// command, its exit code, the end of what it printed), so the task fails, not gocd-bc, and every module's
+// failure reads the same.
 import path from "node:path";
 import { cmd, type Command } from "../../connection/command.js";
-import { RemoteOperationError, type RunExited, type RunOptions, type RunResult } from "../../connection/index.js";
-import { applyFailed, change, ok, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
-import { maskDeep, maskText } from "./mask.js";
+import { RemoteOperationError, type RunExited, type RunResult } from "../../connection/index.js";
+import { applyFailed, change, ok } from "../contract.js";
+import type { CommandOptions, HostReader, HostWriter, ModuleContext, ModuleData, Decision } from "../contract.js";
+import type { Redactor } from "./mask.js";
 
 /** The arguments both command and shell take besides the command itself. */
 export interface ExecArgs {
@@ -22,10 +24,10 @@ export interface ExecArgs {
 /** Why the command need not run (creates exists / removes absent), or undefined when it must. */
 async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undefined> {
   const at = (p: string) => (args.chdir && !path.posix.isAbsolute(p) ? path.posix.join(args.chdir, p) : p);
-  if (args.creates !== undefined && (await ctx.conn.stat(at(args.creates), { become: ctx.become }))) {
+  if (args.creates !== undefined && (await ctx.stat(at(args.creates)))) {
     return `skipped: ${args.creates} exists`;
   }
-  if (args.removes !== undefined && !(await ctx.conn.stat(at(args.removes), { become: ctx.become }))) {
+  if (args.removes !== undefined && !(await ctx.stat(at(args.removes)))) {
     return `skipped: ${args.removes} does not exist`;
   }
   return undefined;
@@ -39,11 +41,10 @@ async function guard(ctx: ModuleContext, args: ExecArgs): Promise<string | undef
 export async function planExec(
   ctx: ModuleContext,
   command: Command,
-  shown: unknown,
+  display: unknown,
   args: ExecArgs,
 ): Promise<Decision> {
   const skip = await guard(ctx, args);
-  const display = maskDeep(shown, ctx.secrets);
   if (skip) return ok(skip, { cmd: display, rc: 0, stdout: "", stderr: "", stdout_lines: [], stderr_lines: [] });
   const full = args.chdir
     ? cmd`cd -- ${args.chdir} || exit 1
@@ -52,8 +53,8 @@ ${command}`
   const summary = `run ${typeof display === "string" ? display : JSON.stringify(display)}`;
   return change(
     summary,
-    async () => {
-      const result = await execute(ctx, full, display, args);
+    async (host) => {
+      const result = await execute(host, full, display, args);
       return result.error ? applyFailed(result.error, result.data) : result.data;
     },
     undefined,
@@ -62,7 +63,7 @@ ${command}`
 }
 
 async function execute(
-  ctx: ModuleContext,
+  host: HostWriter,
   command: Command,
   display: unknown,
   args: ExecArgs,
@@ -70,7 +71,7 @@ async function execute(
   const stdin =
     args.stdin === undefined ? undefined : args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`;
   const started = Date.now();
-  const r = await ctx.run(command, { stdin });
+  const r = await host.run(command, { stdin });
   const strip = (s: string) => (args.strip_empty_ends === false ? s : s.replace(/\n+$/, ""));
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
@@ -95,32 +96,33 @@ function lines(text: string): string[] {
   return text === "" ? [] : text.split("\n");
 }
 
-/** How a module runs a command: input, time limit, and a become other than the task's. */
-export type ExecOptions = Pick<RunOptions, "stdin" | "timeoutMs" | "become">;
-
-/** Runs `command` with the task's become settings; a timeout throws, any exit code is returned. */
-export async function probe(ctx: ModuleContext, command: Command, opts: ExecOptions = {}): Promise<RunExited> {
-  const result = await runWith(ctx, command, opts);
+/** Runs `command`, which only reads; a timeout throws, any exit code is returned. */
+export async function probe(host: HostReader, command: Command, opts: CommandOptions = {}): Promise<RunExited> {
+  const result = await host.read(command, opts);
   if (result.kind === "timeout")
-    throw new RemoteOperationError(ctx.host, "run", commandFailure(command, result, ctx.secrets));
+    throw new RemoteOperationError(host.host, "run", commandFailure(command, result, host.redact));
   return result;
 }
 
-/** Runs `command` and returns its stdout; a non-zero exit or a timeout fails the task with commandFailure's message. */
-export async function mustRun(
-  ctx: ModuleContext,
-  command: Command,
-  opts: ExecOptions & { readonly what?: string } = {},
-): Promise<string> {
+/** What a command that must succeed is for, in its failure message. */
+type MustOptions = CommandOptions & { readonly what?: string };
+
+/** Runs `command`, which only reads, and returns its stdout; a non-zero exit or a timeout fails the task
+ * with commandFailure's message. */
+export async function mustRead(host: HostReader, command: Command, opts: MustOptions = {}): Promise<string> {
   const { what, ...run } = opts;
-  const r = await runWith(ctx, command, run);
-  if (r.kind === "exited" && r.exitCode === 0) return r.stdout;
-  throw new RemoteOperationError(ctx.host, "run", commandFailure(command, r, ctx.secrets, what));
+  return stdoutOf(host, command, await host.read(command, run), what);
 }
 
-/** An explicit `become` replaces the task's; without one the command runs as the task does. */
-function runWith(ctx: ModuleContext, command: Command, opts: ExecOptions): Promise<RunResult> {
-  return opts.become !== undefined ? ctx.conn.run(command, opts) : ctx.run(command, opts);
+/** Runs `command`, which changes the host, and returns its stdout; fails as mustRead does. */
+export async function mustRun(host: HostWriter, command: Command, opts: MustOptions = {}): Promise<string> {
+  const { what, ...run } = opts;
+  return stdoutOf(host, command, await host.run(command, run), what);
+}
+
+function stdoutOf(host: HostReader, command: Command, r: RunResult, what: string | undefined): string {
+  if (r.kind === "exited" && r.exitCode === 0) return r.stdout;
+  throw new RemoteOperationError(host.host, "run", commandFailure(command, r, host.redact, what));
 }
 
 /** How many of the last lines a command printed go into its failure message: enough for the error, not a log. */
@@ -132,11 +134,11 @@ const TAIL_LINES = 5;
  * was for, when given. The command shows in its display form, and what it printed is masked with the
  * command's own secrets and the task's, so the message is safe wherever it ends up.
  */
-export function commandFailure(command: Command, r: RunResult, secrets: readonly string[], what?: string): string {
+export function commandFailure(command: Command, r: RunResult, redact: Redactor, what?: string): string {
   const shown = `${what ? `${what}: ` : ""}\`${command.toDisplay()}\``;
   if (r.kind === "timeout") return `${shown} timed out after ${r.timeoutMs} ms`;
   const tail = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-TAIL_LINES).join("\n");
-  return `${shown} exited ${r.exitCode}${tail ? `: ${maskText(tail, [...command.secrets(), ...secrets])}` : ""}`;
+  return `${shown} exited ${r.exitCode}${tail ? `: ${redact.text(tail, command.secrets())}` : ""}`;
 }
 
 /** A before/after text block of "key: value" lines, for the diffs of modules that manage objects. */

@@ -2,8 +2,8 @@
 // kernel, architecture and distribution. Used by `gather_facts` at a play's start and by the `setup` module.
 // At a play's start it is also where an unreachable host is found, as in Ansible's "Gathering Facts".
 import { rawCommand } from "../../connection/command.js";
-import type { Connection } from "../../connection/types.js";
 import type { Vars } from "../../source/vars-file.js";
+import type { HostReader } from "../contract.js";
 
 /** The command that prints what `parseFacts` reads. */
 export const FACTS_COMMAND = rawCommand(
@@ -35,8 +35,10 @@ export function parseFacts(stdout: string): Vars {
 }
 
 /** Reads the facts of a connected host; a non-zero exit gives an error message. */
-export async function gatherFacts(conn: Connection): Promise<{ ok: true; facts: Vars } | { ok: false; error: string }> {
-  const res = await conn.run(FACTS_COMMAND, { timeoutMs: 60_000 });
+export async function gatherFacts(
+  host: Pick<HostReader, "read">,
+): Promise<{ ok: true; facts: Vars } | { ok: false; error: string }> {
+  const res = await host.read(FACTS_COMMAND, { timeoutMs: 60_000 });
   if (res.kind === "timeout") return { ok: false, error: "gathering facts timed out" };
   if (res.exitCode !== 0)
     return { ok: false, error: `gathering facts failed (exit ${res.exitCode}): ${res.stderr.trim()}` };

@@ -23,11 +23,11 @@ export async function planLink(
   attrs: Attrs,
 ): Promise<Decision> {
   const kind = want.hard ? "hard" : "link";
-  if (want.hard && !(await ctx.conn.stat(want.src, { become: ctx.become })))
+  if (want.hard && !(await ctx.stat(want.src)))
     return fail(`src ${want.src} does not exist (a hard link needs an existing file)`);
   const now = current ? await linkTarget(ctx, want, current) : undefined;
   if (now === want.src)
-    return planAttrs(ctx, want.path, current!, attrs, `already a ${want.hard ? "hard link" : "link"} to ${want.src}`);
+    return planAttrs(want.path, current!, attrs, `already a ${want.hard ? "hard link" : "link"} to ${want.src}`);
   if (current && current.type !== "symlink" && !want.hard && !want.force) {
     return fail(`refusing to replace ${stateOf(current)} ${want.path} with a link (set force: true to replace it)`);
   }
@@ -40,8 +40,8 @@ export async function planLink(
   const ln = want.hard ? cmd`ln -f -- ${want.src} ${want.path}` : cmd`ln -sfn -- ${want.src} ${want.path}`;
   return change(
     `${current ? "replace" : "create"} ${want.hard ? "hard link" : "link"} ${want.path} -> ${want.src}`,
-    async () => {
-      await mustRun(ctx, fix ? cmd`${ln} && ${fix}` : ln, { what: `linking ${want.path}` });
+    async (host) => {
+      await mustRun(host, fix ? cmd`${ln} && ${fix}` : ln, { what: `linking ${want.path}` });
     },
     [{ path: want.path, before, after }],
     { path: want.path, state: kind, src: want.src },
@@ -52,10 +52,10 @@ export async function planLink(
 async function linkTarget(ctx: ModuleContext, want: LinkWant, current: RemoteStat): Promise<string | undefined> {
   if (!want.hard) {
     if (current.type !== "symlink") return undefined;
-    const r = await ctx.run(cmd`readlink -- ${want.path}`);
+    const r = await ctx.read(cmd`readlink -- ${want.path}`);
     return r.kind === "exited" && r.exitCode === 0 ? r.stdout.replace(/\n$/, "") : undefined;
   }
-  const r = await ctx.run(cmd`stat -c %d:%i -- ${want.src} ${want.path}`);
+  const r = await ctx.read(cmd`stat -c %d:%i -- ${want.src} ${want.path}`);
   if (r.kind !== "exited" || r.exitCode !== 0) return undefined;
   const [a, b] = r.stdout.trim().split("\n");
   return a === b ? want.src : undefined;

@@ -1,7 +1,7 @@
 // How the file module describes a path in diffs and fixes attributes of a path that already has the
 // right type: "state: directory\nmode: 0755\n" before and after, and the chmod/chown to get there.
 import type { RemoteStat } from "../../connection/types.js";
-import { change, ok, type ModuleContext, type Decision } from "../contract.js";
+import { change, ok, type Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, type Attrs } from "./attrs.js";
 import { mustRun } from "./exec.js";
 
@@ -21,14 +21,7 @@ export function stateLines(state: string, want: Attrs, stat: RemoteStat | null, 
 }
 
 /** Plans attribute fixes on a path of the right type: ok with `reason` when they match already. */
-export function planAttrs(
-  ctx: ModuleContext,
-  path: string,
-  stat: RemoteStat,
-  want: Attrs,
-  reason: string,
-  extraDrift?: string,
-): Decision {
+export function planAttrs(path: string, stat: RemoteStat, want: Attrs, reason: string, extraDrift?: string): Decision {
   const isLink = stat.type === "symlink";
   const drift = attrDrift(want, stat);
   if (drift.length === 0 && !extraDrift) return ok(reason, { path, state: stateOf(stat) });
@@ -40,8 +33,8 @@ export function planAttrs(
   const fix = attrCommand(path, want, { link: isLink, recurse: extraDrift !== undefined });
   return change(
     `set ${what} on ${path}`,
-    async () => {
-      if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${path}` });
+    async (host) => {
+      if (fix) await mustRun(host, fix, { what: `setting attributes of ${path}` });
     },
     diff,
     { path, state },

@@ -2,7 +2,7 @@
 // `postgresql@VERSION-CLUSTER` without systemd, otherwise the LSB init script and update-rc.d (the lab).
 // Each driver is a set of commands plus how to read their answers, so `service` stays one decision.
 import { cmd, type Command } from "../../connection/index.js";
-import type { ModuleContext } from "../contract.js";
+import type { HostReader } from "../contract.js";
 import { probe } from "./exec.js";
 
 /** What drives the service; shown in reasons so a user sees which mechanism was asked. */
@@ -28,7 +28,7 @@ export interface ServiceDriver {
 }
 
 /** True when systemd manages the host (sd_booted(3): /run/systemd/system exists). */
-export async function hasSystemd(ctx: ModuleContext): Promise<boolean> {
+export async function hasSystemd(ctx: HostReader): Promise<boolean> {
   return (await probe(ctx, cmd`test -d /run/systemd/system`)).exitCode === 0;
 }
 
@@ -39,14 +39,14 @@ export function pgClusterUnit(name: string): { version: string; cluster: string 
 }
 
 /** The driver for `name` on this host; `pattern` is the process to look for when a script has no status. */
-export async function serviceDriver(ctx: ModuleContext, name: string, pattern?: string): Promise<ServiceDriver> {
+export async function serviceDriver(ctx: HostReader, name: string, pattern?: string): Promise<ServiceDriver> {
   if (await hasSystemd(ctx)) return systemdDriver(ctx, name);
   const pg = pgClusterUnit(name);
   if (pg) return pgClusterDriver(ctx, pg.version, pg.cluster);
   return sysvDriver(ctx, name, pattern);
 }
 
-function systemdDriver(ctx: ModuleContext, name: string): ServiceDriver {
+function systemdDriver(ctx: HostReader, name: string): ServiceDriver {
   return {
     kind: "systemd",
     async state() {
@@ -63,7 +63,7 @@ function systemdDriver(ctx: ModuleContext, name: string): ServiceDriver {
   };
 }
 
-async function sysvDriver(ctx: ModuleContext, name: string, pattern?: string): Promise<ServiceDriver> {
+async function sysvDriver(ctx: HostReader, name: string, pattern?: string): Promise<ServiceDriver> {
   const script = `/etc/init.d/${name}`;
   const exists = (await probe(ctx, cmd`test -x ${script}`)).exitCode === 0;
   return {
@@ -84,7 +84,7 @@ async function sysvDriver(ctx: ModuleContext, name: string, pattern?: string): P
 }
 
 /** LSB: `status` exits 0 when running and 3 when stopped; anything else falls back to `pattern` (pgrep). */
-async function sysvRunning(ctx: ModuleContext, script: string, pattern?: string): Promise<boolean | null> {
+async function sysvRunning(ctx: HostReader, script: string, pattern?: string): Promise<boolean | null> {
   const status = await probe(ctx, cmd`${script} status`);
   if (status.exitCode === 0) return true;
   if (status.exitCode === 3) return false;
@@ -92,13 +92,13 @@ async function sysvRunning(ctx: ModuleContext, script: string, pattern?: string)
   return (await probe(ctx, cmd`pgrep -f -- ${pattern}`)).exitCode === 0;
 }
 
-function pgClusterDriver(ctx: ModuleContext, version: string, cluster: string): ServiceDriver {
+function pgClusterDriver(ctx: HostReader, version: string, cluster: string): ServiceDriver {
   const startConf = `/etc/postgresql/${version}/${cluster}/start.conf`;
   return {
     kind: "pg_ctlcluster",
     async state() {
       const status = await probe(ctx, cmd`pg_ctlcluster ${version} ${cluster} status`);
-      const conf = await ctx.conn.get(startConf);
+      const conf = await ctx.get(startConf);
       const word = conf === null ? "auto" : startWord(conf.toString("utf8"));
       const running = status.exitCode === 0 ? true : status.exitCode === 3 ? false : null;
       return { running, enabled: word === "auto" };

@@ -1,6 +1,7 @@
 // Secret masking for everything a module returns (reasons, diffs, registered data), so a secret never
-// reaches a log, a diff or the JSON events, whatever the module printed: the values listed in
-// ctx.secrets in every form they take, the values of secret-named keys, and whole key files.
+// reaches a log, a diff or the JSON events, whatever the module printed: the run's secrets in every form
+// they take, the values of secret-named keys, and whole key files. The Redactor at the end is the one
+// object that does it for a run; the functions are what it applies.
 import { MASK, maskSecrets } from "../../connection/command.js";
 import type { Change, TaskResult } from "../contract.js";
 import { assignedValues, isPlaceholder, isSecretFile, replaceAssignments, SECRET_NAME } from "./secret-text.js";
@@ -62,4 +63,67 @@ export function maskResult(result: TaskResult, secrets: readonly string[]): Task
   if (result.status !== "changed") return walk(result, text, false);
   const { diff, ...rest } = result;
   return { ...walk(rest, text, false), diff: diff.map((c) => maskedChange(c, secrets)) };
+}
+
+/**
+ * The run's one redactor, made once from the run's secret set: it masks with whatever the set holds when
+ * it is used, so a secret found halfway through the run is masked from then on. The engine masks every
+ * event, result and error with it; a module uses it (`ctx.redact`) only for what the engine never sees:
+ * a value it builds a text from, or a secret only it knows (a command's own, a verifier it derived).
+ */
+export class Redactor {
+  private readonly set: ReadonlySet<string>;
+  private sorted: readonly string[] = [];
+  private sortedSize = 0;
+
+  /** `secrets`: the run's set, read live (it only grows), or a fixed list. */
+  constructor(secrets: ReadonlySet<string> | readonly string[] = []) {
+    this.set = isSet(secrets) ? secrets : new Set(secrets);
+  }
+
+  /** The secrets, longest first so a secret containing another is masked whole (sorted again when the set grew). */
+  get secrets(): readonly string[] {
+    if (this.sortedSize !== this.set.size) {
+      this.sorted = longestFirst(this.set);
+      this.sortedSize = this.set.size;
+    }
+    return this.sorted;
+  }
+
+  /** `text` with the known secrets (and `also`'s, which only the caller knows) masked in every form. */
+  known(text: string, also: readonly string[] = []): string {
+    return maskSecrets(text, this.with(also));
+  }
+
+  /** As `known`, and the values of secret-named keys too (maskText). */
+  text(text: string, also: readonly string[] = []): string {
+    return maskText(text, this.with(also));
+  }
+
+  /** Every string inside `value` masked (maskDeep). */
+  deep<T>(value: T): T {
+    return maskDeep(value, this.secrets);
+  }
+
+  /** A diff entry masked on both sides (maskedChange). */
+  change(change: Change): Change {
+    return maskedChange(change, this.secrets);
+  }
+
+  /** A task result as it may be shown (maskResult). */
+  result(result: TaskResult): TaskResult {
+    return maskResult(result, this.secrets);
+  }
+
+  private with(also: readonly string[]): readonly string[] {
+    return also.length === 0 ? this.secrets : longestFirst([...this.secrets, ...also]);
+  }
+}
+
+function isSet(value: ReadonlySet<string> | readonly string[]): value is ReadonlySet<string> {
+  return value instanceof Set;
+}
+
+function longestFirst(values: Iterable<string>): string[] {
+  return [...values].sort((a, b) => b.length - a.length);
 }

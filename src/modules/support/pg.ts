@@ -13,14 +13,13 @@ import { createRequire } from "node:module";
 import type pg from "pg";
 import {
   cmd,
-  maskSecrets,
   pgClientOver,
   RemoteOperationError,
   secret,
   type BecomeSpec,
+  type Connection,
   type RunExited,
 } from "../../connection/index.js";
-import type { ModuleContext } from "../contract.js";
 import { errorCheck, psqlProcess, sessionScript } from "./psql-session.js";
 import { codeShape, PARAM, replaceInCode } from "./sql-text.js";
 
@@ -56,12 +55,31 @@ export interface SqlResult {
   readonly statusMessage: string;
 }
 
-/** An open session; `via` names the access path for messages. */
-export interface SqlSession {
+/** Statements that only read; `via` names the access path for messages. */
+export interface SqlReader {
   readonly via: string;
-  /** Runs one statement; `readOnly` wraps it in a READ ONLY transaction that is rolled back. */
-  query(text: string, params?: readonly unknown[], opts?: { readOnly?: boolean }): Promise<SqlResult>;
+  /** Runs one statement in a READ ONLY transaction that is rolled back. */
+  read(text: string, params?: readonly unknown[]): Promise<SqlResult>;
+}
+
+/** A session that may change the database. */
+export interface SqlSession extends SqlReader {
+  /** Runs one statement as it is. */
+  query(text: string, params?: readonly unknown[]): Promise<SqlResult>;
+}
+
+/** An open session as each access path gives it. */
+interface OpenSession {
+  readonly via: string;
+  query(text: string, params: readonly unknown[], readOnly: boolean): Promise<SqlResult>;
   close(): Promise<void>;
+}
+
+/** What a session needs of the task's host: its name (for messages), its connection and the task's become. */
+export interface PgHost {
+  readonly host: string;
+  readonly conn: Connection;
+  readonly become?: BecomeSpec;
 }
 
 /** The statement's leading keyword, upper-cased (comments and parentheses skipped). */
@@ -79,36 +97,32 @@ export function statusMessage(command: string, rowCount: number): string {
 }
 
 /** Open a session as the arguments say, run `work`, always close it; errors become task failures. */
-export async function withPg<T>(
-  ctx: ModuleContext,
-  args: PgLoginArgs,
-  work: (s: SqlSession) => Promise<T>,
-): Promise<T> {
+export async function withPg<T>(h: PgHost, args: PgLoginArgs, work: (s: SqlSession) => Promise<T>): Promise<T> {
   const session =
     args.login_password !== undefined || args.login_unix_socket !== undefined
-      ? await openClient(ctx, args)
-      : psqlSession(ctx, args);
+      ? await openClient(h, args)
+      : psqlSession(h, args);
   try {
-    return await work(session);
+    return await work({
+      via: session.via,
+      read: (text, params = []) => session.query(text, params, true),
+      query: (text, params = []) => session.query(text, params, false),
+    });
   } catch (e) {
-    throw asTaskError(ctx, args, session.via, e);
+    throw asTaskError(h, session.via, e);
   } finally {
     await session.close().catch(() => undefined);
   }
 }
 
-function asTaskError(ctx: ModuleContext, args: PgLoginArgs, via: string, e: unknown): unknown {
+function asTaskError(h: PgHost, via: string, e: unknown): unknown {
   if (e instanceof RemoteOperationError) return e;
   if (
     e instanceof Error &&
     (e instanceof (require("pg") as typeof pg).DatabaseError ||
       /^(Connection|connect|password|timeout)/i.test(e.message))
   ) {
-    return new RemoteOperationError(
-      ctx.host,
-      "run",
-      maskSecrets(`PostgreSQL (${via}): ${e.message}`, args.login_password ? [args.login_password] : []),
-    );
+    return new RemoteOperationError(h.host, "run", `PostgreSQL (${via}): ${e.message}`);
   }
   return e;
 }
@@ -117,7 +131,7 @@ function socketFile(dirOrFile: string, port: number): string {
   return /\.s\.PGSQL\.\d+$/.test(dirOrFile) ? dirOrFile : `${dirOrFile.replace(/\/$/, "")}/.s.PGSQL.${port}`;
 }
 
-async function openClient(ctx: ModuleContext, args: PgLoginArgs): Promise<SqlSession> {
+async function openClient(h: PgHost, args: PgLoginArgs): Promise<OpenSession> {
   const user = args.login_user ?? "postgres";
   const port = args.port ?? 5432;
   const where =
@@ -127,26 +141,26 @@ async function openClient(ctx: ModuleContext, args: PgLoginArgs): Promise<SqlSes
   const via = `pg over ssh to ${"socketPath" in where ? where.socketPath : `${where.host}:${where.port}`} as ${user}`;
   let client: pg.Client;
   try {
-    client = await pgClientOver(ctx.conn, {
+    client = await pgClientOver(h.conn, {
       ...where,
       user,
       database: args.login_db ?? args.db ?? "postgres",
       ...(args.login_password !== undefined ? { password: secret(args.login_password) } : {}),
     });
   } catch (e) {
-    throw asTaskError(ctx, args, via, e);
+    throw asTaskError(h, via, e);
   }
   return {
     via,
-    async query(text, params = [], opts = {}) {
-      if (opts.readOnly) await client.query("BEGIN READ ONLY");
+    async query(text, params, readOnly) {
+      if (readOnly) await client.query("BEGIN READ ONLY");
       try {
         const r = await client.query(text, params as unknown[]);
         const command = r.command ?? leadingKeyword(text);
         const rowCount = r.rowCount ?? r.rows.length;
         return { rows: r.rows.map(jsonFriendly), rowCount, command, statusMessage: statusMessage(command, rowCount) };
       } finally {
-        if (opts.readOnly) await client.query("ROLLBACK");
+        if (readOnly) await client.query("ROLLBACK");
       }
     },
     close: () => client.end(),
@@ -292,14 +306,14 @@ function tagResult(tag: string, sql: string): SqlResult {
   return { rows: [], rowCount, command, statusMessage: statusMessage(command, rowCount) };
 }
 
-function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
+function psqlSession(h: PgHost, args: PgLoginArgs): OpenSession {
   const user = args.login_user ?? "postgres";
   const conn: string[] = ["-X", "-d", args.login_db ?? args.db ?? "postgres", "-U", user];
   if (args.port !== undefined) conn.push("-p", String(args.port));
   if (args.login_host !== undefined) conn.push("-h", args.login_host);
   const via = `psql as OS user postgres${args.port !== undefined ? ` on port ${args.port}` : ""}`;
-  const become: BecomeSpec = { user: "postgres", method: ctx.become?.method ?? "auto" };
-  const fail = (why: string) => new RemoteOperationError(ctx.host, "run", `PostgreSQL (${via}): ${why}`);
+  const become: BecomeSpec = { user: "postgres", method: h.become?.method ?? "auto" };
+  const fail = (why: string) => new RemoteOperationError(h.host, "run", `PostgreSQL (${via}): ${why}`);
   // From /: psql run as postgres from root's home would first warn "could not change directory".
   const psql = cmd`cd / && exec psql ${conn} -f -`;
 
@@ -308,7 +322,7 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
    * statement) is replaced once; one that ended after it began fails: the statement may have run. */
   async function inSession(statement: string, readOnly: boolean): Promise<string | undefined> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const session = await psqlProcess(ctx.conn, psql, become);
+      const session = await psqlProcess(h.conn, psql, become);
       if (!session) return undefined;
       const r = await session.run(
         (marker) => sessionScript(sessionBody(statement, readOnly, marker), marker),
@@ -322,7 +336,7 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
       if (r.begun || attempt > 0) {
         // psql's channel goes with the host's connection: a host that no longer answers is unreachable (the
         // run stops there, as for any task), not a failed statement.
-        await ctx.conn.run(cmd`true`, { timeoutMs: QUERY_TIMEOUT_MS });
+        await h.conn.run(cmd`true`, { timeoutMs: QUERY_TIMEOUT_MS });
         throw fail(cleanPsqlMessage(r.stderr) || "psql ended during the statement");
       }
     }
@@ -332,7 +346,7 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
   /** What a psql of its own printed for the statement. */
   async function oneShot(statement: string, readOnly: boolean): Promise<string> {
     const stdin = oneShotScript(statement, readOnly);
-    const r = await ctx.conn.run(psql, { stdin, become, timeoutMs: QUERY_TIMEOUT_MS });
+    const r = await h.conn.run(psql, { stdin, become, timeoutMs: QUERY_TIMEOUT_MS });
     if (r.kind === "timeout") throw fail("timed out");
     if (r.exitCode !== 0) throw fail(psqlError(r));
     return printedBetween(r.stdout);
@@ -340,9 +354,8 @@ function psqlSession(ctx: ModuleContext, args: PgLoginArgs): SqlSession {
 
   return {
     via,
-    async query(text, params = [], opts = {}) {
+    async query(text, params, readOnly) {
       const { statement, json } = gexecStatement(inlineParams(text, params));
-      const readOnly = opts.readOnly === true;
       const printed = (await inSession(statement, readOnly)) ?? (await oneShot(statement, readOnly));
       return parseRows(printed, json, text);
     },

@@ -39,11 +39,7 @@ export async function planTextEdit<A extends TextFileArgs>(
   const result = edit(bytes.toString(encoding), encoding === "utf8" ? args : asBytes(args));
   if ("error" in result) return fail(result.error);
   const content = Buffer.from(result.text, encoding);
-  return planFile(
-    ctx,
-    { ...args, dest: args.path, content, upToDate: result.reason, data: { path: args.path } },
-    current,
-  );
+  return planFile({ ...args, dest: args.path, content, upToDate: result.reason, data: { path: args.path } }, current);
 }
 
 /** The arguments with every string turned into its UTF-8 bytes, one character per byte (see above). */

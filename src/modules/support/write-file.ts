@@ -5,9 +5,9 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { cmd, raw } from "../../connection/command.js";
 import type { RemoteStat } from "../../connection/types.js";
-import { change, fail, ok, type Change, type ModuleContext, type ModuleData, type Decision } from "../contract.js";
+import { change, fail, ok } from "../contract.js";
+import type { Change, HostReader, HostWriter, ModuleContext, ModuleData, Decision } from "../contract.js";
 import { attrCommand, attrDrift, attrLines, describeDrift, resolveAttrs, type AttrArgs, type Attrs } from "./attrs.js";
-import { maskDeep, maskedChange } from "./mask.js";
 import { mustRun } from "./exec.js";
 import { backupFile } from "./remote.js";
 
@@ -32,7 +32,7 @@ export interface CurrentFile {
 
 /** Reads dest's stat and content; fails when dest is a directory or (except in check mode) its directory is missing. */
 export async function readCurrent(ctx: ModuleContext, dest: string): Promise<CurrentFile | { error: string }> {
-  const stat = await ctx.conn.stat(dest, { become: ctx.become });
+  const stat = await ctx.stat(dest);
   if (stat?.type === "directory") return { error: `${dest} is a directory` };
   if (!stat) {
     // In check mode an earlier task may only have pretended to create the directory: report the file as
@@ -44,15 +44,15 @@ export async function readCurrent(ctx: ModuleContext, dest: string): Promise<Cur
     }
     return { stat: null, content: null };
   }
-  return { stat, content: await ctx.conn.get(dest, { become: ctx.become }) };
+  return { stat, content: await ctx.get(dest) };
 }
 
 /**
  * True when `dir` is a directory or a symlink to one (`/var/run -> /run`): the directories on the way to
  * a file are followed, as Ansible does; the file itself never is (its stat does not follow a link).
  */
-export async function isDirectory(ctx: ModuleContext, dir: string): Promise<boolean> {
-  const stat = await ctx.conn.stat(`${dir.replace(/\/+$/, "")}/.`, { become: ctx.become });
+export async function isDirectory(host: HostReader, dir: string): Promise<boolean> {
+  const stat = await host.stat(`${dir.replace(/\/+$/, "")}/.`);
   return stat?.type === "directory";
 }
 
@@ -73,14 +73,11 @@ function isUtf8(content: Buffer): boolean {
 }
 
 /** Decides the write of `want` over `current` (read with readCurrent). */
-export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentFile): Decision {
+export function planFile(want: WantedFile, current: CurrentFile): Decision {
   const resolved = resolveAttrs(want, current.stat, false);
   if ("error" in resolved) return fail(resolved.error);
   const attrs = resolved.attrs;
-  const data = maskDeep(
-    { dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data },
-    ctx.secrets,
-  );
+  const data = { dest: want.dest, checksum: sha1(want.content), size: want.content.length, ...want.data };
   const sameContent = current.content?.equals(want.content) === true;
   const drift = attrDrift(attrs, current.stat);
   if (sameContent && drift.length === 0) return ok(want.upToDate, data);
@@ -94,45 +91,35 @@ export function planFile(ctx: ModuleContext, want: WantedFile, current: CurrentF
       : `update ${want.dest}`;
   const summary =
     !sameContent && current.stat && drift.length ? `${what} (${describeDrift(attrs, current.stat)})` : what;
-  const apply = () => writeFile(ctx, want, attrs, current, sameContent);
-  return change(
-    summary,
-    apply,
-    diff.map((d) => maskedChange(d, ctx.secrets)),
-    data,
-  );
+  const apply = (host: HostWriter) => writeFile(host, want, attrs, current, sameContent);
+  return change(summary, apply, diff, data);
 }
 
 async function writeFile(
-  ctx: ModuleContext,
+  host: HostWriter,
   want: WantedFile,
   attrs: Attrs,
   current: CurrentFile,
   sameContent: boolean,
 ): Promise<ModuleData> {
-  const backup = want.backup && current.stat ? await backupFile(ctx, want.dest) : undefined;
+  const backup = want.backup && current.stat ? await backupFile(host, want.dest) : undefined;
   if (sameContent) {
     const fix = attrCommand(want.dest, attrs);
-    if (fix) await mustRun(ctx, fix, { what: `setting attributes of ${want.dest}` });
+    if (fix) await mustRun(host, fix, { what: `setting attributes of ${want.dest}` });
   } else {
-    if (want.validate) await validate(ctx, want);
-    await ctx.conn.put(want.dest, want.content, {
-      mode: attrs.mode,
-      owner: attrs.owner,
-      group: attrs.group,
-      become: ctx.become,
-    });
+    if (want.validate) await validate(host, want);
+    await host.put(want.dest, want.content, { mode: attrs.mode, owner: attrs.owner, group: attrs.group });
   }
   return backup ? { backup_file: backup } : {};
 }
 
-async function validate(ctx: ModuleContext, want: WantedFile): Promise<void> {
+async function validate(host: HostWriter, want: WantedFile): Promise<void> {
   const tmp = `${want.dest}.gocd-bc-validate.${process.pid}.${Date.now()}`;
-  await ctx.conn.put(tmp, want.content, { mode: 0o600, become: ctx.become });
+  await host.put(tmp, want.content, { mode: 0o600 });
   const check = raw(want.validate!.split("%s").join(cmd`${tmp}`.toShell()));
   try {
-    await mustRun(ctx, cmd`${check}`, { what: `validate (${want.validate})` });
+    await mustRun(host, cmd`${check}`, { what: `validate (${want.validate})` });
   } finally {
-    await ctx.run(cmd`rm -f -- ${tmp}`);
+    await host.run(cmd`rm -f -- ${tmp}`);
   }
 }

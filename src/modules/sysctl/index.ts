@@ -66,7 +66,7 @@ export default defineModule<SysctlArgs>({
     const absent = args.state === "absent";
     if (!absent && args.value === undefined) return fail(`sysctl ${key}: \`value\` is required with state=present`);
     const want = absent ? undefined : normaliseValue(args.value as string | number | boolean);
-    const text = (await ctx.conn.get(file))?.toString("utf8") ?? "";
+    const text = (await ctx.get(file))?.toString("utf8") ?? "";
     const newText = setFileValue(text, key, want);
     const fileChanged = fileValue(text, key) !== want;
     const live = await probe(ctx, catCommand(procPath(args.name)));
@@ -92,9 +92,9 @@ export default defineModule<SysctlArgs>({
     ];
     return change(
       what.filter(Boolean).join(" and "),
-      async () => {
-        if (fileChanged) await ctx.conn.put(file, newText, ctx.become ? { become: ctx.become } : {});
-        if (setLive) await mustRun(ctx, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
+      async (host) => {
+        if (fileChanged) await host.put(file, newText);
+        if (setLive) await mustRun(host, cmd`sysctl -w -- ${`${args.name.trim()}=${want}`}`);
       },
       diff,
       data,

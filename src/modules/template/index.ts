@@ -24,7 +24,6 @@ export default defineModule<TemplateArgs>({
     if (current.stat && args.force === false) return ok(`${args.dest} exists and force is false`, { dest: args.dest });
     const content = Buffer.from(text, "utf8");
     return planFile(
-      ctx,
       { ...args, content, upToDate: "content and attributes already match", data: { src: file } },
       current,
     );

@@ -8,11 +8,11 @@ import {
   change,
   fail,
   ok,
-  type ModuleContext,
+  type HostReader,
   type ModuleData,
   type Decision,
 } from "../contract.js";
-import { httpFromHost, type HttpRequest, type HttpResponse } from "../support/http-over.js";
+import type { HttpRequest, HttpResponse } from "../support/http-over.js";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -58,9 +58,9 @@ export function uriData(r: HttpResponse, returnContent: boolean, elapsedMs: numb
   };
 }
 
-async function request(ctx: ModuleContext, args: UriArgs): Promise<{ data: ModuleData; error?: string }> {
+async function request(host: HostReader, args: UriArgs): Promise<{ data: ModuleData; error?: string }> {
   const started = Date.now();
-  const outcome = await httpFromHost(ctx.conn, uriRequest(args));
+  const outcome = await host.request(uriRequest(args));
   if (!outcome.ok) return { data: { status: -1, url: args.url }, error: outcome.error };
   const data = uriData(outcome.response, args.return_content === true, Date.now() - started);
   const codes =
@@ -80,8 +80,8 @@ export default defineModule<UriArgs>({
         ? ok(`${method} ${args.url}: ${String(r.data.status)}`, r.data)
         : fail(r.error, r.data);
     }
-    return change(`${method} ${args.url}`, async () => {
-      const r = await request(ctx, args);
+    return change(`${method} ${args.url}`, async (host) => {
+      const r = await request(host, args);
       return r.error === undefined ? r.data : applyFailed(r.error, r.data);
     });
   },

@@ -4,7 +4,7 @@
 import { cmd, secret, type Command } from "../../connection/index.js";
 import type { UserArgs } from "./schema.js";
 import { defineModule, change, ok, type ModuleContext, type Decision } from "../contract.js";
-import { describeState, probe, mustRun } from "../support/exec.js";
+import { describeState, probe, mustRead, mustRun } from "../support/exec.js";
 
 /** An account as the modules compare it. */
 export interface Account {
@@ -36,7 +36,7 @@ async function lookupAccount(ctx: ModuleContext, name: string): Promise<Account 
   const pw = await probe(ctx, cmd`getent passwd -- ${name}`);
   const entry = pw.exitCode === 0 ? parsePasswdLine(pw.stdout) : undefined;
   if (!entry) return undefined;
-  const ids = await mustRun(ctx, cmd`id -gn -- ${name}; id -Gn -- ${name}; getent shadow -- ${name} | cut -d: -f2`);
+  const ids = await mustRead(ctx, cmd`id -gn -- ${name}; id -Gn -- ${name}; getent shadow -- ${name} | cut -d: -f2`);
   const [group = "", all = "", hash = ""] = ids.split("\n");
   return { ...entry, group, groups: all.split(" ").filter((g) => g && g !== group), passwordHash: hash };
 }
@@ -110,7 +110,7 @@ export default defineModule<UserArgs>({
       const del = cmd`userdel ${args.remove ? [cmd`-r`] : []} -- ${args.name}`;
       return change(
         `remove user ${args.name}`,
-        async () => void (await mustRun(ctx, del)),
+        async (host) => void (await mustRun(host, del)),
         [{ path, before: describeState({ user: args.name, uid: now.uid }), after: "" }],
         data,
       );
@@ -127,7 +127,7 @@ export default defineModule<UserArgs>({
       const add = addCommand(args);
       return change(
         `add user ${args.name}`,
-        async () => void (await mustRun(ctx, add)),
+        async (host) => void (await mustRun(host, add)),
         [{ path, before: "", after: describeState(shown) }],
         data,
       );
@@ -139,7 +139,7 @@ export default defineModule<UserArgs>({
     const summary = `change ${Object.keys(diff.after).join(", ")} of user ${args.name}`;
     return change(
       summary,
-      async () => void (await mustRun(ctx, mod)),
+      async (host) => void (await mustRun(host, mod)),
       [{ path, before: describeState(diff.before), after: describeState(diff.after) }],
       { ...data, uid: args.uid ?? now.uid },
     );

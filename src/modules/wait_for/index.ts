@@ -39,7 +39,7 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
   if (args.port !== undefined) {
     if (args.search_regex !== undefined) return { error: "search_regex with port is not supported; use path or url" };
     const host = args.host ?? "127.0.0.1";
-    const probe = async () => wanted(succeeded(await ctx.run(portProbe(host, args.port!, ct))));
+    const probe = async () => wanted(succeeded(await ctx.read(portProbe(host, args.port!, ct))));
     return {
       what: `port ${args.port}${host === "127.0.0.1" ? "" : ` on ${host}`}`,
       done: negate ? "closed" : "open",
@@ -47,7 +47,7 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
     };
   }
   if (args.path !== undefined) {
-    const probe = async () => wanted(succeeded(await ctx.run(pathProbe(args.path!, args.search_regex))));
+    const probe = async () => wanted(succeeded(await ctx.read(pathProbe(args.path!, args.search_regex))));
     const what = args.search_regex !== undefined ? `/${args.search_regex}/ in ${args.path}` : args.path;
     return { what, done: negate ? "absent" : "present", probe };
   }
@@ -55,7 +55,7 @@ function targetOf(ctx: ModuleContext, args: WaitForArgs): Target | { error: stri
     const codes =
       args.status_code === undefined ? [200] : Array.isArray(args.status_code) ? args.status_code : [args.status_code];
     const probe = async () => {
-      const r = readHttp(await ctx.run(httpProbe(args.url!, ct)));
+      const r = readHttp(await ctx.read(httpProbe(args.url!, ct)));
       return "error" in r ? r : wanted(codes.includes(r.status));
     };
     return {
