@@ -68,6 +68,16 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
+/** A value quoted as a PostgreSQL string literal (`5` -> `'5'`, `it's` -> `'it''s'`), for values rendered
+ * into SQL where no parameter can go (ALTER DATABASE ... SET takes no bind parameter). A backslash makes it
+ * an escape string with backslashes doubled, as PostgreSQL's own quote_literal does, so the text is the
+ * same whatever standard_conforming_strings says; a NUL, which no PostgreSQL text can hold, is refused. */
+export function quoteLiteral(value: string): string {
+  if (value.includes("\0")) throw new Error("quote_literal: a PostgreSQL text cannot hold a NUL character");
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return value.includes("\\") ? `E${quoted.replaceAll("\\", "\\\\")}` : quoted;
+}
+
 /** Helpers that accept undefined arguments on purpose (they test or replace them). */
 export const LENIENT_HELPERS: ReadonlySet<string> = new Set(["default", "defined", "and", "or", "ternary"]);
 
@@ -139,6 +149,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   get: (o, key) => lookupPath(o, [str(key)], `${String(key)}`),
   quote: (s) => (require("shell-quote") as typeof import("shell-quote")).quote([str(s)]), // loaded by the first use
   quote_ident: (s) => quoteIdent(str(s)),
+  quote_literal: (s) => quoteLiteral(str(s)),
   pg_md5: (password, user) => pgMd5(str(password), str(user)),
   pg_scram: (password, user, salt) => pgScram(str(password), str(user), salt === undefined ? undefined : str(salt)),
 };

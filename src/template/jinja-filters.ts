@@ -342,6 +342,7 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   items: (v) => Object.entries(v as object),
   title: (v) => pyTitle(pyStr(v)),
   quote_ident: (v) => HELPERS.quote_ident?.(pyStr(v)),
+  quote_literal: (v) => HELPERS.quote_literal?.(pyStr(v)),
   pg_md5: (v, a) => HELPERS.pg_md5?.(pyStr(v), pyStr(a[0])),
   pg_scram: (v, a) => HELPERS.pg_scram?.(pyStr(v), pyStr(a[0]), a[1] === undefined ? undefined : pyStr(a[1])),
 };

@@ -112,6 +112,18 @@ test("quote_ident quotes a name as an identifier and refuses anything else, nami
   }
 });
 
+test("quote_literal quotes a value as a string literal, escapes what would end or change it, and refuses a NUL", () => {
+  const ctx = { loc: { file: "main.yml", line: 3, col: 9 }, path: "tasks[0].postgres_query.query", task: "epoch" };
+  const lit = (v: unknown) => renderString("SET x = {{ quote_literal v }}", { v }, ctx);
+  assert.equal(lit("5"), "SET x = '5'");
+  assert.equal(lit(7), "SET x = '7'");
+  assert.equal(lit("it's"), "SET x = 'it''s'");
+  assert.equal(lit("'; DROP DATABASE gocd; --"), "SET x = '''; DROP DATABASE gocd; --'");
+  assert.equal(lit("a\\b"), "SET x = E'a\\\\b'");
+  assert.equal(renderString("{{ v | quote_literal }}", { v: "o'k" }, ctx), "'o''k'");
+  assert.throws(() => lit("a\0b"), /quote_literal: a PostgreSQL text cannot hold a NUL character/);
+});
+
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
     const p = path.join(dir, d.name);
@@ -131,7 +143,7 @@ function queries(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-test("the shipped roles render names into SQL and pg_hba.conf only through quote_ident", () => {
+test("the shipped roles render names and values into SQL only through quote_ident and quote_literal, and names into pg_hba.conf only through quote_ident", () => {
   const sql = yamlFiles(path.join(root, "roles")).flatMap((f) => queries(YAML.parse(fs.readFileSync(f, "utf8"))));
   assert.ok(
     sql.some((q) => q.includes("CREATE DATABASE")),
@@ -139,7 +151,7 @@ test("the shipped roles render names into SQL and pg_hba.conf only through quote
   );
   for (const q of sql)
     for (const m of q.matchAll(/\{\{(.*?)\}\}/g))
-      assert.match(m[1] ?? "", /^\s*quote_ident /, `a value rendered raw into SQL: ${q}`);
+      assert.match(m[1] ?? "", /^\s*quote_(ident|literal) /, `a value rendered raw into SQL: ${q}`);
   const common = YAML.parse(fs.readFileSync(path.join(root, "roles/postgres_common/defaults/main.yml"), "utf8")) as {
     postgres_hba_block: string;
   };
