@@ -149,7 +149,10 @@ export function sampleBothHealthy(addresses: readonly [string, string]): Sampler
 /** When an agent reached GoCD: the controller's times (ms) of each successful health check through `url`,
  * made from the agent host every 100 ms, so the largest gap is the downtime the agents saw. */
 export function sampleAgentPings(agent: string, url: string): Sampler<number[]> & { ready: Promise<void> } {
-  const loop = `while :; do curl -fsS -m 1 -o /dev/null ${url} && date +%s%3N; sleep 0.1; done`;
+  // The time is printed by bash's own echo, never by a child: once the ssh session is gone, the first write
+  // ends the loop (SIGPIPE, or the `|| exit`). With `date` the child died and the loop polled on forever, so
+  // every round of a soak left one more loop behind, loading the VIP and the agent host.
+  const loop = `exec bash -c 'while :; do if curl -fsS -m 1 -o /dev/null ${url}; then t=\${EPOCHREALTIME/./}; echo $((t / 1000)) || exit; fi; sleep 0.1; done'`;
   const times: number[] = [];
   let first: () => void = () => {};
   const ready = new Promise<void>((r) => (first = r));

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import "./fresh-lab.js";
+import { CORE_HOSTS, extraAgents } from "../../src/lab/topology.js";
+import { eventually, sh } from "./lab-access.js";
 import { SHORT_SOAK, summaryTable } from "../soak/figures.js";
 import { runSoak } from "../soak/soak.js";
 
@@ -21,5 +23,17 @@ describe("soak (short)", () => {
     assert.equal(s.samples.twoHealthyServers, 0);
     assert.equal(s.agentsReconfigured, 0);
     assert.ok(s.samples.taken > 100, `the samplers took ${s.samples.taken} samples`);
+    // The samplers' loops run on the hosts under the controller's ssh sessions: a loop that outlived its
+    // session would poll on through every later round (and load the hosts more each time).
+    const left = async () => {
+      const found = await Promise.all(
+        [...CORE_HOSTS, ...extraAgents(3)].map(async (h) => {
+          const r = await sh(h, "pgrep -af '[w]hile :' || true");
+          return r.stdout.trim() ? [`${h.name}: ${r.stdout.trim()}`] : [];
+        }),
+      );
+      return found.flat();
+    };
+    assert.ok(await eventually(async () => (await left()).length === 0, 5000), (await left()).join("\n"));
   });
 });
