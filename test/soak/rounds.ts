@@ -176,7 +176,8 @@ async function startOldSide(c: RoundContext, problems: string[]): Promise<void> 
   if (!up) problems.push(`the old side (${OLD_SIDE(c).join(", ")}) did not come back within 90 s`);
 }
 
-/** The old side back after a partition: reconnected; within the bound, its GoCD stopped and the VIP gone. */
+/** The old side back after a partition: reconnected; within the bound, its GoCD stopped, the VIP gone and its
+ * database read-only (its guard restarts it so), as an operator waits to see before running `rejoin`. */
 async function healOldSide(c: RoundContext, problems: string[]): Promise<void> {
   await labFault("heal", OLD_SIDE(c));
   c.healed(Date.now());
@@ -187,11 +188,16 @@ async function healOldSide(c: RoundContext, problems: string[]): Promise<void> {
           c.active.gocd,
           `! systemctl is-active --quiet go-server && ! ip -4 -o addr show | grep -qF ' ${LAB_NET.vip}/'`,
         )
-      ).code === 0,
+      ).code === 0 &&
+      (await sh(c.active.db, `cd / && su postgres -c "psql -XAtc 'SELECT pg_is_in_recovery()'" | grep -qx t`)).code ===
+        0,
     30_000,
     200,
   );
-  if (!settled) problems.push(`30 s after the heal ${c.active.gocd} still runs GoCD or holds the VIP`);
+  if (!settled)
+    problems.push(
+      `30 s after the heal ${c.active.gocd} still runs GoCD or holds the VIP, or ${c.active.db} is not read-only`,
+    );
 }
 
 /** A failover to the standby side after the active side was lost (`how`), and the way back. */
