@@ -9,7 +9,8 @@ import { CONNECTION_VARS, connectionOf } from "../inventory/connection.js";
 import type { TaskHost } from "../modules/contract.js";
 import type { Redactor } from "../modules/support/mask.js";
 import { fileCandidates, resolveTaskFile } from "../playbook/lookup.js";
-import type { Task } from "../playbook/plan.js";
+import { playModuleTasks } from "../playbook/module-tasks.js";
+import type { Play, Task } from "../playbook/plan.js";
 import type { Vars } from "../source/vars-file.js";
 import { VARIABLE_NAME } from "../schema/playbook.js";
 import { decodeUtf8 } from "../source/utf8.js";
@@ -19,7 +20,8 @@ import { checkValue, formatPath } from "../schema/ajv.js";
 import { connectionVarsSchema } from "../schema/inventory.js";
 import { renderText, renderValue } from "../template/engine.js";
 import type { RunContext } from "./types.js";
-import { playVarsOf } from "./vars.js";
+import { inventoryLayers, playVarsOf } from "./vars.js";
+import { mergeVars } from "../inventory/precedence.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 
@@ -73,19 +75,40 @@ function checkRenderedConnectionVars(picked: Vars): void {
  */
 export function connectAhead(run: RunContext): void {
   const seen = new Set<string>();
-  for (const [i, play] of run.plan.plays.entries()) {
-    for (const host of run.plan.playHosts[i] ?? []) {
-      if (seen.has(host)) continue;
-      seen.add(host);
-      let spec: HostSpec;
-      try {
-        spec = hostSpecOf(host, playVarsOf(run, play, host), { trustOnFirstUse: run.opts.trustOnFirstUse });
-      } catch {
-        continue;
-      }
-      run.pool.get(spec).catch(() => undefined);
+  const ahead = (host: string, vars: Vars) => {
+    if (seen.has(host) || !run.plan.inventory.hosts.has(host)) return;
+    seen.add(host);
+    let spec: HostSpec;
+    try {
+      spec = hostSpecOf(host, vars, { trustOnFirstUse: run.opts.trustOnFirstUse });
+    } catch {
+      return;
     }
+    run.pool.get(spec).catch(() => undefined);
+  };
+  for (const [i, play] of run.plan.plays.entries()) {
+    const hosts = run.plan.playHosts[i] ?? [];
+    for (const host of hosts) ahead(host, playVarsOf(run, play, host));
+    // A delegate is reached with its own inventory variables, as its task reaches it (host-task's specFor).
+    for (const target of delegatesOf(run, play, hosts[0]))
+      ahead(target, mergeVars({ ...inventoryLayers(run, target), extraVars: run.plan.extraVars }));
   }
+}
+
+/** The inventory hosts a play's tasks delegate to, as far as the play's first host's variables can render
+ * them before the run (a delegate named by a loop item or a registered result is left for its task). */
+function delegatesOf(run: RunContext, play: Play, first: string | undefined): string[] {
+  if (first === undefined) return [];
+  const templates = new Set(playModuleTasks(play).flatMap((t) => (t.delegateTo === undefined ? [] : [t.delegateTo])));
+  if (templates.size === 0) return [];
+  const vars = playVarsOf(run, play, first);
+  return [...templates].flatMap((d) => {
+    try {
+      return [String(renderValue(d, vars, { loc: play.loc }))];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The spec for a delegate_to target that is not in the inventory: only the controller itself. */
