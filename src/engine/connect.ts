@@ -20,8 +20,7 @@ import { checkValue, formatPath } from "../schema/ajv.js";
 import { connectionVarsSchema } from "../schema/inventory.js";
 import { renderText, renderValue } from "../template/engine.js";
 import type { RunContext } from "./types.js";
-import { inventoryLayers, playVarsOf } from "./vars.js";
-import { mergeVars } from "../inventory/precedence.js";
+import { delegateVarsOf, playVarsOf } from "./vars.js";
 
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 
@@ -89,9 +88,7 @@ export function connectAhead(run: RunContext): void {
   for (const [i, play] of run.plan.plays.entries()) {
     const hosts = run.plan.playHosts[i] ?? [];
     for (const host of hosts) ahead(host, playVarsOf(run, play, host));
-    // A delegate is reached with its own inventory variables, as its task reaches it (host-task's specFor).
-    for (const target of delegatesOf(run, play, hosts[0]))
-      ahead(target, mergeVars({ ...inventoryLayers(run, target), extraVars: run.plan.extraVars }));
+    for (const target of delegatesOf(run, play, hosts[0])) ahead(target, delegateVarsOf(run, target));
   }
 }
 

@@ -24,8 +24,7 @@ import {
 } from "./results.js";
 import { collectSecretVars } from "./secrets.js";
 import type { PlayContext } from "./types.js";
-import { effectiveCheck, inherited, inheritedWhen, inventoryLayers, taskVars, truthy } from "./vars.js";
-import { mergeVars } from "../inventory/precedence.js";
+import { delegateVarsOf, effectiveCheck, inherited, inheritedWhen, taskVars, truthy } from "./vars.js";
 
 /** What a host's run of a task left behind, so run_once can apply it to the other hosts. */
 export interface HostRun {
@@ -139,10 +138,7 @@ function specFor(pc: PlayContext, target: string, hostVars: Vars): HostSpec {
     if (local) return local;
     throw new Error(`delegate_to: '${target}' is not a host of the inventory`);
   }
-  const vars =
-    target === hostVars.inventory_hostname
-      ? hostVars
-      : mergeVars({ ...inventoryLayers(pc.run, target), extraVars: pc.run.plan.extraVars });
+  const vars = target === hostVars.inventory_hostname ? hostVars : delegateVarsOf(pc.run, target);
   return hostSpecOf(target, vars, opts);
 }
 

@@ -19,6 +19,12 @@ export function inventoryLayers(run: RunContext, host: string): VarLayers {
   return layers;
 }
 
+/** A host's own variables outside any play (its inventory layers and the extra vars): what a task that
+ * delegates to it connects with, and what the run connects ahead with. */
+export function delegateVarsOf(run: RunContext, host: string): Vars {
+  return mergeVars({ ...inventoryLayers(run, host), extraVars: run.plan.extraVars });
+}
+
 function stateOf(run: RunContext, host: string): HostState | undefined {
   return run.hosts.get(host);
 }
