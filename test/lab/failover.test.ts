@@ -24,7 +24,7 @@ import {
   jobIdsOn,
 } from "./agent-reports.js";
 import { cli, events, labInventory, outputs, provisionOk, told, type Cli } from "./cli.js";
-import { enabledAtBoot, eventually, gocdHealth, goServerPid, ok, pgReady, sh } from "./lab-access.js";
+import { enabledAtBoot, eventually, gocdHealth, goServerPid, inRecovery, ok, pgReady, sh } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, status, type Sides } from "./pair-status.js";
 import { sampleBothHealthy } from "./samplers.js";
 import { switchoverTo } from "./switchover-runs.js";
@@ -38,8 +38,6 @@ const confirmedTo = (to: string, ...more: string[]) => failover("--to", to, "--c
 
 const holdsVip = async (h: string) => (await ok(h, "ip -4 -o addr show")).includes(` ${LAB_NET.vip}/`);
 const goServerRuns = async (h: string) => (await sh(h, "systemctl is-active --quiet go-server")).code === 0;
-const inRecovery = async (h: string) =>
-  (await ok(h, `cd / && su postgres -c "psql -XAtc 'SELECT pg_is_in_recovery()'"`)).trim() === "t";
 const marker = (h: string) => ok(h, "cat /var/lib/gocd-bc/role");
 
 /** The provisioned pair again, from the snapshot (provisioning remounts the share the boot left out). */

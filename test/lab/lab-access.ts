@@ -79,6 +79,9 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
 /** A statement run by psql as postgres on a host's default cluster; its rows unaligned, one per line. */
 export const psqlOn = (target: string, sql: string) => ok(target, `cd / && su postgres -c "psql -XAtc '${sql}'"`);
 
+/** Whether a host's default cluster answers as in recovery (read-only); rejects when it does not answer. */
+export const inRecovery = async (target: string) => (await psqlOn(target, "SELECT pg_is_in_recovery()")).trim() === "t";
+
 /** Whether the host's PostgreSQL accepts connections (not merely started: recovery done). */
 export const pgReady = async (target: string) => (await sh(target, "pg_isready -q -h /var/run/postgresql")).code === 0;
 

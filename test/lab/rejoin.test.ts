@@ -9,14 +9,13 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import "./fresh-lab.js";
 import { cli, labInventory, outputs, provisionOk, recap, told } from "./cli.js";
-import { eventually, ok, psqlOn } from "./lab-access.js";
+import { eventually, inRecovery, ok, psqlOn } from "./lab-access.js";
 import { assertHealthy, FIRST_SIDES, labSecrets, type Sides } from "./pair-status.js";
 import { assertFinishes, killedAt, switchoverTo } from "./switchover-runs.js";
 
 const SWAPPED: Sides = { gocdActive: "gocd-standby", dbPrimary: "db-standby" };
 const DATA = "/var/lib/postgresql/15/main";
 const rejoin = (...args: string[]) => cli(["rejoin", ...labInventory(), ...args], 600_000);
-const isStandby = async (h: string) => (await psqlOn(h, "SELECT pg_is_in_recovery()")).trim() === "t";
 const streamsFrom = async (primary: string, standby: string) =>
   (await psqlOn(primary, "SELECT application_name, state FROM pg_stat_replication")).includes(
     `gocd_bc_${standby.replace("-", "_")}|streaming`,
@@ -39,7 +38,7 @@ describe("rejoin", { concurrency: false }, () => {
   it("a former primary that diverged is refused while writable, then rewound, reporting what it discards", async () => {
     // The switchover to gocd-standby stops right after promoting db-standby.
     await killedAt(SWAPPED.gocdActive, /TASK \[gocd_switchover : step 7: /);
-    assert.equal(await isStandby("db-standby"), false, "db-standby was not promoted");
+    assert.equal(await inRecovery("db-standby"), false, "db-standby was not promoted");
     // Someone starts the old primary as a primary, past its guard (which would make it a standby: the new
     // primary answers as writable), and writes to it: it diverges from db-standby.
     await ok("db-primary", `rm -f ${DATA}/standby.signal && pg_ctlcluster --skip-systemctl-redirect 15 main start`);
@@ -48,7 +47,7 @@ describe("rejoin", { concurrency: false }, () => {
     const refused = await rejoin();
     assert.equal(refused.code, 1, told(refused));
     assert.match(refused.stderr, /SPLIT BRAIN: refusing to change anything/);
-    assert.equal(await isStandby("db-primary"), false, "rejoin touched a writable database");
+    assert.equal(await inRecovery("db-primary"), false, "rejoin touched a writable database");
     assert.equal((await psqlOn("db-primary", "SELECT count(*) FROM gocd_bc_diverged")).trim(), "1");
 
     // The operator stops it; the switchover cannot finish: provisioning refuses it and names rejoin.
@@ -64,7 +63,7 @@ describe("rejoin", { concurrency: false }, () => {
       /^rejoin: rewound db-primary: it diverged from db-standby at [0-9A-F]+\/[0-9A-F]+ on timeline 1; discarded its own WAL on timeline 1 from [0-9A-F]+\/[0-9A-F]+ to its end \(last checkpoint [0-9A-F]+\/[0-9A-F]+\)$/m,
     );
     assert.match(r.stderr, /run `gocd-bc switchover --to gocd-standby` again to finish the switchover/);
-    assert.equal(await isStandby("db-primary"), true, "db-primary is not a standby");
+    assert.equal(await inRecovery("db-primary"), true, "db-primary is not a standby");
     assert.ok(await eventually(() => streamsFrom("db-standby", "db-primary"), 30_000), "db-primary does not stream");
     // What it wrote after diverging is gone: it is a copy of the new primary now.
     const gone = await ok(

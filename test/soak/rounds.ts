@@ -8,7 +8,7 @@ import { labFault } from "../../src/lab/lab.js";
 import { LAB_NET } from "../../src/lab/topology.js";
 import { jobIdsOn } from "../lab/agent-reports.js";
 import { cli, labInventory, told, type Cli } from "../lab/cli.js";
-import { eventually, host, ok, pgReady, sh } from "../lab/lab-access.js";
+import { eventually, host, inRecovery, ok, pgReady, sh } from "../lab/lab-access.js";
 import { assertHealthy } from "../lab/pair-status.js";
 import { largestGap, sampleAgentPings } from "../lab/samplers.js";
 import { acknowledgedSince, identities, marks, needingAPerson, type Marks } from "./agents.js";
@@ -188,9 +188,7 @@ async function healOldSide(c: RoundContext, problems: string[]): Promise<void> {
           c.active.gocd,
           `! systemctl is-active --quiet go-server && ! ip -4 -o addr show | grep -qF ' ${LAB_NET.vip}/'`,
         )
-      ).code === 0 &&
-      (await sh(c.active.db, `cd / && su postgres -c "psql -XAtc 'SELECT pg_is_in_recovery()'" | grep -qx t`)).code ===
-        0,
+      ).code === 0 && (await inRecovery(c.active.db).catch(() => false)),
     30_000,
     200,
   );
